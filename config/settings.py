@@ -1,0 +1,55 @@
+"""Settings from the environment (``SOHOA_*``) or a config file, with the embedded defaults of the contract.
+
+The embedded defaults need no server: a folder of objects and a SQLite index under ``SOHOA_HOME``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PIPELINE_VERSION = "0.1.0"
+
+
+class Settings(BaseSettings):
+    """Every knob of sohoa; environment variables win over the config file (``SOHOA_CONFIG`` or ./sohoa.env)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOHOA_",
+        env_file=os.environ.get("SOHOA_CONFIG", "sohoa.env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    home: Path = Field(default_factory=lambda: Path.cwd() / "var")
+    storage_url: str | None = None
+    database_url: str | None = None
+    redis_url: str | None = None
+    ocr_lang: str = "vie"
+    jobs: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    # Pages bigger than this are refused before decoding (a 50000x50000 header must not allocate 7 GB).
+    max_page_pixels: int = 200_000_000
+    max_pages: int = 2000
+    # Tesseract gets this long per page before the document fails with ocr_timeout (and can be retried).
+    tesseract_timeout: float = 180.0
+
+    @cached_property
+    def resolved_storage_url(self) -> str:
+        return self.storage_url or (self.home.resolve() / "objects").as_uri()
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home.resolve() / 'index.sqlite3'}"
+
+    @property
+    def work_dir(self) -> Path:
+        """Scratch space for one run's intermediate files (page images, OCR images, PDFs before upload)."""
+        return self.home / "work"
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,64 @@
+"""What the extract stage hands on: document type, fields and persons, in the contract's shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    value: str
+    confidence: float
+    page: int | None = None
+    bbox: tuple[int, int, int, int] | None = None
+
+    def as_record(self) -> dict:
+        out: dict = {"value": self.value, "confidence": round(self.confidence, 4)}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.bbox is not None:
+            out["bbox"] = list(self.bbox)
+        return out
+
+
+@dataclass(frozen=True)
+class Match:
+    status: str = "unmatched"  # matched | review | unmatched
+    citizen_id: str | None = None
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+
+    def as_record(self) -> dict:
+        return {
+            "status": self.status,
+            "citizen_id": self.citizen_id,
+            "score": round(self.score, 4),
+            "reasons": list(self.reasons),
+            "candidates": [{"citizen_id": cid, "score": round(s, 4)} for cid, s in self.candidates],
+        }
+
+
+@dataclass(frozen=True)
+class Person:
+    role: str
+    fields: dict[str, FieldValue]
+    match: Match = field(default_factory=Match)
+
+    def as_record(self) -> dict:
+        return {
+            "role": self.role,
+            "fields": {name: f.as_record() for name, f in self.fields.items()},
+            "match": self.match.as_record(),
+        }
+
+
+@dataclass(frozen=True)
+class Extraction:
+    doc_type: str = "unknown"
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    persons: list[Person] = field(default_factory=list)
+
+    @property
+    def needs_review(self) -> bool:
+        return any(p.match.status == "review" for p in self.persons)

@@ -1,0 +1,75 @@
+"""One OCRmyPDF run per document: page PDF in, PDF/A-2b with an invisible text layer out, hOCR kept.
+
+OCRmyPDF is told not to rotate or deskew (sohoa has already turned the page upright, see ``ocr.prepare``)
+and reads sohoa's cleaned image through ``ocr.ocrmypdf_plugin``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import ocrmypdf
+from ocrmypdf import exceptions as ox
+
+from ingest.errors import BadInputError, OcrError
+
+log = logging.getLogger(__name__)
+
+PLUGIN = "ocr.ocrmypdf_plugin"
+
+# OCRmyPDF logs every page at INFO; a batch of thousands would bury sohoa's own messages.
+logging.getLogger("ocrmypdf").setLevel(logging.WARNING)
+
+
+def limit_threads() -> None:
+    """Tesseract's OpenMP threads oversubscribe the cores when several workers run (38-172 s instead of 1 s)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def run_ocrmypdf(
+    input_pdf: str | Path,
+    output_pdf: str | Path,
+    *,
+    languages: list[str],
+    hocr_out: str | Path,
+    ocr_images: str | Path | None,
+    skip_text: bool = False,
+    thresholding: str | None = None,
+    timeout: float = 180.0,
+) -> None:
+    limit_threads()
+    Path(hocr_out).mkdir(parents=True, exist_ok=True)
+    kwargs: dict = {
+        "language": languages,
+        "output_type": "pdfa-2",
+        "jobs": 1,
+        "use_threads": True,
+        "progress_bar": False,
+        "optimize": 0,
+        "rotate_pages": False,
+        "deskew": False,
+        "tesseract_timeout": timeout,
+        "plugins": [PLUGIN],
+        "sohoa_hocr_out": str(hocr_out),
+        "sohoa_ocr_images": str(ocr_images) if ocr_images else None,
+    }
+    if skip_text:
+        kwargs["mode"] = "skip"
+    if thresholding:
+        kwargs["tesseract_thresholding"] = thresholding
+    try:
+        code = ocrmypdf.ocr(input_pdf, output_pdf, **kwargs)
+    except ox.EncryptedPdfError:
+        raise BadInputError("the PDF is protected by a password; export it without one", code="encrypted_pdf") from None
+    except (ox.InputFileError, ox.UnsupportedImageFormatError) as exc:
+        raise BadInputError(f"the PDF cannot be read: {exc or 'damaged file'}", code="corrupt_pdf") from None
+    except ox.MissingDependencyError as exc:
+        raise OcrError(f"a required program is missing: {exc}", code="missing_dependency") from None
+    except ox.SubprocessOutputError as exc:
+        raise OcrError(f"Tesseract or Ghostscript failed: {exc}", code="ocr_failed") from None
+    except ox.ExitCodeException as exc:
+        raise OcrError(f"OCRmyPDF failed ({type(exc).__name__}): {exc}", code="pdf_failed") from None
+    if code != ox.ExitCode.ok:
+        raise OcrError(f"OCRmyPDF exited with {code!r}", code="pdf_failed")

@@ -1,0 +1,83 @@
+"""The ``sohoa`` command line (the contract's commands; see ../shared/contract.md)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from workers.context import Context, make_context
+
+err = Console(stderr=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+@click.pass_context
+def main(ctx: click.Context, verbose: int) -> None:
+    """sohoa: số hóa hồ sơ hộ tịch — scans in, searchable PDF/A and linked document records out."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = make_context()
+
+
+def default_batch_name(paths: tuple[str, ...]) -> str:
+    """Stable across re-runs of the same folder, so re-ingesting it is idempotent."""
+    first = Path(paths[0]).resolve()
+    return (first if first.is_dir() else first.parent).name or "default"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--batch", "batch", help="Batch name (default: the folder's name).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default SOHOA_JOBS or the core count).")
+@click.option("--dpi", type=click.FloatRange(50, 1200), help="Override the resolution of every page.")
+@click.option("--redo-ocr", is_flag=True, help="OCR PDF pages even when they already carry text.")
+@click.option("--repair-pdf", is_flag=True, help="Accept PDFs whose damaged cross-reference table qpdf rebuilds.")
+@click.option("--lang", help="Tesseract languages (default SOHOA_OCR_LANG, 'vie').")
+@click.pass_obj
+def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) -> None:
+    """Digitize files or folders (PNG, JPEG, TIFF, PDF): one file = one document."""
+    from workers.batch import ingest_paths
+    from workers.pipeline import Options
+    from workers.progress import RichReporter, failures_table, summary_table
+
+    settings = obj.settings
+    batch = batch or default_batch_name(paths)
+    options = Options(
+        batch=batch,
+        language=lang or settings.ocr_lang,
+        dpi=dpi,
+        redo_ocr=redo_ocr,
+        repair_pdf=repair_pdf,
+        timeout=settings.tesseract_timeout,
+        max_pixels=settings.max_page_pixels,
+        max_pages=settings.max_pages,
+    )
+    reporter = RichReporter(err, f"batch {batch}")
+    summary = ingest_paths(
+        paths,
+        options,
+        store=obj.store,
+        index=obj.index,
+        work_root=settings.work_dir,
+        jobs=jobs or settings.jobs,
+        reporter=reporter,
+    )
+    err.print(summary_table(summary, batch))
+    if summary.failures:
+        err.print(failures_table(summary))
+    sys.exit(summary.exit_code)
+
+
+def register_subcommands() -> None:
+    from workers import cli_docs, cli_ops
+
+    for command in [*cli_docs.COMMANDS, *cli_ops.COMMANDS]:
+        main.add_command(command)
+
+
+register_subcommands()

@@ -1,0 +1,27 @@
+"""Opening what a command needs (settings, object store, index) from the environment, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from config.settings import Settings, load_settings
+from storage.index import Index
+from storage.objects import ObjectStore, open_store
+
+
+@dataclass
+class Context:
+    settings: Settings
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        return open_store(self.settings.resolved_storage_url)
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(self.settings.resolved_database_url)
+
+
+def make_context() -> Context:
+    return Context(load_settings())

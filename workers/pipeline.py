@@ -1,0 +1,126 @@
+"""The pipeline as named steps over plain data: the same functions run in a local process pool or an rq job.
+
+``process`` runs the pure stages (ingest → ocr → extract) in a scratch folder and never touches the store;
+``commit`` writes the results: objects first, index rows last, so a crash never leaves a row pointing at a
+missing object.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.pages import load_pages
+from ingest.source import Source
+
+from extract.model import Extraction
+from extract.stage import extract_document
+from ingest.errors import BadInputError, SohoaError
+from ocr.pdfmeta import stamp
+from ocr.result import OcrResult
+from ocr.stage import ocr_document
+from storage.index import Index
+from storage.keys import hocr_key, metadata_key, pdf_key
+from storage.objects import ObjectStore
+from workers import record as records
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    batch: str
+    language: str = "vie"
+    dpi: float | None = None
+    redo_ocr: bool = False
+    repair_pdf: bool = False
+    timeout: float = 180.0
+    max_pixels: int = 200_000_000
+    max_pages: int = 2000
+
+
+@dataclass(frozen=True)
+class Task:
+    doc_id: str
+    source: Source
+    options: Options
+    workdir: str
+
+
+@dataclass
+class Processed:
+    task: Task
+    ocr: OcrResult | None = None
+    extraction: Extraction | None = None
+    error: dict | None = None
+    bad_input: bool = False
+    seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return len(self.ocr.pages) if self.ocr else 0
+
+
+def process(task: Task) -> Processed:
+    """load → prepare/recognize → extract, timing each step; errors become data, never escape."""
+    started = time.perf_counter()
+    result = Processed(task)
+    work = Path(task.workdir)
+    opts = task.options
+    try:
+        t = time.perf_counter()
+        loaded = load_pages(
+            task.source,
+            work / "pages",
+            dpi=opts.dpi,
+            redo_ocr=opts.redo_ocr,
+            repair_pdf=opts.repair_pdf,
+            max_pixels=opts.max_pixels,
+            max_pages=opts.max_pages,
+        )
+        result.steps["load"] = time.perf_counter() - t
+        t = time.perf_counter()
+        result.ocr = ocr_document(
+            loaded, work / "ocr", language=opts.language, redo_ocr=opts.redo_ocr, timeout=opts.timeout
+        )
+        result.steps["ocr"] = time.perf_counter() - t
+        t = time.perf_counter()
+        result.extraction = extract_document(result.ocr)
+        result.steps["extract"] = time.perf_counter() - t
+    except SohoaError as exc:
+        result.error, result.bad_input = exc.as_record(), isinstance(exc, BadInputError)
+        log.info("document %s failed: %s", task.doc_id, exc.code)
+    except Exception as exc:  # a bug or an environment fault: record it, keep the batch going
+        log.exception("document %s: unexpected error", task.doc_id)
+        result.error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def commit(store: ObjectStore, index: Index, processed: Processed) -> dict:
+    """Objects (hOCR, PDF, metadata.json) first, then the index rows; returns the record."""
+    task = processed.task
+    if processed.error is not None or processed.ocr is None or processed.extraction is None:
+        error = processed.error or {"code": "internal_error", "message": "no result"}
+        record = records.failed_record(task.doc_id, task.options.batch, task.source, error)
+    else:
+        record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, processed.extraction)
+        stamp(processed.ocr.pdf_path, doc_id=task.doc_id, doc_type=record["doc_type"], source_sha256=task.source.sha256)
+        for page in processed.ocr.pages:
+            if page.hocr_path:
+                store.put_file(hocr_key(task.doc_id, page.number), page.hocr_path, content_type="text/html")
+        store.put_file(pdf_key(task.doc_id), processed.ocr.pdf_path, content_type="application/pdf")
+    write_record(store, index, record)
+    shutil.rmtree(task.workdir, ignore_errors=True)
+    return record
+
+
+def write_record(store: ObjectStore, index: Index, record: dict) -> None:
+    data = json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")
+    store.put_bytes(metadata_key(record["doc_id"]), data, content_type="application/json")
+    index.save_record(record)

@@ -1,0 +1,99 @@
+"""Building the contract's document record (schema ``sohoa.document/1``) from the stages' results."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import UTC, datetime
+
+from ingest.source import Source
+
+from config.settings import PIPELINE_VERSION
+from extract.model import Extraction
+from ocr.result import OcrResult
+from storage.keys import hocr_key, metadata_key, original_key, pdf_key
+
+SCHEMA = "sohoa.document/1"
+
+
+def make_doc_id(sha256: str, batch: str, name: str) -> str:
+    """Stable for the same file in the same batch (re-runs are idempotent), unguessable without the bytes."""
+    digest = hashlib.sha256(f"{sha256}\0{batch}\0{name}".encode()).digest()
+    return base64.b32encode(digest).decode("ascii").lower()[:20]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _base(doc_id: str, batch: str, source: Source, pages: int) -> dict:
+    return {
+        "schema": SCHEMA,
+        "doc_id": doc_id,
+        "batch": batch,
+        "source": {"name": source.name, "sha256": source.sha256, "media_type": source.media_type, "pages": pages},
+        "status": "done",
+        "error": None,
+        "doc_type": "unknown",
+        "fields": {},
+        "persons": [],
+        "text": "",
+        "ocr": None,
+        "objects": {"original": original_key(source.sha256), "pdf": None, "metadata": metadata_key(doc_id)},
+        "pipeline_version": PIPELINE_VERSION,
+        "processed_at": now(),
+    }
+
+
+def done_record(doc_id: str, batch: str, source: Source, ocr: OcrResult, extraction: Extraction) -> dict:
+    record = _base(doc_id, batch, source, len(ocr.pages))
+    record.update(
+        status="review" if extraction.needs_review else "done",
+        doc_type=extraction.doc_type,
+        fields={name: f.as_record() for name, f in extraction.fields.items()},
+        persons=[p.as_record() for p in extraction.persons],
+        text=ocr.text,
+        ocr={"engine": ocr.engine, "language": ocr.language, "mean_confidence": ocr.mean_confidence},
+        pages=[_page(doc_id, p) for p in ocr.pages],
+        warnings=list(ocr.warnings),
+    )
+    record["objects"]["pdf"] = pdf_key(doc_id)
+    return record
+
+
+def _page(doc_id: str, page) -> dict:
+    out = {
+        "number": page.number,
+        "width": page.width,
+        "height": page.height,
+        "dpi": round(page.dpi, 2),
+        "dpi_source": page.dpi_source,
+        "rotation": page.rotation,
+        "skew_deg": round(page.skew_deg, 2),
+        "binarization": page.binarization,
+        "text_layer": page.text_layer,
+        "mean_confidence": page.mean_confidence,
+        "word_count": page.word_count,
+        "hocr": hocr_key(doc_id, page.number) if page.hocr_path else None,
+    }
+    if page.text_layer:
+        out["text"] = page.text  # no hOCR for a page whose own text was kept: reprocessing needs it here
+    return out
+
+
+def failed_record(doc_id: str, batch: str, source: Source, error: dict) -> dict:
+    record = _base(doc_id, batch, source, 0)
+    record.update(status="failed", error=error)
+    return record
+
+
+def duplicate_record(doc_id: str, batch: str, source: Source, primary: dict) -> dict:
+    """Same bytes as an earlier document: points to it and copies its findings, not processed again."""
+    record = _base(doc_id, batch, source, primary["source"].get("pages") or 0)
+    record.update(
+        status="duplicate",
+        duplicate_of=primary["doc_id"],
+        doc_type=primary.get("doc_type") or "unknown",
+    )
+    record["objects"]["pdf"] = primary["objects"].get("pdf")
+    return record

@@ -1,0 +1,125 @@
+"""Re-running documents from a stage: ``ocr`` starts again from the stored original; ``extract`` and
+``match`` reuse the stored OCR (hOCR objects), so no page is OCR'd again."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from ingest.source import describe
+
+from extract.stage import extract_document
+from ocr.pdfmeta import stamp
+from ocr.result import OcrPage, OcrResult
+from storage.index import Index
+from storage.keys import original_key
+from storage.objects import ObjectStore
+from workers import record as records
+from workers.batch import Reporter, Summary, _note_failure, _run
+from workers.pipeline import Options, Task, commit, write_record
+
+log = logging.getLogger(__name__)
+
+STAGES = ("ocr", "extract", "match")
+
+
+def reprocess(
+    doc_ids: list[str],
+    stage: str,
+    *,
+    store: ObjectStore,
+    index: Index,
+    work_root: Path,
+    base_options: Options,
+    jobs: int = 1,
+    reporter: Reporter | None = None,
+) -> Summary:
+    reporter = reporter or Reporter()
+    started = time.perf_counter()
+    summary = Summary()
+    targets = [r for r in index.records(doc_ids) if r["status"] != "duplicate"]
+    reporter.start(len(targets))
+    if stage == "ocr":
+        tasks = [_ocr_task(store, record, base_options, work_root) for record in targets]
+        for processed in _run(tasks, jobs):
+            record = commit(store, index, processed)
+            summary.pages += processed.pages
+            _note_failure(summary, processed, record)
+            summary.count(record)
+            reporter.advance(record, processed.pages)
+    else:
+        for record in targets:
+            if record["status"] == "failed" or not record.get("pages"):
+                summary.count(record)  # nothing stored to re-extract from: needs --from ocr
+                reporter.advance(record, 0)
+                continue
+            updated = _re_extract(store, index, record, work_root / record["doc_id"])
+            summary.count(updated)
+            reporter.advance(updated, 0)
+    summary.seconds = time.perf_counter() - started
+    reporter.finish()
+    return summary
+
+
+def _ocr_task(store: ObjectStore, record: dict, base: Options, work_root: Path) -> Task:
+    work = work_root / record["doc_id"]
+    original = work / "original" / record["source"]["name"]
+    original.parent.mkdir(parents=True, exist_ok=True)
+    store.download(original_key(record["source"]["sha256"]), original)
+    options = Options(**{**base.__dict__, "batch": record["batch"]})
+    return Task(record["doc_id"], describe(original), options, str(work))
+
+
+def stored_ocr(store: ObjectStore, record: dict, work: Path) -> OcrResult:
+    """The OCR result of a processed document, rebuilt from its record and hOCR objects."""
+    work.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for page in record["pages"]:
+        local = None
+        if page.get("hocr"):
+            local = work / f"page-{page['number']:04d}.hocr"
+            store.download(page["hocr"], local)
+        pages.append(
+            OcrPage(
+                number=page["number"],
+                width=page["width"],
+                height=page["height"],
+                dpi=page["dpi"],
+                dpi_source=page.get("dpi_source") or "file",
+                rotation=page.get("rotation") or 0,
+                skew_deg=page.get("skew_deg") or 0.0,
+                binarization=page.get("binarization"),
+                text_layer=bool(page.get("text_layer")),
+                text=page.get("text") or "",
+                mean_confidence=page.get("mean_confidence"),
+                word_count=page.get("word_count") or 0,
+                hocr_path=str(local) if local else None,
+            )
+        )
+    ocr = record.get("ocr") or {}
+    return OcrResult(pdf_path="", pages=pages, engine=ocr.get("engine", ""), language=ocr.get("language", ""))
+
+
+def _re_extract(store: ObjectStore, index: Index, record: dict, work: Path) -> dict:
+    try:
+        ocr = stored_ocr(store, record, work)
+        extraction = extract_document(ocr)
+        updated = dict(record)
+        updated.update(
+            status="review" if extraction.needs_review else "done",
+            doc_type=extraction.doc_type,
+            fields={name: f.as_record() for name, f in extraction.fields.items()},
+            persons=[p.as_record() for p in extraction.persons],
+            processed_at=records.now(),
+        )
+        if updated["doc_type"] != record["doc_type"] and record["objects"].get("pdf"):
+            pdf = work / "document.pdf"
+            store.download(record["objects"]["pdf"], pdf)
+            stamp(pdf, doc_id=record["doc_id"], doc_type=updated["doc_type"], source_sha256=record["source"]["sha256"])
+            store.put_file(record["objects"]["pdf"], pdf, content_type="application/pdf")
+        write_record(store, index, updated)
+        return updated
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
