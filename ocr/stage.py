@@ -48,7 +48,9 @@ def ocr_document(
     language: str = "vie",
     redo_ocr: bool = False,
     timeout: float = 180.0,
+    cleanup: bool = True,
 ) -> OcrResult:
+    """``cleanup=False`` gives Tesseract the scan as it is (for measuring what the cleanup is worth)."""
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     languages = [lang for lang in language.split("+") if lang]
@@ -74,7 +76,7 @@ def ocr_document(
         geometry = {}
         thresholds: list[str] = []
         for page in loaded.pages:
-            prepared = _prepare(page)
+            prepared = _prepare(page) if cleanup else _as_is(page)
             page_images.append(_encode_upright(prepared.upright))
             cv2.imwrite(str(page_file(ocr_dir, page.number, "png")), prepared.ocr_image)
             h, w = prepared.upright.shape[:2]
@@ -106,12 +108,23 @@ def ocr_document(
 
 
 def _prepare(page: Page) -> PreparedPage:
+    return prepare_page(_read(page), page.dpi)
+
+
+def _read(page: Page) -> np.ndarray:
     image = cv2.imread(page.image_path, cv2.IMREAD_UNCHANGED)
     if image is None:
         raise OcrError(f"page {page.number}: the page image could not be read back", code="page_image_unreadable")
     if image.ndim == 3 and image.shape[2] == 4:
         image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
-    return prepare_page(image, page.dpi)
+    return image
+
+
+def _as_is(page: Page) -> PreparedPage:
+    image = _read(page)
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return PreparedPage(upright=image, ocr_image=gray, rotation=0, skew_deg=0.0, orientation_confidence=0.0,
+                        binarization="none", tesseract_thresholding=None)
 
 
 def _encode_upright(image: np.ndarray) -> bytes:

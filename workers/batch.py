@@ -8,15 +8,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import resource
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.source import Source, describe, discover
-
 from storage.index import Index
 from storage.keys import original_key
 from storage.objects import ObjectStore
@@ -67,11 +66,6 @@ def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
-def _worker_peak_rss_mb() -> float:
-    # ru_maxrss of reaped children is in KiB on Linux: the largest single worker, not a sum.
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-
-
 def ingest_paths(
     paths: Iterable[str | Path],
     options: Options,
@@ -112,23 +106,25 @@ def ingest_paths(
 
     first = [t for t in tasks if seen.get(t.source.sha256) == t.doc_id]
     twins = [t for t in tasks if seen.get(t.source.sha256) != t.doc_id]
-    for processed in _run(first, jobs):
+    outcomes: dict[str, Processed] = {}
+    for processed in run_tasks(first, jobs):
         record = commit(store, index, processed)
+        outcomes[processed.task.source.sha256] = processed
         summary.pages += processed.pages
-        _note_failure(summary, processed, record)
+        note_result(summary, processed, record)
         _finish(summary, reporter, record, processed.pages)
     for task in twins:
-        primary = index.get_record(seen[task.source.sha256])
-        if primary and primary["status"] != "failed":
-            record = _duplicate(store, index, task.doc_id, options, task.source, primary)
+        # Same bytes as a file processed above: a duplicate of it, or the same failure without a second try.
+        twin = outcomes[task.source.sha256]
+        if twin.error is None:
+            record = _duplicate(store, index, task.doc_id, options, task.source, index.get_record(twin.task.doc_id))
             _finish(summary, reporter, record, 0)
         else:
-            processed = process(task)
-            record = commit(store, index, processed)
-            _note_failure(summary, processed, record)
-            _finish(summary, reporter, record, processed.pages)
+            same = Processed(task, error=twin.error, bad_input=twin.bad_input)
+            record = commit(store, index, same)
+            note_result(summary, same, record)
+            _finish(summary, reporter, record, 0)
     summary.seconds = time.perf_counter() - started
-    summary.worker_peak_rss_mb = _worker_peak_rss_mb()
     reporter.finish()
     return summary
 
@@ -144,7 +140,8 @@ def _finish(summary: Summary, reporter: Reporter, record: dict, pages: int) -> N
     reporter.advance(record, pages)
 
 
-def _note_failure(summary: Summary, processed: Processed, record: dict) -> None:
+def note_result(summary: Summary, processed: Processed, record: dict) -> None:
+    summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb, processed.peak_rss_mb)
     if processed.error is None:
         return
     summary.failures.append((processed.task.source.name, processed.error["code"], processed.error["message"]))
@@ -154,22 +151,36 @@ def _note_failure(summary: Summary, processed: Processed, record: dict) -> None:
         summary.system_errors += 1
 
 
-def _run(tasks: list[Task], jobs: int) -> Iterable[Processed]:
-    """Results in completion order; one worker process per core (each OCRmyPDF run uses one thread)."""
+def run_tasks(tasks: list[Task], jobs: int) -> Iterator[Processed]:
+    """Results in completion order, one worker process per core (each OCRmyPDF run uses one thread).
+
+    A worker that dies (out of memory, a crash in a native library) breaks the whole pool; the documents
+    that were in flight are then retried one by one in a fresh process, and the one that kills its worker
+    again becomes a ``worker_crashed`` failure instead of taking the batch down.
+    """
     if not tasks:
         return
-    if jobs <= 1 or len(tasks) == 1:
-        _init_worker()
-        for task in tasks:
-            yield process(task)
-        return
+    crashed: list[Task] = []
+    yield from _pool_results(tasks, jobs, crashed)
+    for task in crashed:
+        retry: list[Task] = []
+        yield from _pool_results([task], 1, retry)
+        if retry:
+            message = "the worker process died on this document (out of memory?); retry with sohoa reprocess"
+            yield Processed(task, error={"code": "worker_crashed", "message": message})
+
+
+def _pool_results(tasks: list[Task], jobs: int, crashed: list[Task]) -> Iterator[Processed]:
     # forkserver: workers must not inherit the parent's SQLite connection or the progress bar's thread.
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)), mp_context=ctx, initializer=_init_worker, max_tasks_per_child=50
-    ) as pool:
-        pending: set[Future] = {pool.submit(process, t) for t in tasks}
+    workers = max(1, min(jobs, len(tasks)))
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, max_tasks_per_child=50) as pool:
+        futures = {pool.submit(process, t): t for t in tasks}
+        pending: set[Future] = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    crashed.append(futures[future])

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.pages import load_pages
-from ingest.source import Source
-
 from extract.model import Extraction
 from extract.stage import extract_document
 from ingest.errors import BadInputError, SohoaError
+from ingest.pages import load_pages
+from ingest.source import Source
 from ocr.pdfmeta import stamp
 from ocr.result import OcrResult
 from ocr.stage import ocr_document
@@ -60,6 +60,7 @@ class Processed:
     bad_input: bool = False
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0  # of the process that ran it, so a batch can report its largest worker
 
     @property
     def pages(self) -> int:
@@ -99,6 +100,7 @@ def process(task: Task) -> Processed:
         log.exception("document %s: unexpected error", task.doc_id)
         result.error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
     result.seconds = time.perf_counter() - started
+    result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
     return result
 
 

@@ -8,16 +8,15 @@ import shutil
 import time
 from pathlib import Path
 
-from ingest.source import describe
-
 from extract.stage import extract_document
+from ingest.source import describe
 from ocr.pdfmeta import stamp
 from ocr.result import OcrPage, OcrResult
 from storage.index import Index
 from storage.keys import original_key
 from storage.objects import ObjectStore
 from workers import record as records
-from workers.batch import Reporter, Summary, _note_failure, _run
+from workers.batch import Reporter, Summary, note_result, run_tasks
 from workers.pipeline import Options, Task, commit, write_record
 
 log = logging.getLogger(__name__)
@@ -43,10 +42,10 @@ def reprocess(
     reporter.start(len(targets))
     if stage == "ocr":
         tasks = [_ocr_task(store, record, base_options, work_root) for record in targets]
-        for processed in _run(tasks, jobs):
+        for processed in run_tasks(tasks, jobs):
             record = commit(store, index, processed)
             summary.pages += processed.pages
-            _note_failure(summary, processed, record)
+            note_result(summary, processed, record)
             summary.count(record)
             reporter.advance(record, processed.pages)
     else:

@@ -1,0 +1,39 @@
+"""Shared fixtures: a private SOHOA_HOME per test, the console script, synthetic degraded scans."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SOHOA = str(Path(sys.executable).with_name("sohoa"))
+
+
+@pytest.fixture(autouse=True)
+def _one_thread_tesseract(monkeypatch):
+    # Two test workers on two cores: Tesseract's OpenMP threads would oversubscribe them.
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+
+
+def run_sohoa(home: Path, *args: str, check: bool = False, timeout: float = 600) -> subprocess.CompletedProcess:
+    """The installed ``sohoa`` console script, as a user runs it."""
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_JOBS": "2", "COLUMNS": "160"}
+    env.pop("SOHOA_STORAGE_URL", None)
+    env.pop("SOHOA_DATABASE_URL", None)
+    proc = subprocess.run([SOHOA, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"sohoa {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}\n{proc.stdout}")
+    return proc
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
