@@ -28,6 +28,26 @@ def limit_threads() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
+def strip_actions(src: str | Path, dst: str | Path) -> Path:
+    """A copy of a born-digital PDF without document-level actions (open actions, JavaScript).
+
+    PDF/A forbids scripts, and OCRmyPDF's own PDF/A writer refuses what its validator cannot check; a
+    record's PDF loses nothing by not jumping to a page or running code when opened.
+    """
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        root = pdf.Root
+        for key in ("/OpenAction", "/AA"):
+            if key in root:
+                del root[key]
+        names = root.get("/Names")
+        if names is not None and "/JavaScript" in names:
+            del names["/JavaScript"]
+        pdf.save(dst)
+    return Path(dst)
+
+
 def run_ocrmypdf(
     input_pdf: str | Path,
     output_pdf: str | Path,
@@ -44,6 +64,9 @@ def run_ocrmypdf(
     kwargs: dict = {
         "language": languages,
         "output_type": "pdfa-2",
+        # Debian 12 ships Ghostscript 10.0.0, which OCRmyPDF refuses for PDFs with text; its own PDF/A writer
+        # needs no Ghostscript and fails loudly instead of falling back to a plain PDF.
+        "pdfa_backend": "internal",
         "jobs": 1,
         "use_threads": True,
         "progress_bar": False,

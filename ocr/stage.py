@@ -20,14 +20,14 @@ from pathlib import Path
 import cv2
 import img2pdf
 import numpy as np
-from ingest.pages import LoadedDocument, Page
 
 from ingest.errors import OcrError
+from ingest.pages import LoadedDocument, Page
 from ocr.hocr import parse_hocr
 from ocr.ocrmypdf_plugin import page_file
 from ocr.prepare import PreparedPage, prepare_page
 from ocr.result import OcrPage, OcrResult
-from ocr.searchable import run_ocrmypdf
+from ocr.searchable import run_ocrmypdf, strip_actions
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,9 @@ def ocr_document(
     has_text = any(p.text_layer for p in loaded.pages)
 
     if has_text and not redo_ocr:
+        clean_input = strip_actions(loaded.source.path, work / "input.pdf")
         run_ocrmypdf(
-            loaded.source.path,
+            clean_input,
             output_pdf,
             languages=languages,
             hocr_out=hocr_dir,
@@ -123,8 +124,15 @@ def _read(page: Page) -> np.ndarray:
 def _as_is(page: Page) -> PreparedPage:
     image = _read(page)
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    return PreparedPage(upright=image, ocr_image=gray, rotation=0, skew_deg=0.0, orientation_confidence=0.0,
-                        binarization="none", tesseract_thresholding=None)
+    return PreparedPage(
+        upright=image,
+        ocr_image=gray,
+        rotation=0,
+        skew_deg=0.0,
+        orientation_confidence=0.0,
+        binarization="none",
+        tesseract_thresholding=None,
+    )
 
 
 def _encode_upright(image: np.ndarray) -> bytes:

@@ -40,6 +40,7 @@ from ingest.errors import (
 )
 from ingest.pages import LoadedDocument, Page, load_pages
 from ingest.source import Source, describe, discover
+from tests.badfiles import png_chunk
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 A4_300 = (2480, 3508)
@@ -75,10 +76,6 @@ def refused(path: Path, tmp_path: Path, **kwargs) -> BadInputError:
     with pytest.raises(BadInputError) as info:
         load(path, tmp_path, **kwargs)
     return info.value
-
-
-def png_chunk(ctype: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data))
 
 
 def idat_span(data: bytes) -> tuple[int, int]:

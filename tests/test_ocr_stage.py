@@ -1,0 +1,118 @@
+"""The OCR stage on real rendered, degraded pages: the PDF/A text layer, where its words lie, the kept hOCR."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from ingest.pages import load_pages
+from ingest.source import describe
+from ocr.hocr import parse_hocr
+from ocr.pdfmeta import read_stamp, stamp
+from ocr.stage import ocr_document
+from tests.conftest import pdftotext
+from tests.synth import cer_unordered, make_document, reference_text
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def run_ocr(image: Image.Image, dpi: int, tmp_path: Path, name: str = "scan.png", **kwargs):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    scan = tmp_path / name
+    image.convert("RGB").save(scan, dpi=(dpi, dpi))
+    loaded = load_pages(describe(scan), tmp_path / "pages")
+    return ocr_document(loaded, tmp_path / "ocr", **kwargs)
+
+
+@pytest.fixture(scope="module")
+def mild_page():
+    return make_document(201, "birth_certificate", "mild")
+
+
+def test_text_layer_reads_the_page_and_lies_on_the_printed_words(mild_page, tmp_path):
+    result = run_ocr(mild_page.pages[0], mild_page.dpi, tmp_path)
+    page = result.pages[0]
+    assert cer_unordered(reference_text(mild_page.truth), pdftotext(Path(result.pdf_path))) < 0.10
+
+    # Every word of the PDF's text layer sits where the hOCR (read from the cleaned image) put it.
+    hocr = parse_hocr(Path(page.hocr_path).read_text(encoding="utf-8"))
+    bbox_xml = subprocess.run(["pdftotext", "-bbox", result.pdf_path, "-"], capture_output=True, text=True).stdout
+    pdf_words = [(m.group(5), tuple(float(v) for v in m.groups()[:4])) for m in _WORD.finditer(bbox_xml)]
+    assert len(pdf_words) == len(hocr.words)
+    scale = 72.0 / page.dpi
+    offsets = []
+    for (text, (x0, y0, _x1, _y1)), word in zip(pdf_words, hocr.words, strict=True):
+        assert text == word.text
+        offsets.append(abs(x0 - word.bbox[0] * scale) + abs(y0 - word.bbox[1] * scale))
+    assert statistics.median(offsets) < 3.0  # points
+
+
+def test_one_recognition_gives_text_layer_and_hocr(mild_page, tmp_path):
+    result = run_ocr(mild_page.pages[0], mild_page.dpi, tmp_path)
+    page = result.pages[0]
+    hocr = parse_hocr(Path(page.hocr_path).read_text(encoding="utf-8"))
+    layer = " ".join(pdftotext(Path(result.pdf_path)).split())
+    assert " ".join(w.text for w in hocr.words) == layer
+    assert page.word_count == len(hocr.words) > 50
+    assert 0.6 < page.mean_confidence <= 1.0
+    assert (page.width, page.height) == (hocr.width, hocr.height)
+
+
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270])
+def test_turned_scan_comes_out_upright_and_readable(mild_page, tmp_path, turn):
+    turned = mild_page.pages[0].transpose(turn)
+    result = run_ocr(turned, mild_page.dpi, tmp_path)
+    page = result.pages[0]
+    expected = {Image.Transpose.ROTATE_90: 90, Image.Transpose.ROTATE_180: 180, Image.Transpose.ROTATE_270: 270}[turn]
+    assert page.rotation == expected
+    with pikepdf.open(result.pdf_path) as pdf:
+        box = pdf.pages[0].mediabox
+        assert float(box[3]) > float(box[2])  # portrait again
+    assert cer_unordered(reference_text(mild_page.truth), pdftotext(Path(result.pdf_path))) < 0.12
+
+
+def test_cleanup_beats_raw_tesseract_on_a_hard_page(tmp_path):
+    doc = make_document(205, "death_certificate", "hard")
+    truth = reference_text(doc.truth)
+    cleaned = run_ocr(doc.pages[0], doc.dpi, tmp_path / "a", cleanup=True)
+    raw = run_ocr(doc.pages[0], doc.dpi, tmp_path / "b", cleanup=False)
+    cer_clean = cer_unordered(truth, pdftotext(Path(cleaned.pdf_path)))
+    cer_raw = cer_unordered(truth, pdftotext(Path(raw.pdf_path)))
+    assert cer_clean < 0.25
+    assert cer_clean < cer_raw / 2
+
+
+def test_stamp_puts_ids_in_xmp_and_keeps_pdfa(mild_page, tmp_path):
+    result = run_ocr(mild_page.pages[0], mild_page.dpi, tmp_path)
+    stamp(result.pdf_path, doc_id="abc123", doc_type="birth_certificate", source_sha256="f" * 64)
+    got = read_stamp(result.pdf_path)
+    assert got["doc_id"] == "abc123" and got["doc_type"] == "birth_certificate"
+    assert got["source"] == "sha256:" + "f" * 64 and got["document_id"].startswith("uuid:")
+    with pikepdf.open(result.pdf_path) as pdf:
+        assert pdf.open_metadata().pdfa_status == "2B"
+    check = subprocess.run(["qpdf", "--check", result.pdf_path], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_pdf_with_text_layer_is_not_ocrd_again(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dejavu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("dejavu", size=14)
+    pdf.cell(text="Quyết định số 12/QĐ-UBND về việc cấp giấy khai sinh")
+    path = tmp_path / "born-digital.pdf"
+    pdf.output(str(path))
+    loaded = load_pages(describe(path), tmp_path / "pages")
+    result = ocr_document(loaded, tmp_path / "ocr")
+    page = result.pages[0]
+    assert page.text_layer and page.hocr_path is None
+    assert "Quyết định số 12/QĐ-UBND" in page.text
+    assert "Quyết định số 12/QĐ-UBND" in pdftotext(Path(result.pdf_path))
