@@ -61,21 +61,14 @@ def _measure(args: tuple[str, str, str]) -> dict:
 
 
 def _ingest_rate(folder: Path, jobs: int) -> tuple[float, float]:
-    from storage.index import Index
-    from storage.objects import FileObjectStore
+    from config.settings import Settings
     from workers.batch import ingest_paths
+    from workers.context import Context
     from workers.pipeline import Options
 
     home = Path(tempfile.mkdtemp(prefix="sohoa-bench-home-"))
     try:
-        summary = ingest_paths(
-            [folder],
-            Options(batch="bench"),
-            store=FileObjectStore(home / "objects"),
-            index=Index(f"sqlite:///{home / 'index.sqlite3'}"),
-            work_root=home / "work",
-            jobs=jobs,
-        )
+        summary = ingest_paths([folder], Options(batch="bench"), Context(Settings(home=home)), jobs=jobs)
         return summary.pages_per_minute, summary.worker_peak_rss_mb
     finally:
         shutil.rmtree(home, ignore_errors=True)

@@ -163,22 +163,7 @@ def _document_row(record: dict) -> Document:
         record=record,
     )
     for page in record.get("pages") or []:
-        row.pages.append(
-            PageRow(
-                number=page["number"],
-                width=page["width"],
-                height=page["height"],
-                dpi=page["dpi"],
-                dpi_source=page.get("dpi_source") or "file",
-                rotation=page.get("rotation") or 0,
-                skew_deg=page.get("skew_deg") or 0.0,
-                binarization=page.get("binarization"),
-                text_layer=bool(page.get("text_layer")),
-                mean_confidence=page.get("mean_confidence"),
-                word_count=page.get("word_count") or 0,
-                hocr_key=page.get("hocr"),
-            )
-        )
+        row.pages.append(PageRow(**page_values(page), hocr_key=page.get("hocr")))
     for name, field in (record.get("fields") or {}).items():
         row.fields.append(_field_row(None, name, field))
     for idx, person in enumerate(record.get("persons") or []):
@@ -198,6 +183,23 @@ def _document_row(record: dict) -> Document:
         for fname, field in (person.get("fields") or {}).items():
             row.fields.append(_field_row(idx, fname, field))
     return row
+
+
+def page_values(page: dict) -> dict:
+    """The per-page facts of a record's ``pages`` entry, with the defaults older records lack."""
+    return {
+        "number": page["number"],
+        "width": page["width"],
+        "height": page["height"],
+        "dpi": page["dpi"],
+        "dpi_source": page.get("dpi_source") or "file",
+        "rotation": page.get("rotation") or 0,
+        "skew_deg": page.get("skew_deg") or 0.0,
+        "binarization": page.get("binarization"),
+        "text_layer": bool(page.get("text_layer")),
+        "mean_confidence": page.get("mean_confidence"),
+        "word_count": page.get("word_count") or 0,
+    }
 
 
 def _field_row(person_idx: int | None, name: str, field: dict) -> FieldRow:

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.source import Source, describe, discover
-from storage.index import Index
 from storage.keys import original_key
-from storage.objects import ObjectStore
 from workers import record as records
+from workers.context import Context
 from workers.pipeline import Options, Processed, Task, commit, process, write_record
 
 log = logging.getLogger(__name__)
@@ -69,13 +68,12 @@ def _init_worker() -> None:
 def ingest_paths(
     paths: Iterable[str | Path],
     options: Options,
+    ctx: Context,
     *,
-    store: ObjectStore,
-    index: Index,
-    work_root: Path,
     jobs: int = 1,
     reporter: Reporter | None = None,
 ) -> Summary:
+    store, index, work_root = ctx.store, ctx.index, ctx.settings.work_dir
     reporter = reporter or Reporter()
     started = time.perf_counter()
     summary = Summary()
@@ -108,11 +106,8 @@ def ingest_paths(
     twins = [t for t in tasks if seen.get(t.source.sha256) != t.doc_id]
     outcomes: dict[str, Processed] = {}
     for processed in run_tasks(first, jobs):
-        record = commit(store, index, processed)
         outcomes[processed.task.source.sha256] = processed
-        summary.pages += processed.pages
-        note_result(summary, processed, record)
-        _finish(summary, reporter, record, processed.pages)
+        settle(ctx, processed, summary, reporter)
     for task in twins:
         # Same bytes as a file processed above: a duplicate of it, or the same failure without a second try.
         twin = outcomes[task.source.sha256]
@@ -121,9 +116,7 @@ def ingest_paths(
             _finish(summary, reporter, record, 0)
         else:
             same = Processed(task, error=twin.error, bad_input=twin.bad_input)
-            record = commit(store, index, same)
-            note_result(summary, same, record)
-            _finish(summary, reporter, record, 0)
+            settle(ctx, same, summary, reporter)
     summary.seconds = time.perf_counter() - started
     reporter.finish()
     return summary
@@ -140,7 +133,16 @@ def _finish(summary: Summary, reporter: Reporter, record: dict, pages: int) -> N
     reporter.advance(record, pages)
 
 
-def note_result(summary: Summary, processed: Processed, record: dict) -> None:
+def settle(ctx: Context, processed: Processed, summary: Summary, reporter: Reporter) -> dict:
+    """Store one document's results and count them."""
+    record = commit(ctx.store, ctx.index, processed)
+    summary.pages += processed.pages
+    _note_result(summary, processed)
+    _finish(summary, reporter, record, processed.pages)
+    return record
+
+
+def _note_result(summary: Summary, processed: Processed) -> None:
     summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb, processed.peak_rss_mb)
     if processed.error is None:
         return

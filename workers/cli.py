@@ -61,9 +61,7 @@ def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) ->
     summary = ingest_paths(
         paths,
         options,
-        store=obj.store,
-        index=obj.index,
-        work_root=settings.work_dir,
+        obj,
         jobs=jobs or settings.jobs,
         reporter=reporter,
     )

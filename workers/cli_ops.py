@@ -49,9 +49,7 @@ def reprocess(obj: Context, doc_ids, batch, all_docs, stage, jobs) -> None:
     summary = run(
         ids,
         stage,
-        store=obj.store,
-        index=index,
-        work_root=settings.work_dir,
+        obj,
         base_options=options,
         jobs=jobs or settings.jobs,
         reporter=RichReporter(err, f"reprocess from {stage}"),

@@ -12,12 +12,13 @@ from extract.stage import extract_document
 from ingest.source import describe
 from ocr.pdfmeta import stamp
 from ocr.result import OcrPage, OcrResult
-from storage.index import Index
+from storage.index import Index, page_values
 from storage.keys import original_key
 from storage.objects import ObjectStore
 from workers import record as records
-from workers.batch import Reporter, Summary, note_result, run_tasks
-from workers.pipeline import Options, Task, commit, write_record
+from workers.batch import Reporter, Summary, run_tasks, settle
+from workers.context import Context
+from workers.pipeline import Options, Task, write_record
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +28,13 @@ STAGES = ("ocr", "extract", "match")
 def reprocess(
     doc_ids: list[str],
     stage: str,
+    ctx: Context,
     *,
-    store: ObjectStore,
-    index: Index,
-    work_root: Path,
     base_options: Options,
     jobs: int = 1,
     reporter: Reporter | None = None,
 ) -> Summary:
+    store, index, work_root = ctx.store, ctx.index, ctx.settings.work_dir
     reporter = reporter or Reporter()
     started = time.perf_counter()
     summary = Summary()
@@ -43,11 +43,7 @@ def reprocess(
     if stage == "ocr":
         tasks = [_ocr_task(store, record, base_options, work_root) for record in targets]
         for processed in run_tasks(tasks, jobs):
-            record = commit(store, index, processed)
-            summary.pages += processed.pages
-            note_result(summary, processed, record)
-            summary.count(record)
-            reporter.advance(record, processed.pages)
+            settle(ctx, processed, summary, reporter)
     else:
         for record in targets:
             if record["status"] == "failed" or not record.get("pages"):
@@ -80,23 +76,7 @@ def stored_ocr(store: ObjectStore, record: dict, work: Path) -> OcrResult:
         if page.get("hocr"):
             local = work / f"page-{page['number']:04d}.hocr"
             store.download(page["hocr"], local)
-        pages.append(
-            OcrPage(
-                number=page["number"],
-                width=page["width"],
-                height=page["height"],
-                dpi=page["dpi"],
-                dpi_source=page.get("dpi_source") or "file",
-                rotation=page.get("rotation") or 0,
-                skew_deg=page.get("skew_deg") or 0.0,
-                binarization=page.get("binarization"),
-                text_layer=bool(page.get("text_layer")),
-                text=page.get("text") or "",
-                mean_confidence=page.get("mean_confidence"),
-                word_count=page.get("word_count") or 0,
-                hocr_path=str(local) if local else None,
-            )
-        )
+        pages.append(OcrPage(**page_values(page), text=page.get("text") or "", hocr_path=str(local) if local else None))
     ocr = record.get("ocr") or {}
     return OcrResult(pdf_path="", pages=pages, engine=ocr.get("engine", ""), language=ocr.get("language", ""))
 
