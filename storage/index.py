@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, delete, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import fts
+from storage import fts, registry_schema  # noqa: F401  (registers the citizens table)
 from storage.schema import Base, Batch, Document, FieldRow, MatchRow, PageRow, PersonRow
 
 log = logging.getLogger(__name__)

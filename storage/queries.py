@@ -52,3 +52,12 @@ def search(index: Index, text: str, *, limit: int = 50, batch: str | None = None
     hits = index.search(text, limit=limit, batch=batch)
     records = {r["doc_id"]: r for r in index.records([h.doc_id for h in hits])}
     return [(hit, records[hit.doc_id]) for hit in hits if hit.doc_id in records]
+
+
+def review_items(index: Index, *, batch: str | None = None) -> Iterator[tuple[dict, int, dict]]:
+    """(record, person index, person) for every person whose link waits for review, oldest document first."""
+    records = sorted(list_records(index, batch=batch, status="review"), key=lambda r: r["processed_at"])
+    for record in records:
+        for idx, person in enumerate(record.get("persons") or []):
+            if (person.get("match") or {}).get("status") == "review":
+                yield record, idx, person

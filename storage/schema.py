@@ -100,4 +100,29 @@ class FieldRow(Base):
     page: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class ReviewDecisionRow(Base):
+    """The latest decision per (document, person); every decision is also kept in ``review_log``."""
+
+    __tablename__ = "review_decisions"
+
+    doc_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(10))  # accept | reject
+    citizen_id: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    user: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewLogRow(Base):
+    __tablename__ = "review_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(40), index=True)
+    person_idx: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))
+    citizen_id: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    user: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 Index("ix_fields_name_value", FieldRow.name, FieldRow.value)

@@ -72,9 +72,9 @@ def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) ->
 
 
 def register_subcommands() -> None:
-    from workers import cli_docs, cli_ops
+    from workers import cli_docs, cli_ops, cli_registry, cli_review
 
-    for command in [*cli_docs.COMMANDS, *cli_ops.COMMANDS]:
+    for command in [*cli_docs.COMMANDS, *cli_ops.COMMANDS, *cli_registry.COMMANDS, *cli_review.COMMANDS]:
         main.add_command(command)
 
 

@@ -1,0 +1,311 @@
+"""What a document says about a person, and how well one registry entry fits it.
+
+:func:`assess` compares the document's evidence with a registry entry field by field and sums a score:
+name × W_NAME + birth + gender + extra (ID, old ID, address, origin, birth province; extra capped at
+EXTRA_CAP) + penalties. An exact name with the exact birth date and gender scores 0.90; corroboration brings
+it towards 1.0; a contradiction (another ID, another old ID, a different place of origin) pulls it down and
+marks the assessment as conflicting. The decision built on it lives in extract.matching.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from extract.model import FieldValue
+from extract.names import fold, name_similarity, normalize_name
+
+NAME_CANDIDATE = 0.60  # below this the names are different people's: not worth comparing anything else
+ADDRESS_STRONG = 0.90
+ADDRESS_CLOSE = 0.80
+ORIGIN_CONFLICT = 0.60  # quê quán does not change over a life: a clearly different one is counter-evidence
+MIN_YEAR, MAX_YEAR = 1850, 2100
+
+W_NAME = 0.60
+W_BIRTH = {"exact": 0.28, "near": 0.14, "year": 0.14, "none": 0.0, "mismatch": -0.30}
+W_GENDER = {"same": 0.02, "unknown": 0.0, "differ": -0.30}
+W_ID_SAME = 0.10
+W_ID_SAME_INVALID = 0.06
+W_ID_NEAR = 0.06
+W_OLD_ID_SAME = 0.06
+W_ADDRESS_STRONG = 0.06
+W_ADDRESS_CLOSE = 0.03
+W_ORIGIN = 0.02
+EXTRA_CAP = 0.10
+W_ID_CONFLICT = -0.30
+W_OLD_ID_CONFLICT = -0.15
+W_OLD_ID_UNKNOWN = -0.05
+W_ORIGIN_CONFLICT = -0.10
+W_PROVINCE = 0.02  # births are registered where they happen, not always where the person is from
+
+ROLE_GENDER = {"father": "male", "husband": "male", "mother": "female", "wife": "female"}
+_ID_RE = re.compile(r"^0\d{11}$")
+_ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_YEAR_RE = re.compile(r"^(\d{4})")
+
+
+@dataclass(frozen=True)
+class CitizenEntry:
+    """One registry row as the matcher sees it."""
+
+    citizen_id: str
+    full_name: str
+    date_of_birth: str | None  # ISO, None when the registry knows the year only
+    gender: str | None
+    old_id_number: str | None = None
+    place_of_origin: str | None = None
+    permanent_address: str | None = None
+    birth_year: int | None = None
+    name_key: str | None = None  # the stored variant key, saves recomputing it for big blocks
+
+    @property
+    def year(self) -> int | None:
+        if self.birth_year is not None:
+            return self.birth_year
+        return int(self.date_of_birth[:4]) if self.date_of_birth else None
+
+
+def id_shape_ok(citizen_id: str, birth_year: int | None = None, gender: str | None = None) -> bool:
+    """PPP G YY RRRRRR with the century/gender digit and year agreeing with what the document says."""
+    if not _ID_RE.match(citizen_id):
+        return False
+    g, yy = int(citizen_id[3]), int(citizen_id[4:6])
+    if birth_year is not None and (g // 2 != birth_year // 100 - 19 or yy != birth_year % 100):
+        return False
+    return gender is None or g % 2 == (gender == "female")
+
+
+# -- what the document says ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A person's fields as the matcher compares them: normalized, parsed, gender implied by the role."""
+
+    name: str
+    dob: str | None
+    year: int | None
+    gender: str | None
+    citizen_id: str | None
+    id_valid: bool
+    old_id: str | None
+    origin: str | None
+    address: str | None
+    province: str | None  # PPP of the birth registration: given by the caller, or from a well-formed ID
+
+
+def _value(fields: Mapping[str, FieldValue], key: str) -> str | None:
+    f = fields.get(key)
+    v = f.value.strip() if f is not None and f.value else ""
+    return v or None
+
+
+def _digits(value: str | None) -> str | None:
+    d = "".join(ch for ch in value or "" if ch.isdigit())
+    return d or None
+
+
+def _parse_birth(value: str | None) -> tuple[str | None, int | None]:
+    if not value:
+        return None, None
+    m = _ISO_RE.match(value)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat(), int(m[1])
+        except ValueError:
+            pass  # a misread day or month still leaves the year
+    m = _YEAR_RE.match(value)
+    if m and MIN_YEAR <= int(m[1]) <= MAX_YEAR:
+        return None, int(m[1])
+    return None, None
+
+
+def evidence_from_fields(
+    fields: Mapping[str, FieldValue], *, role: str, id_valid: bool | None = None, birth_province: str | None = None
+) -> Evidence:
+    dob, year = _parse_birth(_value(fields, "date_of_birth"))
+    gender = _value(fields, "gender")
+    gender = gender.lower() if gender and gender.lower() in ("male", "female") else None
+    implied = ROLE_GENDER.get(role)
+    if implied and gender and gender != implied:
+        gender = None  # the form and the field disagree: trust neither
+    gender = gender or implied
+    cid = _digits(_value(fields, "citizen_id"))
+    valid = id_valid if id_valid is not None else bool(cid and id_shape_ok(cid, year, gender))
+    return Evidence(
+        name=normalize_name(_value(fields, "full_name")),
+        dob=dob,
+        year=year,
+        gender=gender,
+        citizen_id=cid,
+        id_valid=valid,
+        old_id=_digits(_value(fields, "old_id_number")),
+        origin=_value(fields, "place_of_origin"),
+        address=_value(fields, "permanent_address"),
+        province=birth_province or (cid[:3] if cid and valid else None),
+    )
+
+
+# -- one candidate ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How one registry entry fits the document: a level per field, the score and the reasons."""
+
+    entry: CitizenEntry
+    name: float
+    birth: str  # exact | near | year | none | mismatch
+    gender: str  # same | unknown | differ
+    ident: str  # id_same | id_near | old_id_same | id_conflict | old_id_conflict | old_id_unknown | none
+    address: float | None
+    origin: float | None
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def conflict(self) -> bool:
+        return (
+            self.birth == "mismatch"
+            or self.gender == "differ"
+            or self.ident in ("id_conflict", "old_id_conflict", "old_id_unknown")
+            or (self.origin is not None and self.origin < ORIGIN_CONFLICT)
+        )
+
+
+def _birth_level(ev: Evidence, e: CitizenEntry) -> str:
+    if ev.year is None:
+        return "none"
+    if ev.dob is None or e.date_of_birth is None:
+        return "year" if e.year == ev.year else "mismatch"
+    if ev.dob == e.date_of_birth:
+        return "exact"
+    swapped = f"{ev.dob[:4]}-{ev.dob[8:10]}-{ev.dob[5:7]}"
+    if swapped == e.date_of_birth or Levenshtein.distance(ev.dob, e.date_of_birth, score_cutoff=1) <= 1:
+        return "near"  # one misread digit, or day and month read the wrong way round
+    return "mismatch"
+
+
+# Unit words and their abbreviations, which forms print in full, short or not at all ("tỉnh Nam Định",
+# "Nam Định"); shared by every address, they would make any two places look alike.
+_UNIT_WORDS = re.compile(
+    r"\b(thanh pho|thi xa|thi tran|khu pho|to dan pho|tinh|huyen|quan|xa|phuong|thon|ap|xom|ban|buon|to|khu"
+    r"|so|duong|pho|ngo|hem|kiet|tp|tx|tt|p|q|h)\b"
+)
+_PLACE_PART_MATCH = 85  # rapidfuzz ratio for two address parts to count as the same (OCR noise allowed)
+
+
+@lru_cache(maxsize=16384)
+def _place_parts(text: str) -> tuple[str, ...]:
+    parts = []
+    for part in re.split(r"[,;\n]| - ", fold(text)):
+        part = _UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", part))
+        part = " ".join(part.split())
+        if part:
+            parts.append(part)
+    return tuple(parts)
+
+
+def place_similarity(a: str | None, b: str | None) -> float | None:
+    """Share of address parts (hamlet, commune, district, province) the two places have in common, 0..1."""
+    if not a or not b:
+        return None
+    pa, pb = _place_parts(a), _place_parts(b)
+    if not pa or not pb:
+        return None
+    left = list(pb)
+    common = 0.0
+    for part in pa:
+        best = max(range(len(left)), key=lambda k: fuzz.ratio(part, left[k]), default=None)
+        if best is None:
+            break
+        ratio = fuzz.ratio(part, left[best])
+        if ratio >= _PLACE_PART_MATCH:
+            common += ratio / 100.0
+            left.pop(best)
+    return 2.0 * common / (len(pa) + len(pb))
+
+
+def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str | None]:
+    if ev.citizen_id:
+        if ev.citizen_id == e.citizen_id:
+            return "id_same", "ID found in registry"
+        if Levenshtein.distance(ev.citizen_id, e.citizen_id, score_cutoff=2) <= 2:
+            return "id_near", "ID differs by 1-2 digits (misread?)"
+        # Three misread digits are rare; an ID that far off is someone else's, damaged or not.
+        if ev.id_valid or len(ev.citizen_id) in (11, 12, 13):
+            return "id_conflict", "document shows another ID"
+    if ev.old_id and e.old_id_number:
+        if ev.old_id == e.old_id_number:
+            return "old_id_same", "old ID number matches"
+        if Levenshtein.distance(ev.old_id, e.old_id_number, score_cutoff=1) > 1:
+            return "old_id_conflict", "old ID number differs"
+    elif ev.old_id and old_ids_known:
+        # The registry records old IDs, yet none for this citizen: the document's holder may be someone else.
+        return "old_id_unknown", "old ID number unknown to the registry"
+    return "none", None
+
+
+def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assessment:
+    name, name_reasons = name_similarity(ev.name, e.full_name)
+    reasons = [r.replace("exact name", "name matches exactly") for r in name_reasons]
+    birth = _birth_level(ev, e)
+    reasons.append(
+        {
+            "exact": "date of birth matches",
+            "near": "date of birth differs by one digit",
+            "year": "year of birth matches (no full date)",
+            "none": "no date of birth",
+            "mismatch": "date of birth differs",
+        }[birth]
+    )
+    if ev.gender is None or e.gender is None:
+        gender = "unknown"
+    else:
+        gender = "same" if ev.gender == e.gender else "differ"
+        if gender == "differ":
+            reasons.append("gender differs")
+    ident, ident_reason = _ident(ev, e, old_ids_known)
+    if ident_reason:
+        reasons.append(ident_reason)
+    extra = {
+        "id_same": W_ID_SAME if ev.id_valid else W_ID_SAME_INVALID,
+        "id_near": W_ID_NEAR,
+        "old_id_same": W_OLD_ID_SAME,
+    }.get(ident, 0.0)
+    penalty = {
+        "id_conflict": W_ID_CONFLICT,
+        "old_id_conflict": W_OLD_ID_CONFLICT,
+        "old_id_unknown": W_OLD_ID_UNKNOWN,
+    }.get(ident, 0.0)
+    if name < NAME_CANDIDATE:
+        # Not a plausible candidate whatever the places say; comparing addresses is the costly part.
+        score = W_NAME * name + W_BIRTH[birth] + W_GENDER[gender]
+        return Assessment(e, name, birth, gender, ident, None, None, max(0.0, score), tuple(reasons))
+    address = place_similarity(ev.address, e.permanent_address)
+    if address is not None and address >= ADDRESS_STRONG:
+        extra += W_ADDRESS_STRONG
+        reasons.append("address matches")
+    elif address is not None and address >= ADDRESS_CLOSE:
+        extra += W_ADDRESS_CLOSE
+        reasons.append("address close")
+    origin = place_similarity(ev.origin, e.place_of_origin)
+    if origin is not None and origin >= ADDRESS_STRONG:
+        extra += W_ORIGIN
+        reasons.append("place of origin matches")
+    elif origin is not None and origin < ORIGIN_CONFLICT:
+        penalty += W_ORIGIN_CONFLICT
+        reasons.append("place of origin differs")
+    if ev.province and ident == "none" and e.citizen_id.startswith(ev.province):
+        extra += W_PROVINCE
+        reasons.append("birth province matches")
+    score = W_NAME * name + W_BIRTH[birth] + W_GENDER[gender] + min(extra, EXTRA_CAP) + penalty
+    return Assessment(e, name, birth, gender, ident, address, origin, max(0.0, min(1.0, score)), tuple(reasons))
+
+

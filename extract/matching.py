@@ -1,0 +1,302 @@
+"""Linking a person found on a document to a citizen of the registry.
+
+A wrong link hands one person's papers to another, a missing link only costs a manual search, so the rules
+below prefer ``review`` whenever the evidence is thin or two citizens fit about equally well:
+
+1. An ID printed on the document and found in the registry links when the registry's name agrees (a
+   structurally invalid ID, likely misread, must agree more and be backed by the birth date). A registry
+   entry with a clearly different name is not a link: the person goes to review.
+2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth
+   year (or years one misread digit away), and on the old 9-digit ID, and scored by
+   :func:`extract.evidence.assess`. The best links automatically only when its name is strong, the full
+   birth date agrees (or a year-only or one-digit-off date is backed by an ID, the address or the place of
+   origin), nothing contradicts it, the runner-up is at least ``MARGIN`` behind, and, for a name common in
+   the registry, something beyond name and birth date ties them.
+
+A name alone never links. This module knows nothing of the database: storage implements
+:class:`RegistryLookup`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from extract.evidence import (
+    ADDRESS_STRONG,
+    MAX_YEAR,
+    MIN_YEAR,
+    NAME_CANDIDATE,
+    Assessment,
+    CitizenEntry,
+    Evidence,
+    assess,
+    evidence_from_fields,
+    id_shape_ok,
+)
+from extract.model import FieldValue, Match, Person
+from extract.names import variant_key
+
+__all__ = ["CitizenEntry", "RegistryLookup", "id_shape_ok", "mask_id", "match_person", "match_persons"]
+
+log = logging.getLogger(__name__)
+
+# -- thresholds (tests/test_matching.py pins the behaviour; scores are extract.evidence.assess's) ----------
+NAME_AUTO = 0.90  # a name this close (exact, tone placement, diacritics, family variant) may link on its own
+NAME_WITH_ID = 0.80  # ... or this close when an ID or old ID backs the candidate up (OCR-damaged letters)
+NAME_DIFFERENT = 0.60  # below this the names are different people's: an ID owner so named is not a link
+# The best candidate must lead the next by this much, or two people fit: review. Same-name-same-birthday
+# pairs tie at 0.90; an address, old ID or ID on one side only moves one of them 0.06 or more ahead.
+MARGIN = 0.05
+MAX_CANDIDATES = 5
+# A name carried by this share of the registry (the synthetic NGUYỄN VĂN AN has 2.7%) is common enough that
+# someone missing from the registry may well share it with a registered person born the same day: such a
+# link needs an ID, the place of origin or the address besides name and birth date.
+COMMON_NAME_SHARE = 0.005
+YEAR_BLOCK_LIMIT = 20_000  # a year-and-gender block bigger than this is too loose to scan
+NAME_BLOCK_LIMIT = 500
+PREFILTER_ABOVE = 300  # blocks bigger than this are narrowed on the name key before full scoring
+PREFILTER_KEEP = 200
+PREFILTER_MIN = 0.5
+
+
+class RegistryLookup(Protocol):
+    def by_id(self, citizen_id: str) -> CitizenEntry | None: ...
+
+    def by_birth(
+        self, date_of_birth: str | None, birth_year: int | None, gender: str | None, *, limit: int = ...
+    ) -> list[CitizenEntry]:
+        """Everyone born on that date (or, without a date, in that year), of that gender when given."""
+        ...
+
+    def names_born_in(self, birth_year: int, gender: str | None, *, limit: int = ...) -> list[tuple[str, str]]:
+        """(citizen_id, name key) of everyone born in that year: cheap enough to scan a big year block."""
+        ...
+
+    def by_ids(self, citizen_ids: Collection[str]) -> list[CitizenEntry]: ...
+
+    def by_name_key(
+        self, variant_key: str, birth_years: Collection[int] | None = None, *, limit: int = ...
+    ) -> list[CitizenEntry]:
+        """Everyone with this name key (extract.names.variant_key), born in one of these years when given."""
+        ...
+
+    def by_old_id(self, old_id_number: str) -> list[CitizenEntry]: ...
+
+    def name_share(self, variant_key: str) -> float:
+        """The fraction of the registry carrying this name key (0 when unknown)."""
+        ...
+
+    def has_old_ids(self) -> bool:
+        """Whether the registry records old 9-digit IDs at all (the CSV column is optional)."""
+        ...
+
+
+def mask_id(value: str | None) -> str:
+    """"001******123": enough to tell IDs apart in a log, not enough to identify anyone."""
+    if not value:
+        return "-"
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 6) + value[-3:]
+
+
+def _corroborated(a: Assessment) -> bool:
+    """Something beyond name, birth and gender ties the document to this citizen."""
+    return (
+        a.ident in ("id_same", "id_near", "old_id_same")
+        or (a.address or 0.0) >= ADDRESS_STRONG
+        or (a.origin or 0.0) >= ADDRESS_STRONG
+    )
+
+
+def _auto_ok(a: Assessment) -> bool:
+    if a.conflict:
+        return False
+    backed = a.ident in ("id_same", "id_near", "old_id_same")
+    if a.name < (NAME_WITH_ID if backed else NAME_AUTO):
+        return False
+    return a.birth == "exact" or (a.birth in ("near", "year") and _corroborated(a))
+
+
+# -- the decision ------------------------------------------------------------------------------------------
+
+
+def misread_years(year: int) -> list[int]:
+    """The year itself and every plausible year one misread digit away (1985 → 1965, 1986, 1935 ...)."""
+    text = str(year)
+    out = {year}
+    for i in range(len(text)):
+        for d in "0123456789":
+            y = int(text[:i] + d + text[i + 1 :])
+            if MIN_YEAR <= y <= MAX_YEAR:
+                out.add(y)
+    return sorted(out)
+
+
+def _candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
+    found: dict[str, CitizenEntry] = {}
+
+    def add(entries: Sequence[CitizenEntry]) -> None:
+        for e in entries:
+            found.setdefault(e.citizen_id, e)
+
+    key = variant_key(ev.name)
+    if ev.dob:
+        add(lookup.by_birth(ev.dob, ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT))
+    elif ev.year is not None and key:
+        # Only the names of a year block are read; the full rows only for the names anywhere near.
+        names = lookup.names_born_in(ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT + 1)
+        if len(names) <= YEAR_BLOCK_LIMIT:
+            add(lookup.by_ids([names[i][0] for i in _near_names(key, [k for _, k in names])]))
+    if key:
+        # Same name key with the birth date misread: a digit off in the day or month (same year), or in the
+        # year. A year-only date that is misread is too little to go on.
+        years = misread_years(ev.year) if ev.dob and ev.year is not None else [ev.year] if ev.year else None
+        add(lookup.by_name_key(key, years, limit=NAME_BLOCK_LIMIT))
+    if ev.old_id:
+        add(lookup.by_old_id(ev.old_id))
+    entries = list(found.values())
+    if len(entries) <= PREFILTER_ABOVE or not key:
+        return entries
+    keep = set(_near_names(key, [e.name_key or variant_key(e.full_name) for e in entries]))
+    return [e for i, e in enumerate(entries) if i in keep or (ev.old_id and e.old_id_number == ev.old_id)]
+
+
+def _near_names(key: str, keys: Sequence[str]) -> list[int]:
+    """Positions of the name keys anywhere near `key` (a big block narrowed before full scoring)."""
+    if len(keys) <= PREFILTER_ABOVE:
+        return list(range(len(keys)))
+    hits = process.extract(
+        key, keys, scorer=Levenshtein.normalized_similarity, limit=PREFILTER_KEEP, score_cutoff=PREFILTER_MIN
+    )
+    return [i for _, _, i in hits]
+
+
+def _as_match(status: str, best: Assessment | None, shown: list[Assessment], reasons: list[str]) -> Match:
+    return Match(
+        status=status,
+        citizen_id=best.entry.citizen_id if status == "matched" and best else None,
+        score=round(best.score, 4) if best else 0.0,
+        reasons=reasons,
+        candidates=[(a.entry.citizen_id, round(a.score, 4)) for a in shown[:MAX_CANDIDATES]],
+    )
+
+
+def match_person(
+    fields: Mapping[str, FieldValue],
+    lookup: RegistryLookup,
+    *,
+    role: str,
+    id_valid: bool | None = None,
+    birth_province: str | None = None,
+) -> Match:
+    """The ``match`` object of one person (contract: status, citizen_id, score, reasons, candidates).
+
+    `id_valid` is the structural verdict on the printed ID when the caller has one (extract.ids); without
+    it the ID's shape is checked here against the birth year and gender.
+    """
+    ev = evidence_from_fields(fields, role=role, id_valid=id_valid, birth_province=birth_province)
+    if not ev.name:
+        return Match(status="unmatched", reasons=["no name on the document"])
+
+    reasons: list[str] = []
+    owner_conflict: Assessment | None = None
+    old_ids_known = bool(ev.old_id) and lookup.has_old_ids()
+    if ev.citizen_id and len(ev.citizen_id) == 12:
+        entry = lookup.by_id(ev.citizen_id)
+        if entry is None:
+            reasons.append("ID not in registry" if ev.id_valid else "ID unreadable and not in registry")
+        else:
+            a = assess(ev, entry, old_ids_known)
+            if a.name < NAME_DIFFERENT:
+                owner_conflict = a
+                reasons.append("ID belongs to a differently named citizen")
+            elif _id_link_ok(ev, a):
+                log.debug("person (%s) linked on ID %s", role, mask_id(entry.citizen_id))
+                return _as_match("matched", a, [a], list(a.reasons))
+            else:
+                reasons.append("ID found but name or birth date disagree")
+                return _as_match("review", a, [a], [*reasons, *a.reasons])
+
+    pool = [assess(ev, e, old_ids_known) for e in _candidates(ev, lookup)]
+    if owner_conflict is not None:
+        pool = [a for a in pool if a.entry.citizen_id != owner_conflict.entry.citizen_id]
+    pool.sort(key=lambda a: (-a.score, -a.name, a.entry.citizen_id))
+    plausible = [a for a in pool if a.name >= NAME_CANDIDATE and a.birth != "mismatch" and a.gender != "differ"]
+    shown = plausible + ([owner_conflict] if owner_conflict else [])
+
+    if not plausible:
+        reasons.append("no registry candidate" if not pool else "no registry candidate with a similar name and birth")
+        status = "review" if owner_conflict else "unmatched"
+        return _as_match(status, owner_conflict, shown, reasons)
+
+    best = plausible[0]
+    # Only people with a similar name compete; someone else born that day is no rival.
+    rivals = [a for a in pool if a is not best and a.name >= NAME_CANDIDATE]
+    if rivals and best.score - rivals[0].score < MARGIN:
+        close = 1 + sum(1 for a in rivals if best.score - a.score < MARGIN)
+        reasons.append(f"{close} candidates within {MARGIN:.2f}")
+        return _as_match("review", best, shown, [*reasons, *best.reasons])
+    if owner_conflict is None and _auto_ok(best) and not _corroborated(best):
+        share = lookup.name_share(best.entry.name_key or variant_key(best.entry.full_name))
+        if share >= COMMON_NAME_SHARE:
+            reasons.append("common name: needs an ID, address or place of origin too")
+            return _as_match("review", best, shown, [*reasons, *best.reasons])
+    if owner_conflict is None and _auto_ok(best):
+        log.debug("person (%s) linked to %s, score %.3f", role, mask_id(best.entry.citizen_id), best.score)
+        return _as_match("matched", best, shown, [*reasons, *best.reasons])
+    reasons.append(_why_not(best))
+    return _as_match("review", best, shown, [*reasons, *best.reasons])
+
+
+def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
+    if a.gender == "differ" or a.birth == "mismatch":
+        return False
+    if ev.id_valid:
+        return a.name >= NAME_WITH_ID or a.birth == "exact"
+    # A misread ID that happens to exist must be carried by the name and the birth date, not the digits.
+    return a.name >= NAME_AUTO and a.birth in ("exact", "near", "year")
+
+
+def _why_not(a: Assessment) -> str:
+    if a.conflict:
+        return "evidence conflicts"
+    if a.name < NAME_AUTO:
+        return "name not close enough"
+    if a.birth == "none":
+        return "thin evidence: no date of birth"
+    if a.birth == "near":
+        return "thin evidence: date of birth a digit off, nothing else ties them"
+    return "thin evidence: birth year only, nothing else ties them"
+
+
+def match_persons(persons: Sequence[Person], lookup: RegistryLookup) -> list[Person]:
+    """Every person of one document matched; one citizen linked twice sends both to review."""
+    out = [replace(p, match=match_person(p.fields, lookup, role=p.role)) for p in persons]
+    seen: dict[str, int] = {}
+    for p in out:
+        if p.match.status == "matched" and p.match.citizen_id:
+            seen[p.match.citizen_id] = seen.get(p.match.citizen_id, 0) + 1
+    twice = {cid for cid, n in seen.items() if n > 1}
+    if not twice:
+        return out
+    return [
+        replace(
+            p,
+            match=replace(
+                p.match,
+                status="review",
+                citizen_id=None,
+                reasons=[*p.match.reasons, "same citizen linked to two persons of this document"],
+            ),
+        )
+        if p.match.citizen_id in twice
+        else p
+        for p in out
+    ]

@@ -1,0 +1,341 @@
+"""Linking persons to the registry (extract.matching) against a real SQLite registry loaded by import_csv.
+
+The registry is a synthetic population (namesakes at realistic rates, planted same-name-same-birthday pairs)
+plus a few hand-made citizens for the cases below.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections import Counter
+
+import pytest
+
+from extract.evidence import place_similarity
+from extract.matching import (
+    MARGIN,
+    CitizenEntry,
+    id_shape_ok,
+    mask_id,
+    match_person,
+    match_persons,
+)
+from extract.model import Extraction, FieldValue, Person
+from storage.index import make_engine
+from storage.registry import SqlRegistryLookup, import_csv
+from tests.synth import make_registry, write_registry
+from tests.synth.document import FORMS
+from tests.synth.forms_common import Cast
+from tests.synth.names import ascii_fold
+
+HOME_A = "Thôn Đông, xã Hải Anh, huyện Hải Hậu, tỉnh Nam Định"
+HOME_B = "Số 12, đường Lê Lợi, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội"
+HOME_C = "Thôn Trung, xã Hoằng Lộc, huyện Hoằng Hóa, tỉnh Thanh Hóa"
+HOME_D = "Ấp 3, xã Tân Thạnh, huyện Bến Lức, tỉnh Long An"
+ORIGIN_A = "Xã Hải Anh, huyện Hải Hậu, tỉnh Nam Định"
+ORIGIN_B = "Xã Yên Sở, huyện Hoài Đức, thành phố Hà Nội"
+
+# citizen_id, full_name, date_of_birth, gender, old_id_number, place_of_origin, permanent_address
+CRAFTED = [
+    # Same name, same birthday, same gender: only an ID, the old ID or the address tells them apart.
+    ("036085100001", "ĐINH CÔNG KHẢI", "1985-03-18", "male", "162345678", ORIGIN_A, HOME_A),
+    ("001085100002", "ĐINH CÔNG KHẢI", "1985-03-18", "male", "", ORIGIN_A, HOME_B),
+    ("001085100003", "ĐINH CÔNG KHẢI", "1985-07-02", "male", "", ORIGIN_B, HOME_B),  # a namesake born later
+    ("001185100004", "ĐINH THỊ KHẢI", "1985-03-18", "female", "", ORIGIN_A, HOME_A),  # same day, a woman
+    ("036190100005", "HUỲNH THỊ NGỌC HÒA", "1990-05-05", "female", "", ORIGIN_A, HOME_A),
+    ("079072100006", "VÕ MINH TRIẾT", "1972-11-30", "male", "", ORIGIN_B, HOME_D),
+    ("038055100007", "TẠ QUANG HUẤN", "1955-01-01", "male", "", ORIGIN_A, HOME_C),  # year-only father...
+    ("038055100008", "TẠ QUANG HUẤN", "1955-08-08", "male", "", ORIGIN_A, HOME_B),  # ...and his namesake
+    ("040160100009", "KIỀU THỊ THỦY", "1960-02-02", "female", "", ORIGIN_B, HOME_D),
+    ("001178100010", "LẠI THỊ LAN", "1978-09-09", "female", "", ORIGIN_B, HOME_B),
+    ("001178100011", "LẠI THỊ LOAN", "1978-09-09", "female", "", ORIGIN_B, HOME_B),
+    ("031205100012", "KHỔNG QUỐC BẢO", "2005-04-04", "male", "", ORIGIN_B, HOME_B),
+    ("036163100013", "ÔNG VĂN THIỆN", "1963", "male", "", ORIGIN_A, HOME_A),  # the registry knows the year only
+]
+
+
+@pytest.fixture(scope="module")
+def population():
+    return make_registry(5, 2000)
+
+
+@pytest.fixture(scope="module")
+def lookup(tmp_path_factory, population):
+    tmp = tmp_path_factory.mktemp("registry")
+    path = write_registry(population, tmp / "registry.csv")
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(CRAFTED)
+    engine = make_engine(f"sqlite:///{tmp / 'index.sqlite3'}")
+    stats = import_csv(engine, path)
+    assert stats.rejected == 0
+    yield SqlRegistryLookup(engine)
+    engine.dispose()
+
+
+def fields(**values: str) -> dict[str, FieldValue]:
+    return {k: FieldValue(v, 0.9) for k, v in values.items()}
+
+
+def link(lookup, role: str = "subject", **values: str):
+    return match_person(fields(**values), lookup, role=role)
+
+
+def cands(m) -> list[str]:
+    return [cid for cid, _ in m.candidates]
+
+
+# -- the ID ------------------------------------------------------------------------------------------------
+
+
+def test_valid_id_with_consistent_name_links(lookup):
+    m = link(lookup, full_name="KHỔNG QUỐC BẢO", date_of_birth="2005-04-04", gender="male", citizen_id="031205100012")
+    assert (m.status, m.citizen_id) == ("matched", "031205100012")
+    assert "ID found in registry" in m.reasons and "name matches exactly" in m.reasons
+    assert m.score >= 0.95 and cands(m)[0] == "031205100012"
+
+
+def test_id_decides_between_same_name_same_birthday(lookup):
+    m = link(lookup, full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-03-18", gender="male", citizen_id="001085100002")
+    assert (m.status, m.citizen_id) == ("matched", "001085100002")
+
+
+def test_id_of_a_differently_named_citizen_is_not_a_link(lookup):
+    m = link(lookup, full_name="TRẦN VĂN HÙNG", date_of_birth="2005-04-04", gender="male", citizen_id="031205100012")
+    assert m.status == "review" and m.citizen_id is None
+    assert "ID belongs to a differently named citizen" in m.reasons
+    assert "031205100012" in cands(m)
+
+
+def test_structurally_invalid_id_with_another_name_never_links(lookup):
+    # The printed ID says a woman born 1990; the document says a man born 1985 with another name.
+    m = link(lookup, full_name="LÊ VĂN TÁM", date_of_birth="1985-03-18", gender="male", citizen_id="036190100005")
+    assert m.status != "matched"
+    assert "ID belongs to a differently named citizen" in m.reasons
+
+
+def test_misread_birth_date_with_id_and_name_agreeing_links(lookup):
+    # 2006 for 2005 breaks the ID's structure check, but the name and every other digit agree.
+    m = link(lookup, full_name="KHỔNG QUỐC BẢO", date_of_birth="2006-04-04", gender="male", citizen_id="031205100012")
+    assert (m.status, m.citizen_id) == ("matched", "031205100012")
+
+
+def test_id_misread_by_one_digit_backs_the_blocking_match(lookup):
+    m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male", citizen_id="079072100066")
+    assert (m.status, m.citizen_id) == ("matched", "079072100006")
+    assert "ID not in registry" in m.reasons and "ID differs by 1-2 digits (misread?)" in m.reasons
+
+
+def test_another_persons_id_blocks_the_name_and_birth_match(lookup):
+    # A well-formed ID that is not in the registry and far from the candidate's: someone else's card.
+    m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male", citizen_id="079072987654")
+    assert m.status == "review" and m.citizen_id is None
+    assert "document shows another ID" in m.reasons
+
+
+# -- namesakes -----------------------------------------------------------------------------------------------
+
+
+def test_same_name_same_birthday_goes_to_review_with_both(lookup):
+    m = link(lookup, full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-03-18", gender="male")
+    assert m.status == "review" and m.citizen_id is None
+    assert {"036085100001", "001085100002"} <= set(cands(m))
+    assert "001085100003" not in cands(m)  # born another day
+    assert f"2 candidates within {MARGIN:.2f}" in m.reasons
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [({"permanent_address": HOME_B}, "001085100002"), ({"old_id_number": "162345678"}, "036085100001")],
+)
+def test_a_strong_field_separates_same_name_same_birthday(lookup, extra, expected):
+    m = link(lookup, full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-03-18", gender="male", **extra)
+    assert (m.status, m.citizen_id) == ("matched", expected)
+    assert len(m.candidates) >= 2
+
+
+def test_gender_separates_same_name_same_birthday(lookup):
+    m = link(lookup, full_name="ĐINH THỊ KHẢI", date_of_birth="1985-03-18", gender="female")
+    assert (m.status, m.citizen_id) == ("matched", "001185100004")
+
+
+def test_namesake_born_another_day_is_no_rival(lookup):
+    m = link(lookup, full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-07-02", gender="male")
+    assert (m.status, m.citizen_id) == ("matched", "001085100003")
+
+
+def test_near_name_on_the_same_day_is_told_apart(lookup):
+    lan = link(lookup, full_name="LẠI THỊ LAN", date_of_birth="1978-09-09", gender="female")
+    loan = link(lookup, full_name="LẠI THỊ LOAN", date_of_birth="1978-09-09", gender="female")
+    assert (lan.status, lan.citizen_id) == ("matched", "001178100010")
+    assert (loan.status, loan.citizen_id) == ("matched", "001178100011")
+
+
+# -- Vietnamese spelling and OCR noise -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "reason"),
+    [
+        ("KIỀU THỊ THUỶ", "same name up to tone placement"),
+        ("Kiều Thị Thủy", "name matches exactly"),
+        ("KIÊU THỊ THỦY", "same letters, 1 diacritic off"),
+        ("KIEU THI THUY", "same name without diacritics (weaker)"),
+    ],
+)
+def test_spelling_variants_link(lookup, printed, reason):
+    m = link(lookup, full_name=printed, date_of_birth="1960-02-02", gender="female")
+    assert (m.status, m.citizen_id) == ("matched", "040160100009")
+    assert reason in m.reasons
+
+
+def test_diacritic_free_match_scores_below_an_exact_one(lookup):
+    exact = link(lookup, full_name="KIỀU THỊ THỦY", date_of_birth="1960-02-02", gender="female")
+    bare = link(lookup, full_name="KIEU THI THUY", date_of_birth="1960-02-02", gender="female")
+    assert exact.score > bare.score
+
+
+@pytest.mark.parametrize(("printed", "variant"), [("HOÀNG THỊ NGỌC HOÀ", "Hoàng/Huỳnh"), ("VŨ MINH TRIẾT", "Vũ/Võ")])
+def test_family_name_variants_link(lookup, printed, variant):
+    born = "1990-05-05" if printed.startswith("HOÀNG") else "1972-11-30"
+    m = link(lookup, full_name=printed, date_of_birth=born)
+    assert m.status == "matched"
+    assert f"family-name variant {variant}" in m.reasons
+
+
+@pytest.mark.parametrize("printed", ["VÕ MlNH TRIẾT", "VÕ MINH TRIÉT", "VÕMINH TRIẾT", "VÕ MINH TRIẾT ...."])
+def test_ocr_noisy_names_link(lookup, printed):
+    m = link(lookup, full_name=printed, date_of_birth="1972-11-30", gender="male")
+    assert (m.status, m.citizen_id) == ("matched", "079072100006")
+
+
+def test_misread_birth_day_needs_more_than_the_name(lookup):
+    bare = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-80", gender="male")  # no such day
+    assert bare.status == "review" and "079072100006" in cands(bare)
+    one_digit = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-20", gender="male",
+                     permanent_address=HOME_D)
+    assert (one_digit.status, one_digit.citizen_id) == ("matched", "079072100006")
+    assert "date of birth differs by one digit" in one_digit.reasons
+
+
+# -- parents with a birth year only ----------------------------------------------------------------------------
+
+
+def test_year_only_parent_links_with_the_address(lookup):
+    m = link(lookup, role="father", full_name="TẠ QUANG HUẤN", date_of_birth="1955", permanent_address=HOME_C)
+    assert (m.status, m.citizen_id) == ("matched", "038055100007")
+    assert "year of birth matches (no full date)" in m.reasons and "address matches" in m.reasons
+
+
+def test_year_only_parent_without_address_is_review(lookup):
+    m = link(lookup, role="father", full_name="TẠ QUANG HUẤN", date_of_birth="1955")
+    assert m.status == "review"
+    assert {"038055100007", "038055100008"} <= set(cands(m))
+
+
+def test_year_only_without_anything_else_is_thin(lookup):
+    m = link(lookup, role="father", full_name="VÕ MINH TRIẾT", date_of_birth="1972")
+    assert m.status == "review" and m.citizen_id is None
+    assert "thin evidence: birth year only, nothing else ties them" in m.reasons
+
+
+def test_registry_with_year_only_entry(lookup):
+    m = link(lookup, full_name="ÔNG VĂN THIỆN", date_of_birth="1963-06-01", gender="male", permanent_address=HOME_A)
+    assert (m.status, m.citizen_id) == ("matched", "036163100013")
+
+
+# -- never on a name alone -------------------------------------------------------------------------------------
+
+
+def test_a_name_alone_never_links(lookup):
+    m = link(lookup, full_name="KHỔNG QUỐC BẢO")
+    assert m.status == "review" and m.citizen_id is None
+    assert "thin evidence: no date of birth" in m.reasons
+
+
+def test_a_name_with_gender_and_address_but_no_birth_never_links(lookup):
+    m = link(lookup, full_name="KHỔNG QUỐC BẢO", gender="male", permanent_address=HOME_B)
+    assert m.status == "review" and m.citizen_id is None
+
+
+def test_nobody_like_that(lookup):
+    m = link(lookup, full_name="XA THỊ KHÔNG CÓ", date_of_birth="1931-01-01", gender="female")
+    assert m.status == "unmatched" and m.citizen_id is None and m.candidates == []
+    assert link(lookup, date_of_birth="1985-03-18").reasons == ["no name on the document"]
+
+
+def test_conflicting_place_of_origin_is_review(lookup):
+    m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
+             place_of_origin="Xã Tân Thạnh, huyện Bến Lức, tỉnh Long An")
+    assert m.status == "review" and "place of origin differs" in m.reasons
+
+
+def test_gender_from_the_role(lookup):
+    m = link(lookup, role="mother", full_name="ĐINH THỊ KHẢI", date_of_birth="1985-03-18")
+    assert (m.status, m.citizen_id) == ("matched", "001185100004")
+
+
+# -- the record -------------------------------------------------------------------------------------------------
+
+
+def test_every_match_carries_score_reasons_and_candidates(lookup):
+    m = link(lookup, full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-03-18", gender="male")
+    record = m.as_record()
+    assert set(record) == {"status", "citizen_id", "score", "reasons", "candidates"}
+    assert 0.0 <= record["score"] <= 1.0 and record["reasons"]
+    assert all(set(c) == {"citizen_id", "score"} for c in record["candidates"])
+    scores = [c["score"] for c in record["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    # Reasons name the fields that agreed, never the citizen's data.
+    assert not any("ĐINH" in r or "1985" in r or "001085" in r for r in record["reasons"])
+
+
+def test_one_citizen_linked_twice_in_a_document_sends_both_to_review(lookup):
+    same = fields(full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male")
+    other = fields(full_name="KIỀU THỊ THỦY", date_of_birth="1960-02-02", gender="female")
+    out = match_persons([Person("husband", same), Person("member", same), Person("wife", other)], lookup)
+    assert [p.match.status for p in out] == ["review", "review", "matched"]
+    assert "same citizen linked to two persons of this document" in out[0].match.reasons
+    assert Extraction(persons=out).needs_review
+
+
+def test_helpers():
+    assert mask_id("001085012345") == "001******345"
+    assert mask_id(None) == "-"
+    assert id_shape_ok("001085012345", 1985, "male")
+    assert not id_shape_ok("001085012345", 1985, "female")
+    assert not id_shape_ok("001085012345", 1986, None)
+    assert id_shape_ok("001305012345", 2005, "female")
+    assert not id_shape_ok("00108501234", None, None)
+    assert place_similarity("Hải Anh, Hải Hậu, Nam Định", ORIGIN_A) == 1.0
+    assert place_similarity(ORIGIN_A, ORIGIN_B) < 0.5
+    assert place_similarity(None, ORIGIN_A) is None
+    entry = CitizenEntry("001085012345", "A", None, "male", birth_year=1985)
+    assert entry.year == 1985
+
+
+# -- a realistic batch ----------------------------------------------------------------------------------------------
+
+
+def test_synthetic_documents_link_safely(lookup, population):
+    """Persons as the synthetic forms print them (15% from outside the registry) against the registry."""
+    rng = random.Random(7)
+    counts: Counter[str] = Counter()
+    for i in range(420):
+        doc_type = list(FORMS)[i % len(FORMS)]
+        form = FORMS[doc_type](Cast(population, random.Random(1000 + i)), "hard")
+        persons = [Person(tp["role"], fields(**tp["fields"])) for tp in form.persons]
+        if rng.random() < 0.3:  # a worn scan: one person's name without diacritics
+            k = rng.randrange(len(persons))
+            name = persons[k].fields["full_name"].value
+            persons[k].fields["full_name"] = FieldValue(ascii_fold(name), 0.5)
+        for tp, p in zip(form.persons, match_persons(persons, lookup), strict=True):
+            counts["persons"] += 1
+            counts["in_registry"] += tp["in_registry"]
+            if p.match.status == "matched":
+                right = tp["in_registry"] and p.match.citizen_id == tp["true_citizen_id"]
+                counts["correct" if right else "wrong"] += 1
+    assert counts["persons"] > 700
+    assert counts["wrong"] <= 1  # about 0.1% at most; a wrong link is the worst outcome
+    assert counts["correct"] >= 0.95 * counts["in_registry"]
+
