@@ -135,7 +135,7 @@ def _finish(summary: Summary, reporter: Reporter, record: dict, pages: int) -> N
 
 def settle(ctx: Context, processed: Processed, summary: Summary, reporter: Reporter) -> dict:
     """Store one document's results and count them."""
-    record = commit(ctx.store, ctx.index, processed)
+    record = commit(ctx.store, ctx.index, processed, ctx.registry)
     summary.pages += processed.pages
     _note_result(summary, processed)
     _finish(summary, reporter, record, processed.pages)

@@ -23,8 +23,9 @@ def registry() -> None:
 
 @registry.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--batch-size", default=20_000, show_default=True, type=click.IntRange(100, 1_000_000),
-              help="Rows per transaction.")
+@click.option(
+    "--batch-size", default=20_000, show_default=True, type=click.IntRange(100, 1_000_000), help="Rows per transaction."
+)
 @click.pass_obj
 def registry_import(obj: Context, csv_file: Path, batch_size: int) -> None:
     """Upsert citizens from a CSV (citizen_id,full_name,date_of_birth,gender[,old_id_number,...]).

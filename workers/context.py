@@ -8,6 +8,7 @@ from functools import cached_property
 from config.settings import Settings, load_settings
 from storage.index import Index
 from storage.objects import ObjectStore, open_store
+from storage.registry import SqlRegistryLookup
 
 
 @dataclass
@@ -21,6 +22,10 @@ class Context:
     @cached_property
     def index(self) -> Index:
         return Index(self.settings.resolved_database_url)
+
+    @cached_property
+    def registry(self) -> SqlRegistryLookup:
+        return SqlRegistryLookup(self.index)
 
 
 def make_context() -> Context:

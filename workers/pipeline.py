@@ -12,9 +12,10 @@ import logging
 import resource
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from extract.matching import RegistryLookup, match_persons
 from extract.model import Extraction
 from extract.stage import extract_document
 from ingest.errors import BadInputError, SohoaError
@@ -26,6 +27,7 @@ from ocr.stage import ocr_document
 from storage.index import Index
 from storage.keys import hocr_key, metadata_key, pdf_key
 from storage.objects import ObjectStore
+from storage.reviews import decisions_for
 from workers import record as records
 
 log = logging.getLogger(__name__)
@@ -104,14 +106,26 @@ def process(task: Task) -> Processed:
     return result
 
 
-def commit(store: ObjectStore, index: Index, processed: Processed) -> dict:
-    """Objects (hOCR, PDF, metadata.json) first, then the index rows; returns the record."""
+def match_step(extraction: Extraction, lookup: RegistryLookup | None) -> Extraction:
+    """Link every person to the registry (runs where the registry is: the parent process, or the rq job)."""
+    if lookup is None or not extraction.persons:
+        return extraction
+    return replace(extraction, persons=match_persons(extraction.persons, lookup))
+
+
+def commit(store: ObjectStore, index: Index, processed: Processed, lookup: RegistryLookup | None = None) -> dict:
+    """Match, then objects (hOCR, PDF, metadata.json) first and index rows last; returns the record.
+
+    Review decisions already taken for this document are applied again: a re-run never undoes them.
+    """
     task = processed.task
     if processed.error is not None or processed.ocr is None or processed.extraction is None:
         error = processed.error or {"code": "internal_error", "message": "no result"}
         record = records.failed_record(task.doc_id, task.options.batch, task.source, error)
     else:
-        record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, processed.extraction)
+        extraction = match_step(processed.extraction, lookup)
+        record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, extraction)
+        record = records.apply_decisions(record, decisions_for(index, task.doc_id))
         stamp(processed.ocr.pdf_path, doc_id=task.doc_id, doc_type=record["doc_type"], source_sha256=task.source.sha256)
         for page in processed.ocr.pages:
             if page.hocr_path:

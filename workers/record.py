@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 from datetime import UTC, datetime
 
-from ingest.source import Source
-
 from config.settings import PIPELINE_VERSION
-from extract.model import Extraction
+from extract.model import Extraction, FieldValue, Person
+from ingest.source import Source
 from ocr.result import OcrResult
 from storage.keys import hocr_key, metadata_key, original_key, pdf_key
+from storage.reviews import Decision
 
 SCHEMA = "sohoa.document/1"
 
@@ -45,13 +46,39 @@ def _base(doc_id: str, batch: str, source: Source, pages: int) -> dict:
     }
 
 
-def done_record(doc_id: str, batch: str, source: Source, ocr: OcrResult, extraction: Extraction) -> dict:
-    record = _base(doc_id, batch, source, len(ocr.pages))
-    record.update(
+def with_extraction(record: dict, extraction: Extraction) -> dict:
+    """The record with a (new) document type, fields and persons; status follows the persons' links."""
+    out = dict(record)
+    out.update(
         status="review" if extraction.needs_review else "done",
         doc_type=extraction.doc_type,
         fields={name: f.as_record() for name, f in extraction.fields.items()},
         persons=[p.as_record() for p in extraction.persons],
+        processed_at=now(),
+    )
+    return out
+
+
+def _field(data: dict) -> FieldValue:
+    bbox = data.get("bbox")
+    return FieldValue(data["value"], data.get("confidence", 0.0), data.get("page"), tuple(bbox) if bbox else None)
+
+
+def extraction_from_record(record: dict) -> Extraction:
+    """What the extract stage found, read back from a stored record (for ``reprocess --from match``)."""
+    return Extraction(
+        doc_type=record.get("doc_type") or "unknown",
+        fields={k: _field(v) for k, v in (record.get("fields") or {}).items()},
+        persons=[
+            Person(p["role"], {k: _field(v) for k, v in (p.get("fields") or {}).items()})
+            for p in record.get("persons") or []
+        ],
+    )
+
+
+def done_record(doc_id: str, batch: str, source: Source, ocr: OcrResult, extraction: Extraction) -> dict:
+    record = with_extraction(_base(doc_id, batch, source, len(ocr.pages)), extraction)
+    record.update(
         text=ocr.text,
         ocr={"engine": ocr.engine, "language": ocr.language, "mean_confidence": ocr.mean_confidence},
         pages=[_page(doc_id, p) for p in ocr.pages],
@@ -97,3 +124,32 @@ def duplicate_record(doc_id: str, batch: str, source: Source, primary: dict) -> 
     )
     record["objects"]["pdf"] = primary["objects"].get("pdf")
     return record
+
+
+def document_status(record: dict) -> str:
+    if record["status"] not in ("done", "review"):
+        return record["status"]
+    return "review" if any(p["match"]["status"] == "review" for p in record.get("persons") or []) else "done"
+
+
+def apply_decisions(record: dict, decisions: dict[int, Decision]) -> dict:
+    """The record with each decided person's link set as decided; pure, the input is not changed."""
+    if not decisions:
+        return record
+    out = copy.deepcopy(record)
+    for idx, person in enumerate(out.get("persons") or []):
+        decision = decisions.get(idx)
+        if decision is None:
+            continue
+        when = decision.decided_at.isoformat(timespec="seconds")
+        match = person.setdefault("match", {})
+        if decision.action == "accept":
+            match.update(status="matched", citizen_id=decision.citizen_id)
+            reason = f"accepted in review by {decision.user} at {when}"
+        else:
+            match.update(status="unmatched", citizen_id=None)
+            reason = f"rejected in review by {decision.user} at {when}"
+        match["reasons"] = [reason, *[r for r in match.get("reasons") or [] if "in review by" not in r]]
+        match["decision"] = {"action": decision.action, "user": decision.user, "at": when}
+    out["status"] = document_status(out)
+    return out

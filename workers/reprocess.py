@@ -12,13 +12,14 @@ from extract.stage import extract_document
 from ingest.source import describe
 from ocr.pdfmeta import stamp
 from ocr.result import OcrPage, OcrResult
-from storage.index import Index, page_values
+from storage.index import page_values
 from storage.keys import original_key
 from storage.objects import ObjectStore
+from storage.reviews import decisions_for
 from workers import record as records
 from workers.batch import Reporter, Summary, run_tasks, settle
 from workers.context import Context
-from workers.pipeline import Options, Task, write_record
+from workers.pipeline import Options, Task, match_step, write_record
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def reprocess(
                 summary.count(record)  # nothing stored to re-extract from: needs --from ocr
                 reporter.advance(record, 0)
                 continue
-            updated = _re_extract(store, index, record, work_root / record["doc_id"])
+            updated = _re_extract(ctx, record, work_root / record["doc_id"], stage)
             summary.count(updated)
             reporter.advance(updated, 0)
     summary.seconds = time.perf_counter() - started
@@ -81,18 +82,17 @@ def stored_ocr(store: ObjectStore, record: dict, work: Path) -> OcrResult:
     return OcrResult(pdf_path="", pages=pages, engine=ocr.get("engine", ""), language=ocr.get("language", ""))
 
 
-def _re_extract(store: ObjectStore, index: Index, record: dict, work: Path) -> dict:
+def _re_extract(ctx: Context, record: dict, work: Path, stage: str) -> dict:
+    """``extract``: document type, fields and persons again from the stored hOCR; ``match``: links only."""
+    store, index = ctx.store, ctx.index
     try:
-        ocr = stored_ocr(store, record, work)
-        extraction = extract_document(ocr)
-        updated = dict(record)
-        updated.update(
-            status="review" if extraction.needs_review else "done",
-            doc_type=extraction.doc_type,
-            fields={name: f.as_record() for name, f in extraction.fields.items()},
-            persons=[p.as_record() for p in extraction.persons],
-            processed_at=records.now(),
-        )
+        if stage == "extract":
+            extraction = extract_document(stored_ocr(store, record, work))
+        else:
+            extraction = records.extraction_from_record(record)
+        extraction = match_step(extraction, ctx.registry)
+        updated = records.with_extraction(record, extraction)
+        updated = records.apply_decisions(updated, decisions_for(index, record["doc_id"]))
         if updated["doc_type"] != record["doc_type"] and record["objects"].get("pdf"):
             pdf = work / "document.pdf"
             store.download(record["objects"]["pdf"], pdf)
