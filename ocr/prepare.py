@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from ocr.cleanup import choose_binarization, clean_gray, paper_colour
 from ocr.geometry import detect_geometry, rotate_image, text_mask
+from ocr.leaders import erase_leader_dots
 
 # Orientation and skew are found on a copy at this resolution: text lines and diacritics are still
 # resolved, and the angle search costs a few tens of milliseconds.
@@ -61,7 +62,7 @@ def prepare_page(image: NDArray[np.uint8], dpi: float) -> PreparedPage:
     chosen = choose_binarization(upright, dpi)
     return PreparedPage(
         upright=upright,
-        ocr_image=chosen.image,
+        ocr_image=erase_leader_dots(chosen.image, dpi),
         rotation=geometry.rotation,
         skew_deg=geometry.skew_deg,
         orientation_confidence=geometry.confidence,
