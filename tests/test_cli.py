@@ -9,10 +9,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from storage.textfold import fold
 from tests import badfiles
 from tests.conftest import json_lines, pdftotext, run_sohoa
 from tests.synth import cer_unordered, make_document
-from storage.textfold import fold
 
 
 def save_scan(doc, path: Path) -> Path:
