@@ -119,3 +119,19 @@ def test_pdf_with_text_layer_is_not_ocrd_again(tmp_path):
     assert page.text_layer and page.hocr_path is None
     assert "Quyết định số 12/QĐ-UBND" in page.text
     assert "Quyết định số 12/QĐ-UBND" in pdftotext(Path(result.pdf_path))
+
+
+def test_redo_ocr_reads_a_text_pdf_again(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dejavu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("dejavu", size=16)
+    pdf.cell(text="Giấy khai sinh số 45, quyển số 02")
+    path = tmp_path / "born-digital.pdf"
+    pdf.output(str(path))
+    loaded = load_pages(describe(path), tmp_path / "pages", redo_ocr=True)
+    page = ocr_document(loaded, tmp_path / "ocr", redo_ocr=True).pages[0]
+    assert not page.text_layer and page.hocr_path is not None
+    assert "khai sinh" in page.text
