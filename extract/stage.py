@@ -1,14 +1,15 @@
-"""The extract stage: document type, fields and persons from the OCR words.
+"""The extract stage: document type, fields and persons from the OCR words (templates in ``config/templates``).
 
-Issue 2 fixes the record's shape only; recognising the document types, fields and persons from the
-templates in ``config/`` is issue 3. Until then every document is ``unknown`` with no persons.
+Citizen links are not made here: matching needs the registry, so it runs where the registry is (see
+``workers.pipeline.match_step``).
 """
 
 from __future__ import annotations
 
+from extract.fields import extraction_from_ocr
 from extract.model import Extraction
 from ocr.result import OcrResult
 
 
 def extract_document(ocr: OcrResult) -> Extraction:
-    return Extraction()
+    return extraction_from_ocr(ocr)

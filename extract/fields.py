@@ -1,0 +1,94 @@
+"""Document type, document fields and persons from a document's OCR words, driven by ``config/templates``.
+
+    extract_fields(pages)           pages of hOCR words → Extraction(doc_type, fields, persons)
+    extraction_from_ocr(ocr)        the same from the OCR stage's result (reads each page's hOCR file)
+
+Every value is in the contract's form with a confidence (the OCR confidence of its words, lowered by what
+validation found), the 1-based page and the union of its words' boxes in the hOCR (page image) frame.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from config.templates import Template, load_templates
+from extract import sources
+from extract.doctype import UNKNOWN, classify_detail
+from extract.layout import PageText, PageWords, page_from_text, page_text
+from extract.model import Extraction, FieldValue, Person
+from extract.mrz import find_mrz
+from extract.persons import PersonBuilder, settle_date
+from extract.reader import walk
+from extract.values import Candidate
+from ocr.hocr import parse_hocr
+from ocr.result import OcrResult
+
+log = logging.getLogger(__name__)
+
+__all__ = ["PageWords", "extract_fields", "extraction_from_ocr"]
+
+
+def extract_fields(pages: list[PageWords], templates: Sequence[Template] | None = None, *,
+                   today: date | None = None) -> Extraction:
+    templates = list(templates) if templates is not None else load_templates()
+    texts = [page_text(p) for p in sorted(pages, key=lambda p: p.number)]
+    found = classify_detail(texts, templates)
+    log.debug("doc type %s (%.2f)", found.doc_type, found.confidence)
+    if found.doc_type == UNKNOWN:
+        return Extraction()
+    template = next(t for t in templates if t.doc_type == found.doc_type)
+    return read_document(texts, template, title=found.title, today=today or date.today())
+
+
+def read_document(texts: list[PageText], template: Template, *, title: Sequence = (),
+                  today: date) -> Extraction:
+    builder = PersonBuilder(template)
+    for item in walk(texts, template, title):
+        builder.feed(item)
+    mrz = find_mrz(texts) if template.mrz else None
+    persons = builder.persons(mrz, today)
+    fields = _document_fields(builder.doc, template, texts, title, persons, today)
+    return Extraction(template.doc_type, fields, persons)
+
+
+def _document_fields(labelled: dict[str, list[Candidate]], template: Template, texts: list[PageText],
+                     title: Sequence, persons: list[Person], today: date) -> dict[str, FieldValue]:
+    readings: dict[str, list[Candidate]] = {k: list(v) for k, v in labelled.items()}
+    for spec in template.sources:
+        if spec.source == "place_date":
+            cand = sources.place_date(spec, texts)
+        elif spec.source == "header_organ":
+            cand = sources.header_organ(spec, texts, title)
+        elif spec.source == "signature_organ":
+            cand = sources.signature_organ(spec, texts)
+        elif spec.source == "phrase":
+            cand = sources.phrase(spec, texts)
+        else:
+            cand = sources.copied(spec, persons)
+        if cand is not None:
+            readings.setdefault(spec.field, []).append(cand)
+    out: dict[str, FieldValue] = {}
+    for name, cands in readings.items():
+        if name.endswith("_date"):
+            value = settle_date(cands, today)
+        else:
+            first = cands[0]
+            value = FieldValue(first.value, round(first.confidence, 4), first.page, first.bbox)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def extraction_from_ocr(ocr: OcrResult, templates: Sequence[Template] | None = None) -> Extraction:
+    """Reads each page's hOCR; a page of a PDF's own text layer (no hOCR) gives words without boxes."""
+    pages: list[PageWords] = []
+    for p in ocr.pages:
+        if p.hocr_path and Path(p.hocr_path).is_file():
+            hocr = parse_hocr(Path(p.hocr_path).read_text(encoding="utf-8"))
+            pages.append(PageWords(p.number, hocr.width or p.width, hocr.height or p.height, hocr.words))
+        elif p.text:
+            pages.append(page_from_text(p.number, p.text))
+    return extract_fields(pages, templates)

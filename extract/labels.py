@@ -1,0 +1,220 @@
+"""Finding printed labels in a row of OCR words, tolerating OCR noise: fuzzy matching on accent-folded text.
+
+A label is matched on its *skeleton*: accent-folded, lower case, punctuation turned into spaces ("Ngày, tháng,
+năm sinh" → "ngay thang nam sinh"), so lost commas and misread tones cost nothing and a few misread letters
+cost little. Where labels overlap ("Năm sinh" inside "Ngày, tháng, năm sinh", "Số" inside "Quyển số") the
+longer one wins. A label printed in sentence case is not found where its last word is in capitals or title case
+("Họ và tên: CHÂU" is not "Họ và tên cha", "Nam Định" is not "Năm sinh", "NGUYỄN VĂN" is not "Nguyên quán"),
+unless the whole of it is in capitals and a colon follows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from config.templates import LabelSpec
+from extract.layout import Row
+from extract.text import fold
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_COLONS = ":;"  # Tesseract reads a faint colon as a semicolon often enough
+_AFTER_COLON = re.compile(r"[:;]\s*([^\W\d_])")
+LABEL_LAYOUT_MIN = 7  # skeleton length from which a label laid out as one gets an extra misread letter
+_SHORT = 3  # skeletons this short ("so", "ong", "ba") must match exactly and be followed by a colon
+
+
+@lru_cache(maxsize=16384)
+def skeleton(text: str) -> str:
+    return " ".join(_NOT_ALNUM.sub(" ", fold(text)).split())
+
+
+def max_edits(size: int) -> int:
+    """Misread letters a label of ``size`` skeleton characters may have and still be that label."""
+    if size <= _SHORT:
+        return 0
+    if size <= 9:
+        return 1
+    if size <= 15:
+        return 2
+    return size // 7
+
+
+@dataclass(frozen=True)
+class Hit:
+    spec: LabelSpec
+    alias: str
+    row: Row
+    first: int  # index in row.words of the label's first word
+    start: int  # character offsets in row.text
+    end: int
+    score: float  # 1.0 exact skeleton
+
+    @property
+    def x0(self) -> int:
+        return self.row.words[self.first].bbox[0]
+
+
+def _initials(text: str) -> list[str]:
+    out = []
+    for w in text.split():
+        letters = [c for c in w if c.isalpha()]
+        if letters:
+            out.append(letters[0])
+    return out
+
+
+@dataclass(frozen=True)
+class _Alias:
+    spec: LabelSpec
+    text: str
+    skel: str
+    words: int
+    limit: int
+    sentence_case: bool  # "Ngày, tháng, năm sinh": several words, the last in small letters
+
+
+@dataclass(frozen=True)
+class _Window:
+    first: int
+    start: int
+    end: int
+    words: int
+    text: str
+    skel: str
+
+
+def _case_fits(alias: _Alias, cand: str, colon: bool) -> bool:
+    """Whether the case of ``cand`` allows it to be the sentence-case label ``alias``.
+
+    A colon inside a label is OCR's comma, never followed by a capital: "Họ và tên: CHÂU" is a label and a
+    value. Words after the first are mostly small: "Nam Định", "NGUYỄN VĂN" are values, "HỌ'và tên chủ HỘ" is
+    a label with a misread case. Old forms print labels all in capitals, with their colon ("HỌ VÀ TÊN:").
+    """
+    if any(m.group(1).isupper() for m in _AFTER_COLON.finditer(cand)):
+        return False
+    if not alias.sentence_case:
+        return True
+    letters = [c for c in cand if c.isalpha()]
+    if colon and letters and all(c.isupper() for c in letters):
+        return True
+    later = _initials(cand)[1:]
+    if not later:
+        return False
+    capitals = sum(c.isupper() for c in later)
+    return not (later[-1].isupper() and 2 * capitals > len(later))
+
+
+def _sentence_case(alias: str) -> bool:
+    initials = _initials(alias)
+    return len(initials) > 1 and initials[-1].islower()
+
+
+def _capital_next(text: str, pos: int) -> bool:
+    rest = text[pos:].lstrip()
+    return bool(rest) and rest[0].isupper()
+
+
+def _colon_at(text: str, pos: int, marks: str = _COLONS) -> bool:
+    if pos > 0 and text[pos - 1] in marks:
+        return True
+    rest = text[pos:].lstrip()
+    return bool(rest) and rest[0] in marks
+
+
+class LabelIndex:
+    """The aliases of a set of label specs, ready to be looked for in rows."""
+
+    def __init__(self, specs: Sequence[LabelSpec]) -> None:
+        seen: set[tuple[int, str]] = set()
+        self.aliases: list[_Alias] = []
+        for i, spec in enumerate(specs):
+            for a in spec.aliases:
+                sk = skeleton(a)
+                if sk and (i, sk) not in seen:
+                    seen.add((i, sk))
+                    self.aliases.append(_Alias(spec, a, sk, sk.count(" ") + 1, max_edits(len(sk)),
+                                               _sentence_case(a)))
+        self._skels = [a.skel for a in self.aliases]
+        self._limits = np.array([a.limit for a in self.aliases], dtype=np.int32)
+        self._words = np.array([a.words for a in self.aliases], dtype=np.int32)
+        self._sizes = np.array([len(a.skel) for a in self.aliases], dtype=np.int32)
+        self._span = max((a.words for a in self.aliases), default=0) + 1
+
+    def find(self, row: Row) -> list[Hit]:
+        """Non-overlapping label hits in ``row``, left to right."""
+        windows = _windows(row, self._span)
+        if not windows or not self.aliases:
+            return []
+        dist = process.cdist(self._skels, [w.skel for w in windows], scorer=Levenshtein.distance,
+                             dtype=np.int32, workers=1)
+        wwords = np.array([w.words for w in windows], dtype=np.int32)
+        text = row.text
+        # A window opening its row and closed by a colon (or what OCR makes of one) is laid out as a label: it may
+        # be read a little worse ("Họ văinentcha:" is "Họ và tên cha").
+        opening = np.array([w.first == 0 and _colon_at(text, w.end, _COLONS + ".") for w in windows], dtype=bool)
+        slack = np.where(opening[None, :] & (self._sizes[:, None] >= LABEL_LAYOUT_MIN), 1, 0)
+        fits = (dist <= self._limits[:, None] + slack) & (np.abs(wwords[None, :] - self._words[:, None]) <= 1)
+        best: dict[tuple[int, int], Hit] = {}
+        for a_i, w_i in zip(*np.nonzero(fits), strict=True):
+            alias, win = self.aliases[a_i], windows[w_i]
+            colon = _colon_at(text, win.end)
+            if alias.limit == 0 and not colon and not (win.first == 0 and _colon_at(text, win.end, ".")) and not (
+                    alias.spec.flow and _capital_next(text, win.end)):
+                # A short label needs its colon (one opening the row may have it read as a full stop); in running
+                # text ("ông Nguyễn Văn Việt") the capital of the name that follows stands for it.
+                continue
+            if not _case_fits(alias, win.text, colon):
+                continue
+            score = 1.0 - float(dist[a_i, w_i]) / len(alias.skel)
+            key = (int(a_i), win.first)
+            if key not in best or score > best[key].score:
+                best[key] = Hit(alias.spec, alias.text, row, win.first, win.start, win.end, score)
+        ranked = sorted(best.items(), key=lambda kv: (-self._sizes[kv[0][0]] * kv[1].score, kv[1].start))
+        taken: list[Hit] = []
+        for _, hit in ranked:
+            if all(hit.end <= t.start or t.end <= hit.start for t in taken):
+                taken.append(hit)
+        return sorted(taken, key=lambda h: h.start)
+
+
+def _windows(row: Row, span: int) -> list[_Window]:
+    """Runs of up to ``span`` words that a label may be: ending at word ends, or at a colon inside a word."""
+    text = row.text
+    starts, pos = [], 0
+    for w in row.words:
+        starts.append(pos)
+        pos += len(w.text) + 1
+    out: list[_Window] = []
+    for i, s in enumerate(starts):
+        for j in range(i, min(len(row.words), i + span)):
+            word = row.words[j].text
+            ends = [starts[j] + k for k, ch in enumerate(word[:-1]) if ch in _COLONS and k]
+            ends.append(starts[j] + len(word))
+            for e in ends:
+                cand = text[s:e]
+                sk = skeleton(cand)
+                if sk:
+                    out.append(_Window(i, s, e, sk.count(" ") + 1, cand, sk))
+    return out
+
+
+def phrase_score(phrase: str, text: str) -> float:
+    """How well ``phrase`` occurs somewhere in ``text`` (0..1), on skeletons, aligned to word starts."""
+    p, t = skeleton(phrase), skeleton(text)
+    if not p or not t:
+        return 0.0
+    if p in t:
+        return 1.0
+    words = t.split(" ")
+    n = p.count(" ") + 1
+    cands = [" ".join(words[i:i + m]) for i in range(len(words)) for m in (n - 1, n, n + 1, n + 2)
+             if m >= 1 and i + m <= len(words)]
+    found = process.extractOne(p, cands, scorer=Levenshtein.normalized_similarity)
+    return float(found[1]) if found else 0.0

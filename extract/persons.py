@@ -1,0 +1,308 @@
+"""Persons with roles: labels found in reading order become people, then each field's readings are settled.
+
+While walking, the *current person* receives person fields. Section anchors switch it ("Họ và tên mẹ" → the
+mother), ``new_person`` labels open another one (each "Họ và tên" of a household page), ``sets_role`` labels
+re-role it ("Quan hệ với chủ hộ: Chủ hộ" → head). Afterwards people of a single-holder role are merged (the
+head named at the top of a household book and again in his own block), and every field is settled from its
+readings: the printed label first, a fallback label ("Ghi bằng chữ") when the first is missing or only a
+year, the card's machine-readable zone, and what the role or label implies (a mother is female) last.
+Disagreeing readings lower the confidence; they are never averaged into a value nobody printed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz.distance import Levenshtein
+
+from config.templates import DOCUMENT_FIELDS, Template
+from extract.ids import check_citizen_id, check_old_id
+from extract.model import FieldValue, Person
+from extract.mrz import Mrz
+from extract.reader import Found
+from extract.text import fold
+from extract.values import Candidate, read
+
+log = logging.getLogger(__name__)
+
+IMPLIED_CONFIDENCE = 0.95  # a mother is female: only a misread label could make it wrong
+DISAGREE = 0.6  # two readings of one field that differ
+IMPLIED_CONFLICT = 0.7  # a printed value contradicting what the role or label implies
+FUTURE = 0.3  # a date after today: misread digits
+FROM_FALLBACK = 0.9  # a value read from the fallback label only
+MRZ_CONFIDENCE = 0.97  # an MRZ value whose check digit holds
+MRZ_NAME_CONFIDENCE = 0.5  # the MRZ name has no diacritics: better than nothing, not the name as printed
+AGREE_FLOOR = 0.97  # two independent readings that agree
+ROLE_MATCH = 0.75
+
+
+@dataclass
+class _Draft:
+    role: str
+    values: dict[str, list[Candidate]] = field(default_factory=dict)
+
+    def add(self, cand: Candidate) -> None:
+        self.values.setdefault(cand.field, []).append(cand)
+
+
+class PersonBuilder:
+    """Receives the labels of one document in reading order; gives its persons and document-field readings."""
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None
+        self.doc: dict[str, list[Candidate]] = {}
+
+    def _open(self, role: str, *, new: bool) -> None:
+        if not new:
+            for d in reversed(self.drafts):
+                if d.role == role:
+                    self.current = d
+                    return
+        self.current = _Draft(role)
+        self.drafts.append(self.current)
+
+    def feed(self, found: Found) -> None:
+        spec = found.spec
+        in_body = spec.field is None or spec.is_document_field
+        if (spec.zone == "header" and not found.header) or (found.header and (spec.zone == "body" or not in_body)):
+            return  # a person's label in the header is a misreading of the organ or national motto
+        if spec.role is not None or spec.new_person:
+            role = spec.role or self.template.default_role
+            if role is not None:
+                self._open(role, new=spec.new_person)
+        if spec.field is None:
+            if spec.sets_role and found.piece is not None and self.current is not None:
+                self.current.role = self._role_from(found.piece.text, spec.sets_role) or self.current.role
+            return
+        cand = read(spec.field, spec.kind, found.piece, pattern=spec.pattern,
+                    fallback=spec.fallback) if found.piece is not None else None
+        if spec.field in DOCUMENT_FIELDS:
+            if cand is not None:
+                self.doc.setdefault(spec.field, []).append(cand)
+            return
+        if self.current is None:
+            if self.template.default_role is None:
+                log.debug("%s before any person anchor: ignored", spec.field)
+                return
+            self._open(self.template.default_role, new=False)
+        assert self.current is not None
+        if cand is not None:
+            self.current.add(cand)
+        bbox = found.hit.row.bbox if found.hit.row.has_boxes else None
+        for f, v in spec.implies:
+            self.current.add(Candidate(f, v, IMPLIED_CONFIDENCE, found.hit.row.page, bbox, source="implied"))
+
+    def _role_from(self, text: str, mapping: tuple[tuple[str, str], ...]) -> str | None:
+        """The role a value names ("Chủ hộ" → head), compared on as many words as the key has; else "*"."""
+        words = fold(text).replace(":", " ").split()
+        default = None
+        for key, role in mapping:
+            if key == "*":
+                default = role
+                continue
+            head = " ".join(words[: len(key.split())])
+            if head and Levenshtein.normalized_similarity(fold(key), head) >= ROLE_MATCH:
+                return role
+        return default
+
+    def persons(self, mrz: Mrz | None = None, today: date | None = None) -> list[Person]:
+        today = today or date.today()
+        merged: list[_Draft] = []
+        for d in self.drafts:
+            single = not self.template.role(d.role).multiple
+            twin = next((m for m in merged if m.role == d.role), None) if single else None
+            if twin is None:
+                merged.append(_Draft(d.role, {k: list(v) for k, v in d.values.items()}))
+            else:
+                for cands in d.values.values():
+                    for c in cands:
+                        twin.add(c)
+        out = []
+        for d in merged:
+            for f, v in self.template.role(d.role).implies:
+                d.add(Candidate(f, v, IMPLIED_CONFIDENCE, source="implied"))
+            if mrz is not None and d.role == self.template.mrz:
+                _add_mrz(d, mrz)
+            fields = settle(d.values, today)
+            read = any(c.source != "implied" for cands in d.values.values() for c in cands)
+            # Kept without a name when something was read: a reviewer can still link it by its birth date.
+            if fields and read:
+                out.append(Person(d.role, fields))
+        return out
+
+
+def _add_mrz(d: _Draft, mrz: Mrz) -> None:
+    if mrz.citizen_id:
+        d.add(Candidate("citizen_id", mrz.citizen_id, MRZ_CONFIDENCE, source="mrz"))
+    if mrz.sex:
+        d.add(Candidate("gender", mrz.sex, MRZ_CONFIDENCE, source="mrz"))
+    if mrz.birth:
+        d.add(Candidate("date_of_birth", mrz.birth, MRZ_CONFIDENCE, source="mrz"))
+    if mrz.names:
+        d.add(Candidate("full_name", " ".join(mrz.names), MRZ_NAME_CONFIDENCE, source="mrz"))
+
+
+def _fv(c: Candidate, confidence: float | None = None) -> FieldValue:
+    conf = c.confidence if confidence is None else confidence
+    return FieldValue(c.value, round(max(0.0, min(1.0, conf)), 4), c.page, c.bbox)
+
+
+def _ranked(cands: list[Candidate]) -> list[Candidate]:
+    order = {"label": 0, "layout": 0, "phrase": 0, "mrz": 2, "implied": 3}
+    return sorted(cands, key=lambda c: (order.get(c.source, 1) + (1 if c.fallback else 0)))
+
+
+def settle(values: dict[str, list[Candidate]], today: date) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    if "date_of_birth" in values:
+        dob = settle_date(values["date_of_birth"], today)
+        if dob is not None:
+            out["date_of_birth"] = dob
+    for name, cands in values.items():
+        if name in ("date_of_birth", "citizen_id", "old_id_number"):
+            continue
+        value = _settle_name(cands) if name == "full_name" else _settle_plain(cands)
+        if value is not None:
+            out[name] = value
+    birth = out.get("date_of_birth")
+    year = int(birth.value[:4]) if birth is not None and len(birth.value) in (4, 10) else None
+    gender = out["gender"].value if "gender" in out else None
+    for name in ("citizen_id", "old_id_number"):
+        if name in values:
+            value = _settle_id(name, values[name], year, gender)
+            if value is not None:
+                out[name] = value
+    if birth is not None and len(birth.value) == 6:  # MRZ YYMMDD alone: the ID's century digit places it
+        century = _century(out.get("citizen_id"))
+        out.pop("date_of_birth")
+        if century is not None:
+            yy, mm, dd = birth.value[:2], birth.value[2:4], birth.value[4:]
+            out["date_of_birth"] = FieldValue(f"{century + int(yy)}-{mm}-{dd}", birth.confidence * 0.95)
+    return out
+
+
+def _century(cid: FieldValue | None) -> int | None:
+    if cid is None or len(cid.value) != 12:
+        return None
+    return 1900 + 100 * (int(cid.value[3]) // 2)
+
+
+def _settle_plain(cands: list[Candidate]) -> FieldValue | None:
+    ranked = _ranked(cands)
+    if not ranked:
+        return None
+    best = ranked[0]
+    conf = best.confidence
+    others = [c for c in ranked[1:] if c.value != best.value]
+    same = [c for c in ranked[1:] if c.value == best.value]
+    if others:
+        conf *= IMPLIED_CONFLICT if all(c.source == "implied" for c in others) else DISAGREE
+    elif same:
+        conf = max(conf, min(AGREE_FLOOR, max(c.confidence for c in same)))
+    return _fv(best, conf)
+
+
+def _settle_name(cands: list[Candidate]) -> FieldValue | None:
+    printed = [c for c in _ranked(cands) if c.source != "mrz"]
+    mrz = next((c for c in cands if c.source == "mrz"), None)
+    if not printed:
+        return _fv(mrz) if mrz is not None else None
+    best = max(printed, key=lambda c: c.confidence)
+    conf = best.confidence
+    if any(c.value != best.value for c in printed):
+        conf *= DISAGREE
+    elif len(printed) > 1:
+        conf = max(conf, AGREE_FLOOR)  # printed twice (a household head), read alike twice
+    value = best.value
+    if mrz is not None:
+        spaced = respace(value, mrz.value.split())
+        if spaced is not None:
+            value, conf = spaced, max(conf, AGREE_FLOOR if spaced.split() != best.value.split() else conf)
+        elif fold(value).replace(" ", "") != fold(mrz.value).replace(" ", ""):
+            conf *= DISAGREE
+    return FieldValue(value, round(min(1.0, conf), 4), best.page, best.bbox)
+
+
+def respace(printed: str, words: list[str]) -> str | None:
+    """``printed`` with its spaces where the MRZ puts them ("LƯỜNGVĂNAN" + LUONG VAN AN → "LƯỜNG VĂN AN").
+
+    Specks OCR put before the name (a card's photo edge) are dropped when the rest spells the MRZ name.
+    """
+    letters = printed.replace(" ", "")
+    target = "".join(words)
+    folded = fold(letters).upper()
+    if not folded.endswith(target) or len(folded) - len(target) > 3:
+        return None
+    letters = letters[len(folded) - len(target):]
+    out, pos = [], 0
+    for w in words:
+        out.append(letters[pos:pos + len(w)])
+        pos += len(w)
+    return " ".join(out)
+
+
+def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
+    """Printed date first; the words form when the digits gave a year only or nothing; MRZ confirms."""
+    mrz = [c for c in cands if c.source == "mrz"]
+    primary = [c for c in cands if c.source not in ("mrz", "implied") and not c.fallback]
+    backup = [c for c in cands if c.source not in ("mrz", "implied") and c.fallback]
+    full = [c for c in primary if len(c.value) == 10]
+    best: Candidate | None = None
+    conf = 0.0
+    if full:
+        best, conf = full[0], full[0].confidence
+        agree = [c for c in backup + full[1:] if c.value == best.value]
+        differ = [c for c in backup + full[1:] if len(c.value) == 10 and c.value != best.value]
+        if differ:
+            conf *= DISAGREE
+        elif agree:
+            conf = max(conf, AGREE_FLOOR)
+    else:
+        whole = [c for c in backup if len(c.value) == 10]
+        year = primary[0] if primary else None
+        if whole and (year is None or whole[0].value[:4] == year.value):
+            best, conf = whole[0], whole[0].confidence * FROM_FALLBACK
+        elif year is not None:
+            best, conf = year, year.confidence
+        elif backup:
+            best, conf = backup[0], backup[0].confidence * FROM_FALLBACK
+    if best is None:
+        return _fv(mrz[0]) if mrz else None
+    if mrz and len(best.value) == 10:
+        yymmdd = best.value[2:4] + best.value[5:7] + best.value[8:10]
+        conf = max(conf, AGREE_FLOOR) if mrz[0].value == yymmdd else conf * DISAGREE
+    if best.value > today.isoformat()[: len(best.value)]:
+        log.debug("date after today: confidence lowered")
+        conf *= FUTURE
+    return _fv(best, conf)
+
+
+def _settle_id(name: str, cands: list[Candidate], birth_year: int | None, gender: str | None) -> FieldValue | None:
+    checked: list[tuple[Candidate, str, float]] = []
+    for c in cands:
+        if name == "citizen_id":
+            chk = check_citizen_id(c.value, birth_year=birth_year, gender=gender)
+        else:
+            chk = check_old_id(c.value)
+        if chk.value is None:
+            log.debug("%s reading refused: %s", name, "; ".join(chk.reasons))
+            continue
+        if chk.reasons:
+            log.debug("%s: %s", name, "; ".join(chk.reasons))
+        checked.append((c, chk.value, c.confidence * chk.confidence_factor))
+    if not checked:
+        return None
+    checked.sort(key=lambda item: -item[2])
+    best, value, conf = checked[0]
+    same = [x for x in checked[1:] if x[1] == value]
+    if any(x[1] != value for x in checked[1:]):
+        conf *= DISAGREE
+    elif same:
+        conf = max(conf, min(AGREE_FLOOR, same[0][2] + 0.1))
+    # Where it is printed, rather than the MRZ's reading of the same number.
+    where = next((c for c, v, _ in checked if v == value and c.bbox is not None), best)
+    return FieldValue(value, round(min(1.0, conf), 4), where.page, where.bbox)

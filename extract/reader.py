@@ -1,0 +1,238 @@
+"""Walking a document's rows label by label: each label with the text of its value, in reading order.
+
+A value is the text after its label up to the next label, a wide gap (the next tab-stopped field) or the end of
+the row. Beyond that row:
+- an empty value is looked for on the next row, under the label ("Họ và tên vợ:" / "CAO THỊ THỦY" on a
+  marriage certificate, "Họ và tên / Full name:" on a card);
+- a place that fills its row runs on to the following rows that start with no label ("... thành phố Hồ" /
+  "Chí Minh");
+- a ``flow`` value (running text of a decision) runs on over line breaks until one of its stop characters.
+Two-column zones (``columns`` in the template: wife left, husband right) are read column after column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from config.templates import LabelSpec, Template
+from extract.labels import Hit, LabelIndex
+from extract.layout import PageText, Row, gap_after, split_columns
+from extract.values import Piece, meaningful, strip_leaders, trim
+
+HEADER_SHARE = 0.25  # of the first page's height, taken as its header when no title was found
+GAP_STOP = 3.0  # a gap of this many word heights ends a value: the next field of a tab-stopped row
+FLOW_ROWS = 3  # rows a running-text value may continue over
+WRAP_ROWS = 2  # continuation rows of a place
+WRAP_ROOM = 5.0  # word heights left free at the end of a row whose next word wrapped
+_ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}|[a-zđ])[.)]$")
+_PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
+_ID_KINDS = {"citizen_id", "old_id", "person_id"}
+_WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")
+_DIGITS = re.compile(r"[0-9]")
+_MEANINGFUL_WORD = re.compile(r"[^\W_]")
+_ID_MIN_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Found:
+    """A label and the text of its value (None for labels that only end other values)."""
+
+    hit: Hit
+    piece: Piece | None
+    header: bool = False  # above the title, where the issuing organ and the record's numbers are
+
+    @property
+    def spec(self) -> LabelSpec:
+        return self.hit.spec
+
+
+def walk(pages: Sequence[PageText], template: Template, title: Sequence[Row] = ()) -> list[Found]:
+    """Labels and values in reading order; ``title`` (the title's rows) separates the header from the body."""
+    index = LabelIndex(template.labels)
+    out: list[Found] = []
+    for page in pages:
+        header = {id(r) for r in _header_rows(page, title)}
+        for segment in _segments(page, template, index):
+            for found in _read(segment, index):
+                head = id(found.hit.row) in header
+                out.append(Found(found.hit, found.piece, head) if head else found)
+    return out
+
+
+def _header_rows(page: PageText, title: Sequence[Row]) -> list[Row]:
+    """Rows above the title on its page; without a title, the top quarter of the first page."""
+    first = title[0] if title else None
+    if first is not None and first.page != page.number:
+        return []
+    if not page.has_boxes:
+        # Text-layer rows are the title candidates themselves: the header is what comes before the title.
+        return list(page.rows[: page.rows.index(first)]) if first is not None and first in page.rows else []
+    top = first.bbox[1] if first is not None else (HEADER_SHARE * page.height if page.number == 1 else -1.0)
+    return [r for r in page.rows if r.bbox[3] <= top]
+
+
+def _segments(page: PageText, template: Template, index: LabelIndex) -> list[list[Row]]:
+    """The page's rows, with a two-column zone replaced by its left column followed by its right column."""
+    rows = list(page.rows)
+    if template.columns is None or not page.has_boxes:
+        return [rows]
+    starts = LabelIndex([LabelSpec(None, "text", template.columns.start)])
+    ends = LabelIndex([LabelSpec(None, "text", template.columns.end)])
+    first = next((i for i, r in enumerate(rows) if starts.find(r)), None)
+    if first is None:
+        return [rows]
+    last = next((i for i in range(first + 1, len(rows)) if ends.find(rows[i])), len(rows))
+    zone = rows[first:last]
+    left, right = split_columns(zone, _column_split(zone, rows[first], starts, index))
+    return [rows[:first], left, right, rows[last:]]
+
+
+def _column_split(zone: list[Row], first: Row, starts: LabelIndex, index: LabelIndex) -> float:
+    """Where the right column begins: at the second role anchor of the opening row, else mid-zone."""
+    opening = starts.find(first)
+    anchors = [h for h in index.find(first) if h.spec.role and h.start > opening[0].start]
+    if anchors:
+        return anchors[0].x0 - first.height
+    x0 = min(r.bbox[0] for r in zone)
+    x1 = max(r.bbox[2] for r in zone)
+    return (x0 + x1) / 2
+
+
+def _word_at(row: Row, pos: int) -> int:
+    acc = 0
+    for i, w in enumerate(row.words):
+        acc += len(w.text) + 1
+        if pos < acc:
+            return i
+    return len(row.words) - 1
+
+
+def _gap_end(row: Row, start: int, end: int) -> int:
+    """``end``, or earlier where a wide gap after ``start`` separates the next field."""
+    if not row.has_boxes or start >= end:
+        return end
+    first = _word_at(row, start)
+    pos = sum(len(w.text) + 1 for w in row.words[:first])
+    for i in range(first, len(row.words) - 1):
+        pos += len(row.words[i].text)
+        if pos >= end:
+            break
+        if pos > start and gap_after(row, i) > GAP_STOP:
+            return pos
+        pos += 1
+    return end
+
+
+def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
+    hits = [index.find(r) for r in rows]
+    right_edge = _right_edge(rows)
+    for i, row in enumerate(rows):
+        for k, hit in enumerate(hits[i]):
+            spec = hit.spec
+            if spec.field is None and not spec.sets_role:
+                yield Found(hit, None)
+                continue
+            nxt = hits[i][k + 1].start if k + 1 < len(hits[i]) else len(row.text)
+            if spec.flow:
+                yield Found(hit, _flow(rows, hits, i, hit, nxt))
+                continue
+            end = _gap_end(row, hit.end, nxt)
+            piece = Piece.of_row(row, hit.end, end)
+            if not _content(piece, spec.kind):
+                below = _next_line(rows, hits, i, hit)
+                # "Giấy tờ tùy thân: CMND số" / "028219698": what the label row says still tells the ID's kind.
+                piece = Piece.join([piece, below]) if below is not None and spec.kind in _ID_KINDS else below
+            elif spec.kind in _WRAPPING_KINDS and end == len(row.text) and _full(row, right_edge):
+                piece = Piece.join([piece, *_wrapped(rows, hits, i, piece)])
+            yield Found(hit, piece)
+
+
+def _content(piece: Piece, kind: str) -> bool:
+    """Whether the label's own row holds its value (else it is printed under the label)."""
+    piece = trim(strip_leaders(piece, cut=True))
+    if kind in _ID_KINDS:
+        return len(_DIGITS.findall(piece.text)) >= _ID_MIN_DIGITS
+    return meaningful(piece)
+
+
+def _right_edge(rows: list[Row]) -> int:
+    """Where full rows end: the second-widest row, so that one stain or stamp read as text does not count."""
+    ends = sorted((r.bbox[2] for r in rows if r.has_boxes and len(r.words) >= 3), reverse=True)
+    return ends[1] if len(ends) > 1 else (ends[0] if ends else 0)
+
+
+def _full(row: Row, right_edge: int) -> bool:
+    """Whether the row ends near the right edge, i.e. the next word did not fit and went to the next row."""
+    if not row.has_boxes:
+        return row.text.rstrip().endswith(",")
+    return row.bbox[2] >= right_edge - WRAP_ROOM * (row.height or 1.0)
+
+
+def _next_line(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit) -> Piece | None:
+    if i + 1 >= len(rows):
+        return None
+    row, row_hits = rows[i + 1], hits[i + 1]
+    end = row_hits[0].start if row_hits else len(row.text)
+    start = 0
+    if row.has_boxes and hit.row.has_boxes:
+        # Under the label, not what a photo or a left column put before it.
+        limit = hit.x0 - hit.row.height
+        for j, w in enumerate(row.words):
+            if w.bbox[0] >= limit and _MEANINGFUL_WORD.search(w.text):
+                start = sum(len(x.text) + 1 for x in row.words[:j])
+                break
+        else:
+            return None
+    if start >= end:
+        return None
+    return Piece.of_row(row, start, _gap_end(row, start, end))
+
+
+def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, piece: Piece) -> list[Piece]:
+    out: list[Piece] = []
+    left = min((w.bbox[0] for w in piece.words), default=0)
+    for j in range(i + 1, min(len(rows), i + 1 + WRAP_ROWS)):
+        row = rows[j]
+        if hits[j] and _word_at(row, hits[j][0].start) <= 1:
+            break
+        if _ENUMERATOR.match(row.words[0].text) or _PLACE_DATE.search(row.text):
+            break
+        if row.has_boxes and row.bbox[0] > left + row.height:
+            break
+        end = hits[j][0].start if hits[j] else len(row.text)
+        out.append(Piece.of_row(row, 0, end))
+        if hits[j] or not _full(row, _right_edge(rows)):
+            break
+    return out
+
+
+def _stop_at(text: str, stops: str) -> int | None:
+    for m in re.finditer(r"[^\w\s]", text):
+        ch = m.group()
+        if ch not in stops:
+            continue
+        # A full stop ends a sentence only before a space or the end: "20.000.000" and "TP.HCM" go on.
+        if ch == "." and m.end() < len(text) and not text[m.end()].isspace():
+            continue
+        return m.start()
+    return None
+
+
+def _flow(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: int) -> Piece:
+    pieces = [Piece.of_row(rows[i], hit.end, nxt)]
+    by_label = nxt < len(rows[i].text)
+    j = i
+    while True:
+        cut = _stop_at(pieces[-1].text, hit.spec.stops)
+        if cut is not None:
+            pieces[-1] = pieces[-1].sub(0, cut)
+            break
+        j += 1
+        if by_label or j >= len(rows) or j > i + FLOW_ROWS:
+            break
+        end = hits[j][0].start if hits[j] else len(rows[j].text)
+        by_label = bool(hits[j])
+        pieces.append(Piece.of_row(rows[j], 0, end))
+    return Piece.join(pieces)

@@ -1,0 +1,305 @@
+"""Reading one value of a given kind from the words after its label: cleaning, parsing, a first confidence.
+
+The text of a value is what OCR printed between its label and the next one; leader dots, edge punctuation and
+the junk OCR makes of dotted lines are removed here. IDs are only located and kept as printed: they are checked
+later, once the birth year and gender of the same person are known (``extract.persons``).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import date
+
+from extract.dates import parse_date
+from extract.gender import parse_gender
+from extract.ids import find_ids
+from extract.layout import Row, union_box
+from extract.names import normalize_name
+from extract.spelling import syllable_factor, usual_spelling
+from extract.text import collapse_spaces, fold
+from ocr.hocr import Word
+
+_LEADER = re.compile(r"[.…·_]{3,}|(?:\. ?){3,}")
+_EDGE = " \t:;,.-–—_|/\\'\"`*~()[]{}<>^"
+_NAME_STOPS = ",;()[]{}:/\\"
+_NON_VIETNAMESE = re.compile(r"[fjwzFJWZ]|[^\W\d_]*[äöüëïÄÖÜËÏçÇñÑ]")
+_LATIN = re.compile(r"[a-z]")
+_INNER_COLON = re.compile(r"(?<=[^\W\d_])[:;](?=[^\W\d_])")
+_MEANINGFUL = re.compile(r"[a-z0-9]")
+_ID_PREFIX = re.compile(r"^\s*(?:(?:cccd|cmnd|cmtnd|can cuoc cong dan|chung minh nhan dan|so dinh danh ca nhan)\b)?"
+                        r"\s*(?:so\b)?\s*[:.]?\s*")
+_OLD_ID_WORDS = ("cmnd", "cmtnd", "chung minh")
+_NEW_ID_WORDS = ("cccd", "can cuoc", "dinh danh")
+_BROKEN_DATE = re.compile(
+    r"(?<![0-9])([0-9]{1,2})\s*[/.\-⁄]\s*([0-9]{1,2})\s*[/.\-⁄]\s*((?:1[89]|20)[0-9]{2})(?![0-9])")
+BROKEN_DATE = 0.5
+ZERO_REPAIRED = 0.6
+# Tesseract reads the 0 of "04" as 6, 8 or 9 (and 8 is also a misread 3): what a leading digit that no day or
+# month can have may have been printed as.
+_LEADING = {"6": "0", "9": "0", "8": "03"}
+_MAX_NAME_WORDS = 7
+_ID_LEAD = 3  # characters of junk tolerated before an ID in its value
+_ID_TAIL_DIGITS = 3  # more digits than this after the ID and the value is OCR noise, not an ID field
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Text of one value and the words it came from (``spans`` are offsets into ``text``)."""
+
+    text: str
+    spans: tuple[tuple[int, int, Word], ...]
+    page: int
+
+    @staticmethod
+    def of_row(row: Row, start: int, end: int) -> Piece:
+        """Characters ``start:end`` of ``row.text`` with the words they touch."""
+        spans = []
+        pos = 0
+        for w in row.words:
+            s, e = pos, pos + len(w.text)
+            if s < end and start < e:
+                spans.append((max(s, start) - start, min(e, end) - start, w))
+            pos = e + 1
+        return Piece(row.text[start:end], tuple(spans), row.page)
+
+    def sub(self, start: int, end: int) -> Piece:
+        spans = tuple((max(s, start) - start, min(e, end) - start, w) for s, e, w in self.spans
+                      if s < end and start < e)
+        return Piece(self.text[start:end], spans, self.page)
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return tuple(w for _, _, w in self.spans)
+
+    @property
+    def confidence(self) -> float:
+        confs = [w.confidence for w in self.words]
+        return statistics.fmean(confs) if confs else 0.0
+
+    @property
+    def bbox(self) -> tuple[int, int, int, int] | None:
+        return union_box(self.words)
+
+    @staticmethod
+    def join(pieces: list[Piece]) -> Piece:
+        text, spans, pos = [], [], 0
+        for p in pieces:
+            if not p.text.strip():
+                continue
+            if text:
+                pos += 1
+            text.append(p.text)
+            spans.extend((s + pos, e + pos, w) for s, e, w in p.spans)
+            pos += len(p.text)
+        return Piece(" ".join(text), tuple(spans), pieces[0].page if pieces else 0)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reading of a field; several may compete (primary label, fallback label, MRZ, implied by role)."""
+
+    field: str
+    value: str
+    confidence: float
+    page: int | None = None
+    bbox: tuple[int, int, int, int] | None = None
+    fallback: bool = False
+    source: str = "label"  # label | implied | mrz | phrase | layout
+
+
+def strip_leaders(piece: Piece, *, cut: bool) -> Piece:
+    """Without leader dots; with ``cut`` everything after the first run once a value precedes it.
+
+    Clerks typed values onto dotted lines; OCR turns the dots after a value into dots, letters or digits, so
+    for a name what follows the first run of dots is noise, never more of the name.
+    """
+    out = piece
+    m = _LEADER.search(out.text)
+    while m:
+        before = out.text[:m.start()].strip(_EDGE)
+        if cut and before:
+            return out.sub(0, m.start())
+        out = Piece.join([out.sub(0, m.start()), out.sub(m.end(), len(out.text))]) if before else out.sub(
+            m.end(), len(out.text))
+        m = _LEADER.search(out.text)
+    return out
+
+
+def meaningful(piece: Piece) -> bool:
+    """Whether a value holds a letter or digit at all (OCR makes "ˆ", "`", "¬" of specks)."""
+    return bool(_MEANINGFUL.search(fold(piece.text)))
+
+
+def trim(piece: Piece) -> Piece:
+    text = piece.text
+    start = len(text) - len(text.lstrip(_EDGE))
+    end = len(text.rstrip(_EDGE))
+    # A closing parenthesis belongs to the value when it closes one opened inside it ("Ông (bà)" aside).
+    if end < len(text) and text[end] == ")" and "(" in text[start:end]:
+        end += 1
+    return piece.sub(start, max(start, end))
+
+
+def read(field: str, kind: str, piece: Piece, *, pattern: str | None = None,
+         fallback: bool = False) -> Candidate | None:
+    """The value of ``kind`` in ``piece``, or None when there is none worth keeping."""
+    reader = _READERS[kind]
+    found = reader(field, piece, pattern)
+    if found is None:
+        return None
+    value, source, factor = found
+    if not value:
+        return None
+    if kind == "person_id":
+        digits = sum(c.isdigit() for c in value)
+        field = id_kind(piece.text) or ("old_id_number" if digits == 9 else "citizen_id")
+    elif kind == "old_id":
+        field = "old_id_number"
+    return Candidate(field, value, max(0.0, min(1.0, source.confidence * factor)), source.page, source.bbox,
+                     fallback=fallback)
+
+
+_Read = tuple[str, Piece, float] | None
+
+
+def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
+    piece = trim(strip_leaders(piece, cut=True))
+    # A colon between letters is a misread space or comma inside the name ("NGUYÊN:VĂN"); same length, same offsets.
+    text = _INNER_COLON.sub(" ", piece.text)
+    words: list[tuple[int, int]] = []
+    for m in re.finditer(r"\S+", text):
+        tok = m.group()
+        head = tok
+        for ch in _NAME_STOPS:
+            head = head.split(ch)[0]
+        if _LATIN.search(fold(head)) and normalize_name(head):
+            letters = [c for c in head if c.isalpha()]
+            # Names are printed in capitals or title case; a small first letter is the sentence going on.
+            if letters and letters[0].islower():
+                break
+            # Vietnamese names have no one-letter words: before the name they are specks (a card's photo edge).
+            if len(letters) > 1 or words:
+                words.append((m.start(), m.start() + len(head)))
+        if head != tok or len(words) >= _MAX_NAME_WORDS:
+            break
+    if not words:
+        return None
+    span = piece.sub(words[0][0], words[-1][1])
+    value, factor = usual_spelling(normalize_name(span.text))
+    n = len(value.split())
+    factor *= 1.0 if 2 <= n <= 6 else 0.5
+    factor *= 0.85 ** len(_NON_VIETNAMESE.findall(span.text))
+    factor *= syllable_factor(value)
+    if any(c.isdigit() for c in span.text):
+        factor *= 0.7
+    return value, span, factor
+
+
+def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
+    piece = trim(strip_leaders(piece, cut=False))
+    parsed = parse_date(piece.text)
+    if parsed is None:
+        m = _BROKEN_DATE.search(piece.text)
+        if m is None:
+            return None
+        span = piece.sub(m.start(), m.end())
+        repaired = _leading_zero(m.group(1), m.group(2), m.group(3))
+        if repaired is not None:
+            return repaired, span, ZERO_REPAIRED
+        # OCR broke the day or month, not necessarily the year. The year alone is what is left to read (the
+        # contract's "YYYY"), at half the confidence: matching can still block on it.
+        return m.group(3), span, BROKEN_DATE
+    span = piece.sub(*parsed.span)
+    return parsed.value, span, 0.85 if parsed.repaired else 1.0
+
+
+def _leading_zero(day: str, month: str, year: str) -> str | None:
+    """The one valid date left when an impossible two-digit day or month gets back its misread leading 0.
+
+    "64/11/1931" can only be 04/11/1931; "81/05/1990" could be 01 or 31 and is left unread.
+    """
+    days = _fixes(day, 31)
+    months = _fixes(month, 12)
+    found = []
+    for d in days:
+        for m in months:
+            try:
+                found.append(date(int(year), int(m), int(d)).isoformat())
+            except ValueError:
+                continue
+    if (days, months) == ([day], [month]) or len(found) != 1:
+        return None
+    return found[0]
+
+
+def _fixes(part: str, top: int) -> list[str]:
+    if len(part) == 1 or 1 <= int(part) <= top:
+        return [part]
+    return [d + part[1] for d in _LEADING.get(part[0], "") if 1 <= int(d + part[1]) <= top]
+
+
+def _gender(field: str, piece: Piece, pattern: str | None) -> _Read:
+    piece = trim(strip_leaders(piece, cut=True))
+    value = parse_gender(piece.text)
+    if value is None:
+        return None
+    m = re.search(r"\S+", piece.text)
+    return value, piece.sub(m.start(), m.end()) if m else piece, 1.0
+
+
+def id_kind(text: str) -> str | None:
+    """"old_id_number" / "citizen_id" when the printed words say which paper it is ("CMND số", "CCCD số")."""
+    folded = fold(text)
+    if any(w in folded for w in _OLD_ID_WORDS):
+        return "old_id_number"
+    if any(w in folded for w in _NEW_ID_WORDS):
+        return "citizen_id"
+    return None
+
+
+def _id(field: str, piece: Piece, pattern: str | None) -> _Read:
+    """The ID as printed (checked later); refused when it is not what the value starts with."""
+    piece = trim(strip_leaders(piece, cut=True))
+    lead = _ID_PREFIX.match(fold(piece.text))
+    offset = lead.end() if lead else 0
+    found = find_ids(piece.text[offset:])
+    if not found:
+        return None
+    raw, (s, e) = found[0]
+    tail = piece.text[offset + e:]
+    if s > _ID_LEAD or sum(c.isdigit() for c in tail) > _ID_TAIL_DIGITS:
+        return None
+    return raw, piece.sub(offset + s, offset + e), 1.0
+
+
+def _text(field: str, piece: Piece, pattern: str | None) -> _Read:
+    piece = trim(strip_leaders(piece, cut=True))
+    value = collapse_spaces(piece.text)
+    return (value, piece, 1.0) if value else None
+
+
+def _place(field: str, piece: Piece, pattern: str | None) -> _Read:
+    piece = trim(strip_leaders(piece, cut=False))
+    value = collapse_spaces(piece.text)
+    return (value, piece, 1.0) if value else None
+
+
+def _code(field: str, piece: Piece, pattern: str | None) -> _Read:
+    piece = trim(strip_leaders(piece, cut=True))
+    if pattern:
+        m = re.search(pattern, piece.text)
+        if m is None:
+            return None
+        return collapse_spaces(m.group()), piece.sub(m.start(), m.end()), 1.0
+    m = re.search(r"\S+", piece.text)
+    if m is None:
+        return None
+    token = piece.sub(m.start(), m.end())
+    token = trim(token)
+    return (token.text, token, 1.0) if token.text else None
+
+
+_READERS = {"name": _name, "date": _date, "gender": _gender, "citizen_id": _id, "old_id": _id, "person_id": _id,
+            "text": _text, "place": _place, "code": _code}
