@@ -1,0 +1,102 @@
+"""Review from the CLI: decisions are stored with who and when, and survive reprocessing."""
+
+from __future__ import annotations
+
+from config.settings import Settings
+from tests.conftest import json_lines, run_sohoa
+from workers.context import Context
+from workers.pipeline import write_record
+
+
+def _person(name: str, status: str, candidates: list[tuple[str, float]]) -> dict:
+    return {
+        "role": "subject",
+        "fields": {
+            "full_name": {"value": name, "confidence": 0.9, "page": 1, "bbox": [10, 10, 200, 40]},
+            "date_of_birth": {"value": "1985-03-05", "confidence": 0.9, "page": 1},
+        },
+        "match": {
+            "status": status,
+            "citizen_id": None,
+            "score": 0.9,
+            "reasons": ["2 candidates within 0.05"],
+            "candidates": [{"citizen_id": c, "score": s} for c, s in candidates],
+        },
+    }
+
+
+def _stored(home, doc_id: str) -> None:
+    ctx = Context(Settings(home=home))
+    record = {
+        "schema": "sohoa.document/1",
+        "doc_id": doc_id,
+        "batch": "r1",
+        "source": {"name": f"{doc_id}.png", "sha256": "c" * 64, "media_type": "image/png", "pages": 1},
+        "status": "review",
+        "error": None,
+        "doc_type": "birth_certificate",
+        "fields": {},
+        "persons": [
+            _person("NGUYỄN VĂN AN", "review", [("001085000001", 0.9), ("001085000002", 0.9)]),
+            _person("TRẦN THỊ BÌNH", "review", [("001185000003", 0.88)]),
+        ],
+        "text": "",
+        "ocr": {"engine": "tesseract 5.3.0", "language": "vie", "mean_confidence": 0.9},
+        "objects": {"original": "originals/" + "c" * 64, "pdf": None, "metadata": f"documents/{doc_id}/metadata.json"},
+        "pipeline_version": "0.1.0",
+        "processed_at": "2026-11-25T10:00:00+00:00",
+        "pages": [{"number": 1, "width": 1654, "height": 2339, "dpi": 200.0, "dpi_source": "file", "hocr": None}],
+    }
+    write_record(ctx.store, ctx.index, record)
+
+
+def test_accept_and_reject_are_audited_and_survive_reprocessing(tmp_path):
+    home = tmp_path / "home"
+    _stored(home, "docreview1")
+    listed = json_lines(run_sohoa(home, "review", "list", "--json", check=True).stdout)
+    assert [(r["doc_id"], r["person"]) for r in listed] == [("docreview1", 0), ("docreview1", 1)]
+
+    proc = run_sohoa(
+        home,
+        "review",
+        "accept",
+        "docreview1",
+        "--person",
+        "0",
+        "--citizen-id",
+        "001085000002",
+        "--user",
+        "can.bo.a",
+        check=True,
+    )
+    assert "review" in proc.stdout  # one person still waits, so the document does too
+    run_sohoa(home, "review", "reject", "docreview1", "--person", "1", "--user", "can.bo.b", check=True)
+
+    record = json_lines(run_sohoa(home, "docs", "show", "docreview1", "--json", check=True).stdout)[0]
+    assert record["status"] == "done"
+    first, second = record["persons"]
+    assert first["match"]["status"] == "matched" and first["match"]["citizen_id"] == "001085000002"
+    assert first["match"]["decision"]["user"] == "can.bo.a"
+    assert second["match"]["status"] == "unmatched" and second["match"]["decision"]["action"] == "reject"
+    assert run_sohoa(home, "review", "list", "--json", check=True).stdout == ""
+
+    # The registry is empty, so matching alone would unlink both; the human decisions win.
+    run_sohoa(home, "reprocess", "--doc", "docreview1", "--from", "match", check=True)
+    again = json_lines(run_sohoa(home, "docs", "show", "docreview1", "--json", check=True).stdout)[0]
+    assert again["persons"][0]["match"]["citizen_id"] == "001085000002"
+    assert again["persons"][1]["match"]["status"] == "unmatched"
+    assert again["processed_at"] >= record["processed_at"]
+    found = json_lines(run_sohoa(home, "docs", "list", "--citizen-id", "001085000002", "--json", check=True).stdout)
+    assert [r["doc_id"] for r in found] == ["docreview1"]
+
+
+def test_bad_review_commands_are_refused(tmp_path):
+    home = tmp_path / "home"
+    _stored(home, "docreview2")
+    assert (
+        run_sohoa(home, "review", "accept", "docreview2", "--person", "5", "--citizen-id", "001085000002").returncode
+        == 1
+    )
+    assert run_sohoa(home, "review", "accept", "docreview2", "--person", "0", "--citizen-id", "12345").returncode == 1
+    assert run_sohoa(home, "review", "accept", "nodoc", "--person", "0", "--citizen-id", "001085000002").returncode == 1
+    assert run_sohoa(home, "review", "accept", "docreview2", "--person", "0").returncode == 2
