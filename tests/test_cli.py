@@ -160,3 +160,9 @@ def test_usage_errors_exit_2(batch):
     assert run_sohoa(home, "reprocess").returncode == 2
     assert run_sohoa(home, "ingest").returncode == 2
     assert run_sohoa(home, "docs", "show", "nosuchdoc").returncode == 1
+
+
+def test_document_types_are_recognised(batch):
+    records = records_by_name(batch["home"])
+    for name, doc in batch["docs"].items():
+        assert records[Path(name).name]["doc_type"] == doc.truth["doc_type"], name
