@@ -103,16 +103,21 @@ def test_stamp_puts_ids_in_xmp_and_keeps_pdfa(mild_page, tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_pdf_with_text_layer_is_not_ocrd_again(tmp_path):
+def text_pdf(path: Path, text: str) -> Path:
+    """A born-digital PDF: real text, no scan."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.add_font("dejavu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    pdf.set_font("dejavu", size=14)
-    pdf.cell(text="Quyết định số 12/QĐ-UBND về việc cấp giấy khai sinh")
-    path = tmp_path / "born-digital.pdf"
+    pdf.set_font("dejavu", size=16)
+    pdf.cell(text=text)
     pdf.output(str(path))
+    return path
+
+
+def test_pdf_with_text_layer_is_not_ocrd_again(tmp_path):
+    path = text_pdf(tmp_path / "born-digital.pdf", "Quyết định số 12/QĐ-UBND về việc cấp giấy khai sinh")
     loaded = load_pages(describe(path), tmp_path / "pages")
     result = ocr_document(loaded, tmp_path / "ocr")
     page = result.pages[0]
@@ -122,15 +127,7 @@ def test_pdf_with_text_layer_is_not_ocrd_again(tmp_path):
 
 
 def test_redo_ocr_reads_a_text_pdf_again(tmp_path):
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.add_font("dejavu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    pdf.set_font("dejavu", size=16)
-    pdf.cell(text="Giấy khai sinh số 45, quyển số 02")
-    path = tmp_path / "born-digital.pdf"
-    pdf.output(str(path))
+    path = text_pdf(tmp_path / "born-digital.pdf", "Giấy khai sinh số 45, quyển số 02")
     loaded = load_pages(describe(path), tmp_path / "pages", redo_ocr=True)
     page = ocr_document(loaded, tmp_path / "ocr", redo_ocr=True).pages[0]
     assert not page.text_layer and page.hocr_path is not None
