@@ -18,7 +18,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from storage.index import make_engine
-from storage.registry import SqlRegistryLookup, import_csv
+from storage.registry import import_csv
+from storage.registry_lookup import SqlRegistryLookup
 from tests.synth import make_registry
 from tests.synth.people import REGISTRY_HEADER, century_gender_digit
 

@@ -1,4 +1,4 @@
-"""The citizen registry: streaming CSV import (upsert) and the lookups matching needs.
+"""The citizen registry: streaming CSV import (upsert); the lookups matching needs are in ``registry_lookup``.
 
 Import speed matters (the national extract is millions of rows): rows go to the database as plain tuples
 through the driver's executemany, in big transactions, and when the table starts empty its secondary
@@ -13,7 +13,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,6 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from extract.matching import CitizenEntry, mask_id
 from extract.names import name_keys
 from storage.registry_schema import BLOCKING_INDEXES, CitizenRow
 
@@ -31,7 +30,6 @@ REQUIRED = ("citizen_id", "full_name", "date_of_birth", "gender")
 OPTIONAL = ("old_id_number", "place_of_origin", "permanent_address")
 MAX_REPORTED = 20  # rejected rows kept with line number and reason; the rest are only counted
 DEFAULT_BATCH = 20_000
-SIZE_TTL = 600.0  # seconds a lookup trusts its count of the registry
 _TABLE = CitizenRow.__table__
 _COLUMNS = [c.name for c in _TABLE.columns]
 _ID = re.compile(r"^\d{12}$")
@@ -66,7 +64,7 @@ class ImportStats:
         return self.rows_read / self.seconds if self.seconds > 0 else 0.0
 
 
-def _engine(target: object) -> Engine:
+def engine_of(target: object) -> Engine:
     return target if isinstance(target, Engine) else target.engine  # type: ignore[attr-defined]
 
 
@@ -164,7 +162,7 @@ def _upsert_statement(conn: Connection):
     )
 
 
-def _count(conn: Connection) -> int:
+def count_rows(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(_TABLE)).scalar_one()
 
 
@@ -271,7 +269,7 @@ def import_csv(
     completes it. Raises RegistryHeaderError when the header is missing or lacks a required column, OSError
     when the file cannot be read.
     """
-    engine = _engine(target)
+    engine = engine_of(target)
     started = time.perf_counter()
     _TABLE.create(engine, checkfirst=True)
     tally = _Tally()
@@ -287,7 +285,7 @@ def import_csv(
         with engine.connect() as conn:
             saved = _sqlite_import_pragmas(conn)
             try:
-                before = _count(conn)
+                before = count_rows(conn)
                 rebuild = before == 0
                 if rebuild:
                     for ix in BLOCKING_INDEXES:
@@ -304,7 +302,7 @@ def import_csv(
                     # Sampled statistics: enough for the planner to prefer the birth-date index, in a second.
                     conn.exec_driver_sql("PRAGMA analysis_limit=1000")
                     conn.exec_driver_sql("ANALYZE citizens")
-                inserted = _count(conn) - before
+                inserted = count_rows(conn) - before
                 conn.commit()
             finally:
                 for pragma, value in saved.items():
@@ -327,120 +325,3 @@ def import_csv(
         stats.rows_read, stats.inserted, stats.updated, stats.unchanged, stats.rejected, stats.seconds,
     )
     return stats
-
-
-# -- lookups -----------------------------------------------------------------------------------------------
-
-
-def _entry(row) -> CitizenEntry:
-    return CitizenEntry(
-        citizen_id=row.citizen_id,
-        full_name=row.full_name,
-        date_of_birth=row.date_of_birth,
-        gender=row.gender,
-        old_id_number=row.old_id_number,
-        place_of_origin=row.place_of_origin,
-        permanent_address=row.permanent_address,
-        birth_year=row.birth_year,
-        name_key=row.name_key,
-    )
-
-
-class SqlRegistryLookup:
-    """extract.matching.RegistryLookup over the ``citizens`` table."""
-
-    def __init__(self, target: object) -> None:
-        self.engine = _engine(target)
-        self._size: int | None = None
-        self._size_at = 0.0
-        self._old_ids: bool | None = None
-        self._old_ids_at = 0.0
-        self._cols = [
-            _TABLE.c.citizen_id,
-            _TABLE.c.full_name,
-            _TABLE.c.date_of_birth,
-            _TABLE.c.gender,
-            _TABLE.c.old_id_number,
-            _TABLE.c.place_of_origin,
-            _TABLE.c.permanent_address,
-            _TABLE.c.birth_year,
-            _TABLE.c.name_key,
-        ]
-
-    def _query(self, *where, limit: int | None = None) -> list[CitizenEntry]:
-        stmt = select(*self._cols).where(*where).order_by(_TABLE.c.citizen_id)
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        with self.engine.connect() as conn:
-            return [_entry(r) for r in conn.execute(stmt)]
-
-    def by_id(self, citizen_id: str) -> CitizenEntry | None:
-        found = self._query(_TABLE.c.citizen_id == citizen_id)
-        log.debug("registry by_id %s: %s", mask_id(citizen_id), "found" if found else "absent")
-        return found[0] if found else None
-
-    def by_birth(
-        self, date_of_birth: str | None, birth_year: int | None, gender: str | None, *, limit: int = 20_000
-    ) -> list[CitizenEntry]:
-        where = []
-        if date_of_birth:
-            where.append(_TABLE.c.date_of_birth == date_of_birth)
-        elif birth_year is not None:
-            where.append(_TABLE.c.birth_year == birth_year)
-        else:
-            return []
-        if gender:
-            where.append(_TABLE.c.gender == gender)
-        return self._query(*where, limit=limit)
-
-    def names_born_in(self, birth_year: int, gender: str | None, *, limit: int = 20_001) -> list[tuple[str, str]]:
-        where = [_TABLE.c.birth_year == birth_year]
-        if gender:
-            where.append(_TABLE.c.gender == gender)
-        stmt = select(_TABLE.c.citizen_id, _TABLE.c.name_key).where(*where).limit(limit)
-        with self.engine.connect() as conn:
-            return [(cid, key) for cid, key in conn.execute(stmt)]
-
-    def by_ids(self, citizen_ids: Collection[str]) -> list[CitizenEntry]:
-        ids = sorted(set(citizen_ids))
-        out: list[CitizenEntry] = []
-        for start in range(0, len(ids), 500):  # stay under every driver's bound-parameter limit
-            out.extend(self._query(_TABLE.c.citizen_id.in_(ids[start : start + 500])))
-        return out
-
-    def by_name_key(
-        self, variant_key: str, birth_years: Collection[int] | None = None, *, limit: int = 500
-    ) -> list[CitizenEntry]:
-        if not variant_key:
-            return []
-        where = [_TABLE.c.name_key == variant_key]
-        if birth_years:
-            where.append(_TABLE.c.birth_year.in_(sorted(birth_years)))
-        return self._query(*where, limit=limit)
-
-    def by_old_id(self, old_id_number: str) -> list[CitizenEntry]:
-        if not old_id_number:
-            return []
-        return self._query(_TABLE.c.old_id_number == old_id_number, limit=50)
-
-    def count(self) -> int:
-        with self.engine.connect() as conn:
-            return _count(conn)
-
-    def has_old_ids(self) -> bool:
-        if self._old_ids is None or time.monotonic() - self._old_ids_at > SIZE_TTL:
-            stmt = select(_TABLE.c.citizen_id).where(_TABLE.c.old_id_number.is_not(None)).limit(1)
-            with self.engine.connect() as conn:
-                self._old_ids = conn.execute(stmt).first() is not None
-            self._old_ids_at = time.monotonic()
-        return self._old_ids
-
-    def name_share(self, variant_key: str) -> float:
-        if self._size is None or time.monotonic() - self._size_at > SIZE_TTL:
-            # Counting a million rows takes a few tens of milliseconds: not once per person.
-            self._size, self._size_at = self.count(), time.monotonic()
-        if not self._size:
-            return 0.0
-        stmt = select(func.count()).select_from(_TABLE).where(_TABLE.c.name_key == variant_key)
-        with self.engine.connect() as conn:
-            return conn.execute(stmt).scalar_one() / self._size

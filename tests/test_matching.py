@@ -23,7 +23,8 @@ from extract.matching import (
 )
 from extract.model import Extraction, FieldValue, Person
 from storage.index import make_engine
-from storage.registry import SqlRegistryLookup, import_csv
+from storage.registry import import_csv
+from storage.registry_lookup import SqlRegistryLookup
 from tests.synth import make_registry, write_registry
 from tests.synth.document import FORMS
 from tests.synth.forms_common import Cast

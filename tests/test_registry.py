@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from sqlalchemy import inspect
 
 from storage.index import Index, make_engine
-from storage.registry import RegistryHeaderError, SqlRegistryLookup, import_csv
+from storage.registry import RegistryHeaderError, import_csv
+from storage.registry_lookup import SqlRegistryLookup
 from tests.synth import make_registry, write_registry
 
 HEADER = ["citizen_id", "full_name", "date_of_birth", "gender", "old_id_number", "place_of_origin",

@@ -8,7 +8,7 @@ from functools import cached_property
 from config.settings import Settings, load_settings
 from storage.index import Index
 from storage.objects import ObjectStore, open_store
-from storage.registry import SqlRegistryLookup
+from storage.registry_lookup import SqlRegistryLookup
 
 
 @dataclass
