@@ -33,6 +33,8 @@ _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một
 _DIGITS = re.compile(r"[0-9]")
 _MEANINGFUL_WORD = re.compile(r"[^\W_]")
 _ID_MIN_DIGITS = 6
+_SOLID = 0.5  # word confidence below which an edge word is taken for a speck
+_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -158,8 +160,14 @@ def _content(piece: Piece, kind: str) -> bool:
 
 
 def _right_edge(rows: list[Row]) -> int:
-    """Where full rows end: the second-widest row, so that one stain or stamp read as text does not count."""
-    ends = sorted((r.bbox[2] for r in rows if r.has_boxes and len(r.words) >= 3), reverse=True)
+    """Where full rows end: the second-widest row, so that one stain or stamp read as text does not count, each
+    row measured to its last solid word (a card's border or a seal's edge read as "hà" or "\\" is not text)."""
+    ends = []
+    for r in rows:
+        solid = [w for w in r.words if w.confidence >= _SOLID and len(_ALNUM.findall(w.text)) >= 2]
+        if r.has_boxes and len(solid) >= 3:
+            ends.append(solid[-1].bbox[2])
+    ends.sort(reverse=True)
     return ends[1] if len(ends) > 1 else (ends[0] if ends else 0)
 
 

@@ -35,6 +35,8 @@ _NEW_ID_WORDS = ("cccd", "can cuoc", "dinh danh")
 _BROKEN_DATE = re.compile(
     r"(?<![0-9])([0-9]{1,2})\s*[/.\-⁄]\s*([0-9]{1,2})\s*[/.\-⁄]\s*((?:1[89]|20)[0-9]{2})(?![0-9])")
 BROKEN_DATE = 0.5
+_SLASH_AS_ONE = re.compile(r"(?<![0-9])([0-9]{2})[1Il|]([0-9]{2})[1Il|]((?:1[89]|20)[0-9]{2})(?![0-9])")
+SLASH_REPAIRED = 0.6
 ZERO_REPAIRED = 0.6
 # Tesseract reads the 0 of "04" as 6, 8 or 9 (and 8 is also a misread 3): what a leading digit that no day or
 # month can have may have been printed as.
@@ -200,6 +202,13 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
 def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
     piece = trim(strip_leaders(piece, cut=False))
     parsed = parse_date(piece.text)
+    if parsed is None and (slashed := _SLASH_AS_ONE.search(piece.text)):
+        # "0710511971": a small sans "/" read as 1 or I; the date it must then be is read at reduced confidence.
+        d, mo, y = slashed.groups()
+        try:
+            return date(int(y), int(mo), int(d)).isoformat(), piece.sub(*slashed.span()), SLASH_REPAIRED
+        except ValueError:
+            pass
     if parsed is None:
         m = _BROKEN_DATE.search(piece.text)
         if m is None:

@@ -217,6 +217,25 @@ def test_words_misread_as_digits_use_the_date_in_words_and_lower_confidence():
     assert subject.fields["date_of_birth"].confidence < 0.95
 
 
+@pytest.mark.parametrize(
+    ("printed", "value", "confidence_below"),
+    [
+        ("64/11/1931", "1931-11-04", 0.7),  # the 0 of "04" read as 6: no day 64, only 04 is left
+        ("0710511971", "1971-05-07", 0.7),  # a card's small "/" read as 1
+        ("24I11I1972", "1972-11-24", 0.7),
+        ("97/19/1974", "1974", 0.6),  # day and month both broken: the year alone, at half confidence
+        ("81/05/1990", "1990", 0.6),  # 01 or 31: not guessed
+        ("14/12/1980", "1980-12-14", 1.0),
+    ],
+)
+def test_dates_ocr_broke(printed, value, confidence_below):
+    ex = extract(layout([*HEADER, [(700, "SỔ HỘ KHẨU")], "Họ và tên chủ hộ: LÊ VĂN QUÝ",
+                         f"Ngày, tháng, năm sinh: {printed}"]))
+    dob = person(ex, "head").fields["date_of_birth"]
+    assert dob.value == value
+    assert dob.confidence < confidence_below
+
+
 def test_an_id_that_contradicts_the_birth_year_is_kept_with_low_confidence():
     lines = list(BIRTH_NEW)
     lines[11] = "Số định danh cá nhân: 049399012345"  # says born 1999, the document says 2005
