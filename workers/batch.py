@@ -37,6 +37,13 @@ class Summary:
     bad_input: int = 0
     system_errors: int = 0
     worker_peak_rss_mb: float = 0.0
+    started: float = field(default_factory=time.perf_counter, repr=False)
+
+    def close(self, reporter: Reporter) -> Summary:
+        """Stop the clock and the progress display."""
+        self.seconds = time.perf_counter() - self.started
+        reporter.finish()
+        return self
 
     def count(self, record: dict) -> None:
         self.documents += 1
@@ -75,7 +82,6 @@ def ingest_paths(
 ) -> Summary:
     store, index, work_root = ctx.store, ctx.index, ctx.settings.work_dir
     reporter = reporter or Reporter()
-    started = time.perf_counter()
     summary = Summary()
     files = discover(paths)
     reporter.start(len(files))
@@ -117,9 +123,7 @@ def ingest_paths(
         else:
             same = Processed(task, error=twin.error, bad_input=twin.bad_input)
             settle(ctx, same, summary, reporter)
-    summary.seconds = time.perf_counter() - started
-    reporter.finish()
-    return summary
+    return summary.close(reporter)
 
 
 def _duplicate(store, index, doc_id: str, options: Options, source: Source, primary: dict) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import time
 from pathlib import Path
 
 from extract.stage import extract_document
@@ -37,7 +36,6 @@ def reprocess(
 ) -> Summary:
     store, index, work_root = ctx.store, ctx.index, ctx.settings.work_dir
     reporter = reporter or Reporter()
-    started = time.perf_counter()
     summary = Summary()
     targets = [r for r in index.records(doc_ids) if r["status"] != "duplicate"]
     reporter.start(len(targets))
@@ -54,9 +52,7 @@ def reprocess(
             updated = _re_extract(ctx, record, work_root / record["doc_id"], stage)
             summary.count(updated)
             reporter.advance(updated, 0)
-    summary.seconds = time.perf_counter() - started
-    reporter.finish()
-    return summary
+    return summary.close(reporter)
 
 
 def _ocr_task(store: ObjectStore, record: dict, base: Options, work_root: Path) -> Task:
