@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(default_factory=lambda: Path.cwd() / "var")
-    storage_url: str | None = None
+    storage_url: str | None = Field(default=None, repr=False)  # an s3:// URL holds the secret key
     database_url: str | None = None
     redis_url: str | None = None
     ocr_lang: str = "vie"
@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     max_pages: int = 2000
     # Tesseract gets this long per page before the document fails with ocr_timeout (and can be retried).
     tesseract_timeout: float = 180.0
+    # Object store on S3 (storage.s3): objects above the part size go up in parts of that size (min 5 MiB);
+    # a failing call is retried for up to s3_retry_seconds (an S3 server away for 20 s is ridden out);
+    # presigned PDF links (the API's redirect) live presign_seconds.
+    s3_part_size: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
+    s3_retry_seconds: float = Field(default=60.0, ge=0)
+    s3_connect_timeout: float = Field(default=5.0, gt=0)
+    s3_read_timeout: float = Field(default=30.0, gt=0)
+    presign_seconds: int = Field(default=900, ge=1, le=7 * 24 * 3600)
 
     @cached_property
     def resolved_storage_url(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from storage.errors import StorageError
+
 
 def original_key(sha256: str) -> str:
     return f"originals/{sha256}"
@@ -17,3 +19,11 @@ def metadata_key(doc_id: str) -> str:
 
 def hocr_key(doc_id: str, page_number: int) -> str:
     return f"documents/{doc_id}/ocr/page-{page_number:04d}.hocr"
+
+
+def check_key(key: str) -> str:
+    """A key both backends accept: relative, ``/``-separated, no empty, ``.`` or ``..`` part."""
+    parts = key.split("/")
+    if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise StorageError(f"invalid object key {key!r}", code="invalid_key")
+    return key
