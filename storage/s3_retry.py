@@ -90,7 +90,7 @@ def call_with_retries(
     Non-transient errors go straight to the caller. ``fn`` must be safe to repeat (every S3 call the store
     makes is: a PUT of the same bytes, a GET, a HEAD, a DELETE of a key).
     """
-    started = clock()
+    started: float | None = None  # the budget runs from the first failure, however long that attempt took
     attempt = 0
     while True:
         try:
@@ -99,10 +99,13 @@ def call_with_retries(
             if not is_transient(exc):
                 raise
             attempt += 1
-            elapsed = clock() - started
-            pause = backoff.delay(attempt)
-            if elapsed + pause > backoff.budget:
+            now = clock()
+            started = now if started is None else started
+            elapsed = now - started
+            if elapsed >= backoff.budget:
                 raise StorageUnavailable(
                     f"{what}: no answer after {attempt} attempts over {elapsed:.1f} s ({summary(exc)})") from exc
+            # The last pause is cut short so that one more attempt is made right at the end of the budget.
+            pause = min(backoff.delay(attempt), backoff.budget - elapsed)
             log.warning("%s failed (%s); attempt %d, retrying in %.1f s", what, summary(exc), attempt, pause)
             sleep(pause)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.fixtures import private_rgw, rgw, s3_url  # noqa: F401  (fixtures of the S3 test server)
+
 SOHOA = str(Path(sys.executable).with_name("sohoa"))
 
 
@@ -19,11 +21,15 @@ def _one_thread_tesseract(monkeypatch):
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
 
 
-def run_sohoa(home: Path, *args: str, check: bool = False, timeout: float = 600) -> subprocess.CompletedProcess:
-    """The installed ``sohoa`` console script, as a user runs it."""
-    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_JOBS": "2", "COLUMNS": "160"}
-    env.pop("SOHOA_STORAGE_URL", None)
-    env.pop("SOHOA_DATABASE_URL", None)
+def run_sohoa(
+    home: Path, *args: str, check: bool = False, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """The installed ``sohoa`` console script, as a user runs it; embedded defaults unless ``env`` says
+    otherwise (e.g. ``{"SOHOA_STORAGE_URL": s3_url}``)."""
+    base = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_JOBS": "2", "COLUMNS": "160"}
+    base.pop("SOHOA_STORAGE_URL", None)
+    base.pop("SOHOA_DATABASE_URL", None)
+    env = {**base, **(env or {})}
     proc = subprocess.run([SOHOA, *args], env=env, capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"sohoa {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}\n{proc.stdout}")

@@ -6,7 +6,7 @@
 
 One monitor, one OSD keeping its data in RAM (memstore) and one radosgw, each a foreground child process with
 its own free ports (monitor, OSD and S3), so several clusters run side by side. The cluster lives in a
-temporary folder removed by ``stop()``; the daemons are also told to die with the process that started them.
+temporary folder removed by ``stop()``; a watchdog kills the daemons if the process that started them dies.
 
 Ceph's own authentication (cephx) is switched off: everything is on the loopback interface of a throwaway
 cluster, and S3 requests are still signed and checked by RGW against its own user's keys.
@@ -16,13 +16,13 @@ Run ``python -m tests.servers.rgw`` to keep one running by hand (prints the stor
 
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -47,10 +47,11 @@ def missing_binaries() -> list[str]:
     return [name for name in BINARIES if shutil.which(name) is None]
 
 
-def _die_with_parent() -> None:
-    # PR_SET_PDEATHSIG: a daemon gets SIGKILL when the process that started it dies (a killed pytest worker
-    # must not leave a cluster behind).
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+# The daemons share a process group with this watchdog, which waits for its stdin to close and then kills the
+# group. Our end of that pipe closes when the process that started the cluster exits, however it exits (a
+# pytest worker killed mid-test), so no cluster outlives it. (PR_SET_PDEATHSIG would follow the thread that
+# spawned a daemon instead, and the outage tests restart the gateway from a helper thread.)
+WATCHDOG = "import os, signal, sys; sys.stdin.buffer.read(); os.killpg(os.getpid(), signal.SIGKILL)"
 
 
 class RgwServer:
@@ -71,6 +72,7 @@ class RgwServer:
         self.root: Path | None = None
         self.port = 0
         self._procs: dict[str, subprocess.Popen] = {}
+        self._watchdog: subprocess.Popen | None = None
         self._paused = False
         self.start_seconds = 0.0
 
@@ -83,6 +85,7 @@ class RgwServer:
         started = time.monotonic()
         deadline = started + timeout
         self.root = Path(tempfile.mkdtemp(prefix="sohoa-rgw-", dir=self._root_arg))
+        self._watchdog = subprocess.Popen([sys.executable, "-c", WATCHDOG], stdin=subprocess.PIPE, process_group=0)
         try:
             base = free_port_block(3 + OSD_PORTS)
             mon_v2, mon_v1, self.port, osd_first = base, base + 1, base + 2, base + 3
@@ -114,6 +117,10 @@ class RgwServer:
         self.resume_gateway()
         for name in ("rgw", "osd", "mon"):
             self._terminate(name)
+        if self._watchdog is not None:
+            self._watchdog.stdin.close()  # type: ignore[union-attr]
+            self._watchdog.wait(timeout=10)
+            self._watchdog = None
         if self.root is not None:
             if not os.environ.get("SOHOA_RGW_KEEP"):
                 shutil.rmtree(self.root, ignore_errors=True)
@@ -249,7 +256,7 @@ rgw data = {d}/rgw
         assert self.root is not None
         with open(self.root / "log" / f"{name}.out", "ab") as out:
             self._procs[name] = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                                 stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                                                 stdin=subprocess.DEVNULL, process_group=self._watchdog.pid)
 
     def _check_alive(self) -> None:
         for name, proc in self._procs.items():

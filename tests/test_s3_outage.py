@@ -1,0 +1,125 @@
+"""The S3 server unreachable for 20 s in the middle of an upload, and unreachable for good.
+
+Two honest kinds of "unreachable", each on a cluster of the test's own:
+- frozen: radosgw stopped with SIGSTOP. The kernel still accepts connections, nothing answers: requests hang
+  until the read timeout, as behind a dead router or with a hung server.
+- gone: radosgw killed. Connections are refused, as while a server restarts; then it is started again on the
+  same port, over the same data.
+The outage starts from inside the upload, once its first part has been sent, so it hits a multipart upload
+in progress; the put must succeed once the server is back, and fail with a typed error, in bounded time,
+when it never comes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+
+import pytest
+
+from storage import s3 as s3_module
+from storage.objects import StorageUnavailable, open_store
+from storage.streams import CheckedReader
+
+PART = 5 * 1024 * 1024
+OUTAGE = 20.0
+BUDGET_BOUND = 4 + 3 * 2 + 1  # SOHOA_S3_RETRY_SECONDS + 3 x SOHOA_S3_READ_TIMEOUT + 1 s of slack
+
+
+def outage_after_first_part(monkeypatch, start_outage) -> threading.Event:
+    """Make the next upload call ``start_outage()`` as it reads its second part (the first one is sent)."""
+    fired = threading.Event()
+
+    class Reader(CheckedReader):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.sent = 0
+
+        def read(self, n: int = -1) -> bytes:
+            if self.sent >= PART and not fired.is_set():
+                fired.set()
+                start_outage()
+            data = super().read(n)
+            self.sent += len(data)
+            return data
+
+    monkeypatch.setattr(s3_module, "CheckedReader", Reader)
+    return fired
+
+
+def big_file(tmp_path):
+    path = tmp_path / "long-scan.tif"
+    path.write_bytes(os.urandom(3 * PART + 4321))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["frozen", "gone"])
+def test_upload_rides_out_20s_outage(private_rgw, tmp_path, monkeypatch, kind):
+    monkeypatch.setenv("SOHOA_S3_PART_SIZE", str(PART))
+    monkeypatch.setenv("SOHOA_S3_READ_TIMEOUT", "5")  # a frozen server costs a timeout and a retry, not a hang
+    store = open_store(private_rgw.storage_url("outage"))
+    store.put_bytes("originals/first", b"bucket and connections in place")
+    path = big_file(tmp_path)
+    timeline: dict[str, float] = {}
+
+    def back_after_outage() -> None:
+        time.sleep(OUTAGE)
+        timeline["back"] = time.monotonic()
+        if kind == "frozen":
+            private_rgw.resume_gateway()
+        else:
+            private_rgw.start_gateway()
+
+    restorer = threading.Thread(target=back_after_outage)
+
+    def start_outage() -> None:
+        timeline["down"] = time.monotonic()
+        private_rgw.pause_gateway() if kind == "frozen" else private_rgw.kill_gateway()
+        restorer.start()
+
+    fired = outage_after_first_part(monkeypatch, start_outage)
+    store.put_file("originals/long", path, content_type="image/tiff")
+    done = time.monotonic()
+    restorer.join()
+
+    assert fired.is_set()
+    assert done >= timeline["back"]  # it really waited the outage out, then finished
+    assert done - timeline["down"] < OUTAGE + 30
+    assert store.stat("originals/long").sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert store.get_bytes("originals/long") == path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["frozen", "gone"])
+def test_upload_fails_in_bounded_time_when_the_server_never_returns(private_rgw, tmp_path, monkeypatch, kind):
+    monkeypatch.setenv("SOHOA_S3_PART_SIZE", str(PART))
+    monkeypatch.setenv("SOHOA_S3_RETRY_SECONDS", "4")
+    monkeypatch.setenv("SOHOA_S3_READ_TIMEOUT", "2")
+    store = open_store(private_rgw.storage_url("outage"))
+    store.put_bytes("originals/first", b"bucket and connections in place")
+    path = big_file(tmp_path)
+    timeline: dict[str, float] = {}
+
+    def start_outage() -> None:
+        timeline["down"] = time.monotonic()
+        private_rgw.pause_gateway() if kind == "frozen" else private_rgw.kill_gateway()
+
+    outage_after_first_part(monkeypatch, start_outage)
+    with pytest.raises(StorageUnavailable) as err:
+        store.put_file("originals/long", path)
+    waited = time.monotonic() - timeline["down"]
+    # The retry budget (4 s) counts from the first failure; a frozen server costs timeouts (2 s) on the request
+    # that found it frozen and on the last one, started just before the budget ran out.
+    assert 4 <= waited < BUDGET_BOUND, waited
+    assert err.value.code == "storage_unavailable"
+    assert "originals/long" in str(err.value) and private_rgw.secret_key not in str(err.value)
+
+    # Reads fail the same bounded way; when the server returns, the store works again.
+    started = time.monotonic()
+    with pytest.raises(StorageUnavailable):
+        store.get_bytes("originals/first")
+    assert time.monotonic() - started < BUDGET_BOUND
+    private_rgw.resume_gateway() if kind == "frozen" else private_rgw.start_gateway()
+    assert store.get_bytes("originals/first") == b"bucket and connections in place"
+    assert not store.exists("originals/long")
