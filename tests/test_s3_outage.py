@@ -5,6 +5,7 @@ Two honest kinds of "unreachable", each on a cluster of the test's own:
   until the read timeout, as behind a dead router or with a hung server.
 - gone: radosgw killed. Connections are refused, as while a server restarts; then it is started again on the
   same port, over the same data.
+And a busy server: RGW limited to one request at a time answers 503 SlowDown to the next one.
 The outage starts from inside the upload, once its first part has been sent, so it hits a multipart upload
 in progress; the put must succeed once the server is back, and fail with a typed error, in bounded time,
 when it never comes back.
@@ -13,15 +14,19 @@ when it never comes back.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import socket
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
 from storage import s3 as s3_module
 from storage.objects import StorageUnavailable, open_store
 from storage.streams import CheckedReader
+from tests.servers.rgw import RgwServer
 
 PART = 5 * 1024 * 1024
 OUTAGE = 20.0
@@ -123,3 +128,24 @@ def test_upload_fails_in_bounded_time_when_the_server_never_returns(private_rgw,
     private_rgw.resume_gateway() if kind == "frozen" else private_rgw.start_gateway()
     assert store.get_bytes("originals/first") == b"bucket and connections in place"
     assert not store.exists("originals/long")
+
+
+def test_throttled_requests_are_retried_until_the_server_has_room(caplog):
+    with RgwServer(memstore_bytes=256 << 20, rgw_options={"rgw max concurrent requests": "1"}) as server:
+        store = open_store(server.storage_url("busy"))
+        store.put_bytes("originals/big", os.urandom(32 << 20))
+        # A client that asks for 32 MiB and reads none of it holds the gateway's only request slot.
+        url = urlsplit(store.presigned_url("originals/big"))
+        hog = socket.create_connection(("127.0.0.1", server.port))
+        hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        hog.sendall(f"GET {url.path}?{url.query} HTTP/1.1\r\nHost: {url.netloc}\r\n\r\n".encode())
+        assert hog.recv(12) == b"HTTP/1.1 200"
+        released = threading.Timer(3.0, hog.close)
+        released.start()
+        caplog.set_level(logging.WARNING, logger="storage.s3_retry")
+        try:
+            store.put_bytes("originals/small", b"waits its turn")
+        finally:
+            released.join()
+        assert any("SlowDown (HTTP 503)" in r.getMessage() for r in caplog.records)
+        assert store.get_bytes("originals/small") == b"waits its turn"

@@ -64,11 +64,13 @@ class RgwServer:
         access_key: str = "sohoa-test-access",
         secret_key: str | None = None,
         root: str | Path | None = None,
+        rgw_options: dict[str, str] | None = None,
     ) -> None:
         self.memstore_bytes = memstore_bytes
         self.access_key = access_key
         self.secret_key = secret_key or uuid.uuid4().hex
         self._root_arg = root
+        self.rgw_options = rgw_options or {}  # extra ceph.conf lines for the gateway, e.g. its throttling
         self.root: Path | None = None
         self.port = 0
         self._procs: dict[str, subprocess.Popen] = {}
@@ -239,7 +241,7 @@ ms bind port max = {osd_first + OSD_PORTS - 1}
 [client.rgw.a]
 rgw frontends = beast endpoint=127.0.0.1:{self.port}
 rgw data = {d}/rgw
-"""
+""" + "".join(f"{k} = {v}\n" for k, v in self.rgw_options.items())
         (d / "ceph.conf").write_text(conf)
 
     def _run(self, cmd: list[str], timeout: float = 30.0) -> str:
