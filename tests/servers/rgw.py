@@ -239,7 +239,8 @@ ms bind port min = {osd_first}
 ms bind port max = {osd_first + OSD_PORTS - 1}
 
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:{self.port}
+# tcp_nodelay: without it every small GET waits about 40 ms (Nagle against delayed ACKs), which MinIO does not.
+rgw frontends = beast endpoint=127.0.0.1:{self.port} tcp_nodelay=1
 rgw data = {d}/rgw
 """ + "".join(f"{k} = {v}\n" for k, v in self.rgw_options.items())
         (d / "ceph.conf").write_text(conf)
