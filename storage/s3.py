@@ -53,6 +53,11 @@ class S3ObjectStore:
     def describe(self) -> str:
         return self.config.describe()
 
+    def __reduce__(self):
+        # Pickled into an rq job, the store would write the secret key into Redis.
+        raise TypeError("an S3 object store is not sent to other processes (it holds the secret key): open it "
+                        "there from the settings, e.g. workers.context.make_context().store")
+
     @property
     def client(self) -> Minio:
         # A forked process (rq work-horse, process pool) must not share the parent's pooled sockets.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import pickle
 import time
 import traceback
 import urllib.error
@@ -163,6 +164,12 @@ def test_wrong_secret_is_refused_with_a_clear_error_that_does_not_show_it(rgw):
         whole = "".join(traceback.format_exception(err.value))
         assert wrong not in whole and rgw.secret_key not in whole
     assert wrong not in bad.describe() and wrong not in repr(bad.config)
+
+
+def test_store_with_a_secret_is_never_pickled(store):
+    # An rq job carrying the store would put the secret key into Redis; workers open their own store.
+    with pytest.raises(TypeError, match="secret key"):
+        pickle.dumps(store)
 
 
 def test_bucket_is_created_when_missing(rgw):

@@ -117,8 +117,9 @@ class RgwServer:
 
     def stop(self) -> None:
         self.resume_gateway()
+        # SIGKILL: the data is throwaway and lives in RAM; a polite SIGTERM costs 5-10 s of shutdown.
         for name in ("rgw", "osd", "mon"):
-            self._terminate(name)
+            self._terminate(name, sig=signal.SIGKILL)
         if self._watchdog is not None:
             self._watchdog.stdin.close()  # type: ignore[union-attr]
             self._watchdog.wait(timeout=10)
