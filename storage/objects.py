@@ -25,7 +25,7 @@ from storage.errors import (  # re-exported: callers import the store's errors f
 )
 from storage.keys import check_key
 from storage.s3_config import redact_url
-from storage.streams import CHUNK, ObjectInfo, ObjectStream, file_digest, sha256_of_file
+from storage.streams import CHUNK, ObjectInfo, ObjectStream, file_digest, replacing, sha256_of_file
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -103,9 +103,11 @@ class FileObjectStore:
 
     def download(self, key: str, path: str | Path) -> None:
         try:
-            shutil.copyfile(self._path(key), path)
-        except FileNotFoundError:
+            src = open(self._path(key), "rb")  # noqa: SIM115
+        except (FileNotFoundError, IsADirectoryError):
             raise ObjectNotFound(f"no object {key!r} in {self.describe()}") from None
+        with src, replacing(path) as out:
+            shutil.copyfileobj(src, out, CHUNK)
 
     def stream(self, key: str, chunk_size: int = CHUNK) -> ObjectStream:
         try:

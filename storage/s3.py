@@ -13,7 +13,6 @@ import hashlib
 import io
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -29,7 +28,7 @@ from storage.errors import ChecksumMismatch, ObjectNotFound, StorageAuthError, S
 from storage.keys import check_key
 from storage.s3_config import S3Config, S3Options
 from storage.s3_retry import AUTH_CODES, Backoff, call_with_retries, is_transient, summary
-from storage.streams import CHUNK, CheckedReader, ObjectInfo, ObjectStream, file_digest
+from storage.streams import CHUNK, CheckedReader, ObjectInfo, ObjectStream, file_digest, replacing
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -216,20 +215,13 @@ class S3ObjectStore:
         return self._call("get", attempt, key)
 
     def download(self, key: str, path: str | Path) -> None:
-        """Write the object to ``path`` only once all of it has been read and checked (temp file + rename)."""
+        """Write the object to ``path`` only once all of it has been read and checked."""
         check_key(key)
-        target = Path(path)
 
         def attempt() -> None:
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix="." + target.name)
-            try:
-                with os.fdopen(fd, "wb") as out, self._open(key, CHUNK, translate=False) as stream:
-                    for chunk in stream:
-                        out.write(chunk)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            with replacing(path) as out, self._open(key, CHUNK, translate=False) as stream:
+                for chunk in stream:
+                    out.write(chunk)
 
         self._call("get", attempt, key)
 

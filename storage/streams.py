@@ -3,7 +3,10 @@ to an upload while making sure it is still the file that was hashed."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +37,22 @@ def file_digest(path: str | Path) -> tuple[str, int]:
             digest.update(block)
             size += len(block)
     return digest.hexdigest(), size
+
+
+@contextlib.contextmanager
+def replacing(path: str | Path) -> Iterator[BinaryIO]:
+    """A file to write ``path``'s new content into; it becomes ``path`` only if the block ends without error,
+    so ``path`` is either whole and new or untouched. Created like any file (umask), not private like mkstemp's.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".tmp-{uuid.uuid4().hex[:12]}.{target.name}")
+    try:
+        with open(tmp, "xb") as out:
+            yield out
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class ObjectStream:

@@ -18,6 +18,12 @@ from storage.objects import ObjectNotFound, StorageError, open_store
 PART = 5 * 1024 * 1024
 
 
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @pytest.fixture(params=["file", "s3"])
 def store(request, tmp_path, monkeypatch):
     # The smallest part size S3 allows, so a 12 MiB file is a three-part upload.
@@ -39,6 +45,7 @@ def test_round_trip_of_bytes_and_files(store, tmp_path):
     store.download("originals/abc", out)
     assert out.read_bytes() == scan.read_bytes()
     assert [p.name for p in out.parent.iterdir()] == ["copy.png"]  # no temporary file left beside it
+    assert out.stat().st_mode & 0o777 == 0o666 & ~current_umask()  # an ordinary file, not a private temp file
 
     info = store.stat("originals/abc")
     assert info.size == scan.stat().st_size
