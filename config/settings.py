@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.urls import mask_url
+
 PIPELINE_VERSION = "0.1.0"
 
 
@@ -28,6 +30,10 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.cwd() / "var")
     storage_url: str | None = Field(default=None, repr=False)  # an s3:// URL holds the secret key
     database_url: str | None = None
+    # Opening the index runs the migrations it lacks; off: refuse to start until `sohoa db upgrade` ran.
+    database_auto_upgrade: bool = True
+    # How long an index operation keeps retrying while the PostgreSQL server is unreachable (a restart).
+    database_retry_seconds: float = Field(default=30.0, ge=0)
     redis_url: str | None = None
     ocr_lang: str = "vie"
     jobs: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
@@ -44,6 +50,11 @@ class Settings(BaseSettings):
     s3_connect_timeout: float = Field(default=5.0, gt=0)
     s3_read_timeout: float = Field(default=30.0, gt=0)
     presign_seconds: int = Field(default=900, ge=1, le=7 * 24 * 3600)
+
+    def __repr_args__(self):
+        # Settings end up in logs and tracebacks: URLs there lose their passwords.
+        for name, value in super().__repr_args__():
+            yield name, mask_url(value) if name and name.endswith("_url") and isinstance(value, str) else value
 
     @cached_property
     def resolved_storage_url(self) -> str:

@@ -1,8 +1,13 @@
-"""Accent-insensitive full-text search over OCR text.
+"""Accent-insensitive full-text search over OCR text ("nguyen van an" finds "NGUYỄN VĂN AN", đ → d).
 
-SQLite: an FTS5 table holding the folded text (see ``textfold``); the snippet is cut from the original text
-at the same position, since folding keeps positions. PostgreSQL (unaccent + tsvector) arrives with issue 4;
-until then other dialects fall back to a folded ``LIKE`` scan.
+SQLite: an FTS5 table holding the text folded by ``textfold`` (FTS5 alone would not turn đ into d).
+PostgreSQL: a ``tsvector`` per document in ``documents_search`` (GIN index), built by the database function
+``sohoa_search_text``: ``unaccent`` (which maps đ → d too), ASCII punctuation to spaces (so "123/2020" is two
+words, as in FTS5, not one "file" token), then the ``simple`` configuration (lower case, no stemming).
+
+Both are created by the migrations. User text never reaches either query syntax: FTS5 gets every token quoted,
+PostgreSQL gets ``plainto_tsquery`` of a bound parameter. The snippet is cut from the document's original text
+at the first matched token on both (folding keeps positions).
 """
 
 from __future__ import annotations
@@ -10,15 +15,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Column, MetaData, String, Table, Text, delete, insert, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from storage.schema import Document
 from storage.textfold import fold, fold_tokens
 
-_FTS_TABLE = "documents_fts"
-_fallback = Table("documents_text", MetaData(), Column("doc_id", String(40), primary_key=True), Column("body", Text))
+SQLITE_TABLE = "documents_fts"
+PG_TABLE = "documents_search"
 
 
 @dataclass(frozen=True)
@@ -28,29 +32,30 @@ class Hit:
     score: float
 
 
-def create(engine: Engine) -> None:
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            # unicode61 already drops combining marks; our own folding also maps đ→d, which it does not.
-            conn.execute(
-                text(
-                    f"CREATE VIRTUAL TABLE IF NOT EXISTS {_FTS_TABLE} USING fts5("
-                    "doc_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2')"
-                )
-            )
-        else:
-            _fallback.metadata.create_all(conn)
+def is_search_table(name: str) -> bool:
+    """The search structures (and FTS5's shadow tables), which the ORM models do not describe."""
+    return name in (SQLITE_TABLE, PG_TABLE) or name.startswith(SQLITE_TABLE + "_")
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def replace(session: Session, doc_id: str, body: str) -> None:
-    folded = fold(body)
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text(f"DELETE FROM {_FTS_TABLE} WHERE doc_id = :d"), {"d": doc_id})
+    """The document's searchable text (after its ``documents`` row is flushed: PostgreSQL's row refers to it)."""
+    if _dialect(session) == "sqlite":
+        folded = fold(body)
+        session.execute(text(f"DELETE FROM {SQLITE_TABLE} WHERE doc_id = :d"), {"d": doc_id})
         if folded.strip():
-            session.execute(text(f"INSERT INTO {_FTS_TABLE}(doc_id, body) VALUES (:d, :b)"), {"d": doc_id, "b": folded})
-    else:
-        session.execute(delete(_fallback).where(_fallback.c.doc_id == doc_id))
-        session.execute(insert(_fallback).values(doc_id=doc_id, body=folded))
+            insert = f"INSERT INTO {SQLITE_TABLE}(doc_id, body) VALUES (:d, :b)"
+            session.execute(text(insert), {"d": doc_id, "b": folded})
+        return
+    session.execute(text(f"DELETE FROM {PG_TABLE} WHERE doc_id = :d"), {"d": doc_id})
+    if body.strip():
+        session.execute(
+            text(f"INSERT INTO {PG_TABLE} (doc_id, tsv) VALUES (:d, to_tsvector('simple', sohoa_search_text(:b)))"),
+            {"d": doc_id, "b": unicodedata.normalize("NFC", body)},
+        )
 
 
 def _match_expression(tokens: list[str]) -> str:
@@ -58,25 +63,36 @@ def _match_expression(tokens: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
 
 
+def _sqlite_hits(session: Session, tokens: list[str], limit: int, batch: str | None) -> list[tuple[str, float]]:
+    sql = (
+        f"SELECT f.doc_id, bm25({SQLITE_TABLE}) AS score FROM {SQLITE_TABLE} f "
+        "JOIN documents d ON d.doc_id = f.doc_id "
+        f"WHERE {SQLITE_TABLE} MATCH :q" + (" AND d.batch = :batch" if batch else "") + " ORDER BY score LIMIT :n"
+    )
+    rows = session.execute(text(sql), {"q": _match_expression(tokens), "n": limit, "batch": batch}).all()
+    return [(doc_id, -float(score)) for doc_id, score in rows]
+
+
+def _pg_hits(session: Session, query: str, limit: int, batch: str | None) -> list[tuple[str, float]]:
+    sql = (
+        f"SELECT s.doc_id, ts_rank(s.tsv, q.query) AS score FROM {PG_TABLE} s "
+        "JOIN documents d ON d.doc_id = s.doc_id "
+        "CROSS JOIN plainto_tsquery('simple', sohoa_search_text(:q)) AS q(query) "
+        "WHERE s.tsv @@ q.query" + (" AND d.batch = :batch" if batch else "")
+        + " ORDER BY score DESC, s.doc_id LIMIT :n"
+    )
+    rows = session.execute(text(sql), {"q": unicodedata.normalize("NFC", query), "n": limit, "batch": batch}).all()
+    return [(doc_id, float(score)) for doc_id, score in rows]
+
+
 def search(session: Session, query: str, *, limit: int = 50, batch: str | None = None) -> list[Hit]:
     tokens = fold_tokens(query)
     if not tokens:
         return []
-    if session.get_bind().dialect.name == "sqlite":
-        sql = (
-            f"SELECT f.doc_id, bm25({_FTS_TABLE}) AS score FROM {_FTS_TABLE} f "
-            "JOIN documents d ON d.doc_id = f.doc_id "
-            f"WHERE {_FTS_TABLE} MATCH :q" + (" AND d.batch = :batch" if batch else "") + " ORDER BY score LIMIT :n"
-        )
-        rows = session.execute(text(sql), {"q": _match_expression(tokens), "n": limit, "batch": batch}).all()
-        found = [(doc_id, -float(score)) for doc_id, score in rows]
+    if _dialect(session) == "sqlite":
+        found = _sqlite_hits(session, tokens, limit, batch)
     else:
-        stmt = select(_fallback.c.doc_id).join(Document, Document.doc_id == _fallback.c.doc_id)
-        for token in tokens:
-            stmt = stmt.where(_fallback.c.body.contains(token))
-        if batch:
-            stmt = stmt.where(Document.batch == batch)
-        found = [(doc_id, 1.0) for doc_id in session.scalars(stmt.limit(limit))]
+        found = _pg_hits(session, query, limit, batch)
     texts = dict(
         session.execute(select(Document.doc_id, Document.record).where(Document.doc_id.in_([d for d, _ in found])))
         .tuples()

@@ -1,44 +1,30 @@
 """The index: SQLAlchemy over SQLite (embedded default) or PostgreSQL; rows are derived from document records.
 
 Every row here can be rebuilt from the ``metadata.json`` objects, which is why the pipeline writes objects
-first and rows last.
+first and rows last. Opening an index brings its schema up to date (``storage.migrate``); every operation
+is one transaction, retried while a PostgreSQL server restarts (``storage.engine.with_retry``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from sqlalchemy import create_engine, delete, event, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import fts, registry_schema  # noqa: F401  (registers the citizens table)
-from storage.schema import Base, Batch, Document, FieldRow, MatchRow, PageRow, PersonRow
+from storage import fts, migrate
+from storage.engine import RETRY_SECONDS, describe, make_engine, with_retry
+from storage.schema import Batch, Document, FieldRow, MatchRow, PageRow, PersonRow
+
+__all__ = ["Index", "make_engine", "page_values"]
 
 log = logging.getLogger(__name__)
-
-
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    # WAL lets readers (the CLI, the API) run while a batch writes; the timeout rides out short write locks.
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
-
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+T = TypeVar("T")
 
 
 def _parse_time(value: str | None) -> datetime:
@@ -48,57 +34,89 @@ def _parse_time(value: str | None) -> datetime:
 
 
 class Index:
-    """Read and write access to the index; one instance per process."""
+    """Read and write access to the index; one instance per process.
 
-    def __init__(self, url: str) -> None:
+    ``upgrade=False`` refuses (``SchemaOutOfDate``) a database that lacks migrations instead of running them,
+    for sites where only the operator migrates (``sohoa db upgrade``).
+    """
+
+    def __init__(self, url: str, *, upgrade: bool = True, retry_seconds: float = RETRY_SECONDS) -> None:
         self.engine = make_engine(url)
+        self.retry_seconds = retry_seconds
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        Base.metadata.create_all(self.engine)
-        fts.create(self.engine)
+        self.schema = migrate.ensure(self.engine, upgrade=upgrade, retry_seconds=retry_seconds)
+
+    def __repr__(self) -> str:
+        return f"Index({describe(self.engine)})"
 
     @contextmanager
     def session(self) -> Iterator[Session]:
+        """One transaction, not retried (for work that must not run twice)."""
         with self._sessions() as session, session.begin():
             yield session
 
+    def transaction(self, work: Callable[[Session], T]) -> T:
+        """``work`` in one transaction, run again while the connection to the server is being lost."""
+
+        def once() -> T:
+            with self.session() as s:
+                return work(s)
+
+        return with_retry(self.engine, once, seconds=self.retry_seconds)
+
     def ping(self) -> None:
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        def once() -> None:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+
+        with_retry(self.engine, once, seconds=0)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
     # -- writing ---------------------------------------------------------------------------------------
 
     def save_record(self, record: dict) -> None:
-        """Insert or replace the rows of one document record (idempotent)."""
-        doc_id = record["doc_id"]
-        with self.session() as s:
-            if s.get(Batch, record["batch"]) is None:
-                s.add(Batch(name=record["batch"], created_at=datetime.now(UTC)))
-            s.execute(delete(Document).where(Document.doc_id == doc_id))
+        """Insert or replace the rows of one document record (idempotent, all or nothing)."""
+
+        def work(s: Session) -> None:
+            _ensure_batch(s, record["batch"])
+            s.execute(delete(Document).where(Document.doc_id == record["doc_id"]))
             s.flush()
             s.add(_document_row(record))
-            fts.replace(s, doc_id, record.get("text") or "")
+            s.flush()
+            fts.replace(s, record["doc_id"], record.get("text") or "")
+
+        try:
+            self.transaction(work)
+        except IntegrityError:
+            # Another process saved the same document between our delete and insert; its rows are
+            # committed now, so doing it again replaces them.
+            log.info("document %s saved concurrently; saving again", record["doc_id"])
+            self.transaction(work)
 
     # -- reading ---------------------------------------------------------------------------------------
 
     def get_record(self, doc_id: str) -> dict | None:
-        with self.session() as s:
+        def work(s: Session) -> dict | None:
             row = s.get(Document, doc_id)
             return dict(row.record) if row else None
 
+        return self.transaction(work)
+
     def find_primary_by_sha(self, sha256: str) -> dict | None:
         """The first non-duplicate document made from these bytes, if any."""
-        with self.session() as s:
-            row = s.scalars(
-                select(Document)
-                .where(Document.source_sha256 == sha256, Document.status != "duplicate")
-                .order_by(Document.processed_at)
-                .limit(1)
-            ).first()
-            return dict(row.record) if row else None
+        query = (
+            select(Document.record)
+            .where(Document.source_sha256 == sha256, Document.status != "duplicate")
+            .order_by(Document.processed_at)
+            .limit(1)
+        )
+        record = self.transaction(lambda s: s.scalar(query))
+        return dict(record) if record else None
 
     def status_of(self, doc_id: str) -> str | None:
-        with self.session() as s:
-            return s.scalar(select(Document.status).where(Document.doc_id == doc_id))
+        return self.transaction(lambda s: s.scalar(select(Document.status).where(Document.doc_id == doc_id)))
 
     def doc_ids(
         self,
@@ -117,30 +135,36 @@ class Index:
             query = query.where(Document.status == status)
         if citizen_id:
             query = query.where(Document.doc_id.in_(select(PersonRow.doc_id).where(PersonRow.citizen_id == citizen_id)))
-        with self.session() as s:
-            return list(s.scalars(query))
+        return self.transaction(lambda s: list(s.scalars(query)))
 
     def records(self, doc_ids: list[str]) -> Iterator[dict]:
-        with self.session() as s:
-            for start in range(0, len(doc_ids), 500):
-                chunk = doc_ids[start : start + 500]
-                rows = {r.doc_id: r.record for r in s.scalars(select(Document).where(Document.doc_id.in_(chunk)))}
-                for doc_id in chunk:
-                    if doc_id in rows:
-                        yield dict(rows[doc_id])
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start : start + 500]
+            query = select(Document.doc_id, Document.record).where(Document.doc_id.in_(chunk))
+            rows = self.transaction(lambda s, q=query: dict(s.execute(q).tuples().all()))
+            for doc_id in chunk:
+                if doc_id in rows:
+                    yield dict(rows[doc_id])
 
     def status_counts(self, batch: str | None = None) -> dict[str, int]:
-        from sqlalchemy import func
-
         query = select(Document.status, func.count()).group_by(Document.status)
         if batch:
             query = query.where(Document.batch == batch)
-        with self.session() as s:
-            return {status: count for status, count in s.execute(query)}
+        return self.transaction(lambda s: {status: count for status, count in s.execute(query)})
 
     def search(self, query: str, *, limit: int = 50, batch: str | None = None) -> list[fts.Hit]:
-        with self.session() as s:
-            return fts.search(s, query, limit=limit, batch=batch)
+        return self.transaction(lambda s: fts.search(s, query, limit=limit, batch=batch))
+
+
+def _ensure_batch(s: Session, name: str) -> None:
+    """The batch row, once, even when many workers start the same batch at the same moment."""
+    if s.get(Batch, name) is not None:
+        return
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    s.execute(insert(Batch).values(name=name, created_at=datetime.now(UTC)).on_conflict_do_nothing())
 
 
 def _document_row(record: dict) -> Document:

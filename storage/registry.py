@@ -1,8 +1,9 @@
 """The citizen registry: streaming CSV import (upsert); the lookups matching needs are in ``registry_lookup``.
 
-Import speed matters (the national extract is millions of rows): rows go to the database as plain tuples
-through the driver's executemany, in big transactions, and when the table starts empty its secondary
-indexes are dropped for the load and rebuilt once at the end.
+Import speed matters (the national extract is millions of rows): rows go to the database as plain tuples in
+big transactions (SQLite: the driver's executemany; PostgreSQL: COPY into a staging table, see
+``registry_pg``), and when the table starts empty its secondary indexes are dropped for the load and rebuilt
+once at the end.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from extract.names import name_keys
+from storage import migrate
 from storage.registry_schema import BLOCKING_INDEXES, CitizenRow
 
 log = logging.getLogger(__name__)
@@ -167,7 +169,7 @@ def count_rows(conn: Connection) -> int:
 
 
 class _Writer:
-    """Sends batches through the fastest path the dialect offers."""
+    """Sends batches through the fastest path the dialect offers (PostgreSQL: ``registry_pg.CopyWriter``)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -184,6 +186,17 @@ class _Writer:
         else:
             result = self.conn.execute(self.stmt, [dict(zip(_COLUMNS, r, strict=True)) for r in rows])
         return result.rowcount if result.rowcount is not None else -1
+
+    def close(self) -> None:
+        pass
+
+
+def _writer(conn: Connection):
+    if conn.dialect.name == "postgresql":
+        from storage.registry_pg import CopyWriter
+
+        return CopyWriter(conn, _TABLE.name, _COLUMNS, "citizen_id")
+    return _Writer(conn)
 
 
 def _sqlite_import_pragmas(conn: Connection) -> dict[str, object]:
@@ -245,13 +258,15 @@ def _batches(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
 
 def _load(conn: Connection, batches: Iterator[list[tuple]], after_batch: Callable[[], None]) -> int:
     """Writes every batch in its own transaction; rows inserted or changed, or -1 when unknown."""
-    writer = _Writer(conn)
+    writer = _writer(conn)
     changed = 0
     for batch in batches:
         n = writer.write(batch)
         changed = -1 if changed < 0 or n < 0 else changed + n
         conn.commit()
         after_batch()
+    writer.close()
+    conn.commit()
     return changed
 
 
@@ -271,7 +286,7 @@ def import_csv(
     """
     engine = engine_of(target)
     started = time.perf_counter()
-    _TABLE.create(engine, checkfirst=True)
+    migrate.ensure(engine)
     tally = _Tally()
     with open(path, "rb") as raw:
         # Bad bytes become U+FFFD and reject their row instead of aborting the whole import.
@@ -294,14 +309,16 @@ def import_csv(
                 try:
                     changed = _load(conn, _batches(_parsed_rows(reader, names, tally), batch_size), after_batch)
                 finally:
-                    # Also after a failure: the next import finds rows and would not rebuild them.
+                    # Also after a failure: the next import finds rows and would not rebuild them. The failed
+                    # batch's transaction goes first (PostgreSQL refuses anything more in it).
+                    conn.rollback()
                     for ix in BLOCKING_INDEXES:
                         ix.create(conn, checkfirst=True)
                     conn.commit()
                 if conn.dialect.name == "sqlite":
                     # Sampled statistics: enough for the planner to prefer the birth-date index, in a second.
                     conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-                    conn.exec_driver_sql("ANALYZE citizens")
+                conn.exec_driver_sql("ANALYZE citizens")
                 inserted = count_rows(conn) - before
                 conn.commit()
             finally:

@@ -1,4 +1,7 @@
-"""The lookups citizen matching needs (``extract.matching.RegistryLookup``) over the ``citizens`` table."""
+"""The lookups citizen matching needs (``extract.matching.RegistryLookup``) over the ``citizens`` table.
+
+Every lookup is a read, so it is retried while a PostgreSQL server restarts (``storage.engine.with_retry``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 
 from extract.matching import CitizenEntry, mask_id
-from storage.registry import count_rows, engine_of
+from storage.engine import with_retry
+from storage.registry import engine_of
 from storage.registry_schema import CitizenRow
 
 log = logging.getLogger(__name__)
@@ -52,12 +56,18 @@ class SqlRegistryLookup:
             _TABLE.c.name_key,
         ]
 
+    def _rows(self, stmt) -> list:
+        def once() -> list:
+            with self.engine.connect() as conn:
+                return list(conn.execute(stmt))
+
+        return with_retry(self.engine, once)
+
     def _query(self, *where, limit: int | None = None) -> list[CitizenEntry]:
         stmt = select(*self._cols).where(*where).order_by(_TABLE.c.citizen_id)
         if limit is not None:
             stmt = stmt.limit(limit)
-        with self.engine.connect() as conn:
-            return [_entry(r) for r in conn.execute(stmt)]
+        return [_entry(r) for r in self._rows(stmt)]
 
     def by_id(self, citizen_id: str) -> CitizenEntry | None:
         found = self._query(_TABLE.c.citizen_id == citizen_id)
@@ -83,8 +93,7 @@ class SqlRegistryLookup:
         if gender:
             where.append(_TABLE.c.gender == gender)
         stmt = select(_TABLE.c.citizen_id, _TABLE.c.name_key).where(*where).limit(limit)
-        with self.engine.connect() as conn:
-            return [(cid, key) for cid, key in conn.execute(stmt)]
+        return [(cid, key) for cid, key in self._rows(stmt)]
 
     def by_ids(self, citizen_ids: Collection[str]) -> list[CitizenEntry]:
         ids = sorted(set(citizen_ids))
@@ -109,14 +118,12 @@ class SqlRegistryLookup:
         return self._query(_TABLE.c.old_id_number == old_id_number, limit=50)
 
     def count(self) -> int:
-        with self.engine.connect() as conn:
-            return count_rows(conn)
+        return self._rows(select(func.count()).select_from(_TABLE))[0][0]
 
     def has_old_ids(self) -> bool:
         if self._old_ids is None or time.monotonic() - self._old_ids_at > SIZE_TTL:
             stmt = select(_TABLE.c.citizen_id).where(_TABLE.c.old_id_number.is_not(None)).limit(1)
-            with self.engine.connect() as conn:
-                self._old_ids = conn.execute(stmt).first() is not None
+            self._old_ids = bool(self._rows(stmt))
             self._old_ids_at = time.monotonic()
         return self._old_ids
 
@@ -127,5 +134,4 @@ class SqlRegistryLookup:
         if not self._size:
             return 0.0
         stmt = select(func.count()).select_from(_TABLE).where(_TABLE.c.name_key == variant_key)
-        with self.engine.connect() as conn:
-            return conn.execute(stmt).scalar_one() / self._size
+        return self._rows(stmt)[0][0] / self._size

@@ -33,9 +33,8 @@ def record_decision(index: Index, decision: Decision) -> None:
 
 
 def decisions_for(index: Index, doc_id: str) -> dict[int, Decision]:
-    with index.session() as s:
-        rows = s.scalars(select(ReviewDecisionRow).where(ReviewDecisionRow.doc_id == doc_id))
-        return {row.person_idx: _decision(row) for row in rows}
+    query = select(ReviewDecisionRow).where(ReviewDecisionRow.doc_id == doc_id)
+    return index.transaction(lambda s: {row.person_idx: _decision(row) for row in s.scalars(query)})
 
 
 def new_decision(doc_id: str, person_idx: int, action: str, citizen_id: str | None, user: str) -> Decision:

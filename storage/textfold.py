@@ -12,7 +12,8 @@ from extract.text import fold
 
 __all__ = ["fold", "fold_tokens"]
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Letters and digits; the underscore separates words, as in FTS5's tokenizer and PostgreSQL's search text.
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def fold_tokens(text: str) -> list[str]:

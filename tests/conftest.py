@@ -1,4 +1,5 @@
-"""Shared fixtures: a private SOHOA_HOME per test, the console script, synthetic degraded scans."""
+"""Shared fixtures: a private SOHOA_HOME per test, the console script, synthetic degraded scans, the S3 test
+server, and the index database on both engines (SQLite in the test's folder, PostgreSQL test clusters)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers.fixtures import private_rgw, rgw, s3_url  # noqa: F401  (fixtures of the S3 test server)
+from tests.servers.postgres_fixtures import database_url, pg_server, pg_url  # noqa: F401  (the index database)
 
 SOHOA = str(Path(sys.executable).with_name("sohoa"))
 

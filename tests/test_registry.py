@@ -1,4 +1,5 @@
-"""The citizen registry: CSV import (upsert, bad rows, header errors), lookups, and ``sohoa registry import``."""
+"""The citizen registry: CSV import (upsert, bad rows, header errors), lookups, and ``sohoa registry import``,
+on SQLite and on PostgreSQL (where the import goes through COPY)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ def _row(cid: str, name: str, dob: str = "1985-03-18", gender: str = "male", old
 
 
 @pytest.fixture
-def engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path / 'index.sqlite3'}")
+def engine(database_url):
+    eng = make_engine(database_url)
     yield eng
     eng.dispose()
 
@@ -166,11 +167,12 @@ def test_lookups_over_a_synthetic_registry(tmp_path, engine):
     assert lookup.name_share("no such name") == 0.0
 
 
-def test_import_through_an_index(tmp_path):
-    index = Index(f"sqlite:///{tmp_path / 'index.sqlite3'}")
+def test_import_through_an_index(tmp_path, database_url):
+    index = Index(database_url)
     path = _write(tmp_path / "r.csv", [_row("001085000001", "NGUYỄN VĂN AN")])
     assert import_csv(index, path).inserted == 1
     assert SqlRegistryLookup(index).by_id("001085000001") is not None
+    index.dispose()
 
 
 def _cli(home: Path, *args: str):
@@ -202,11 +204,19 @@ def test_a_failed_bulk_load_leaves_the_blocking_indexes_in_place(tmp_path, engin
 
     path = _write(tmp_path / "r.csv", [_row(f"0010851000{i:02d}", "NGUYỄN VĂN AN") for i in range(10)])
 
-    def broken(self, rows):
-        raise RuntimeError("disk full")
+    real = registry._writer
 
-    monkeypatch.setattr(registry._Writer, "write", broken)
+    class Broken:
+        def __init__(self, conn):
+            self.inner = real(conn)
+
+        def write(self, rows):
+            self.inner.write(rows[:3])  # part of the batch reaches the database, then the disk fills up
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(registry, "_writer", Broken)
     with pytest.raises(RuntimeError):
         import_csv(engine, path, batch_size=100)
+    assert SqlRegistryLookup(engine).count() == 0  # the failed batch is rolled back whole
     names = {ix["name"] for ix in inspect(engine).get_indexes("citizens")}
     assert "ix_citizens_dob_gender" in names and "ix_citizens_name_key_year" in names

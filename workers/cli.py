@@ -9,12 +9,22 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from storage.db_errors import DatabaseError
 from workers.context import Context, make_context
 
 err = Console(stderr=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Sohoa(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatabaseError as exc:
+            # An unreachable or mismatched index is the operator's to fix: a sentence (URL masked), no traceback.
+            raise click.ClickException(f"{exc.message} [{exc.code}]") from None
+
+
+@click.group(cls=_Sohoa, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 @click.pass_context
 def main(ctx: click.Context, verbose: int) -> None:
@@ -72,9 +82,10 @@ def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) ->
 
 
 def register_subcommands() -> None:
-    from workers import cli_docs, cli_ops, cli_registry, cli_review
+    from workers import cli_db, cli_docs, cli_ops, cli_registry, cli_review
 
-    for command in [*cli_docs.COMMANDS, *cli_ops.COMMANDS, *cli_registry.COMMANDS, *cli_review.COMMANDS]:
+    for command in [*cli_db.COMMANDS, *cli_docs.COMMANDS, *cli_ops.COMMANDS, *cli_registry.COMMANDS,
+                    *cli_review.COMMANDS]:
         main.add_command(command)
 
 

@@ -21,7 +21,12 @@ class Context:
 
     @cached_property
     def index(self) -> Index:
-        return Index(self.settings.resolved_database_url)
+        settings = self.settings
+        return Index(
+            settings.resolved_database_url,
+            upgrade=settings.database_auto_upgrade,
+            retry_seconds=settings.database_retry_seconds,
+        )
 
     @cached_property
     def registry(self) -> SqlRegistryLookup:

@@ -1,0 +1,115 @@
+"""SQLAlchemy engines for the index: SQLite (embedded default) or PostgreSQL through psycopg 3, and riding out
+a database restart (connection errors are retried with backoff; anything else is raised at once)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine.url import URL
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from config.urls import mask_url
+from storage.db_errors import DatabaseError, DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CONNECT_TIMEOUT = 10  # seconds; an unreachable host must not hang a worker for the TCP default (minutes)
+RETRY_SECONDS = 30.0  # how long an operation keeps retrying while the server restarts
+# Connection exceptions, and the server shutting down or not yet accepting connections.
+_TRANSIENT_STATES = ("57P01", "57P02", "57P03")
+
+
+def parse_url(url: str) -> URL:
+    """The SQLAlchemy URL; ``postgresql://`` means psycopg 3, the driver sohoa ships."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise DatabaseError(f"not a database URL: {mask_url(url)!r}") from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres") and parsed.get_driver_name() in ("psycopg2", "", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseError(f"the index runs on SQLite or PostgreSQL, not {parsed.get_backend_name()!r}")
+    return parsed
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets readers (the CLI, the API) run while a batch writes; the timeout rides out short write locks.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    # pool_pre_ping: a pooled connection that died with a server restart is replaced before it is used.
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "sohoa"},
+    )
+
+
+def describe(engine: Engine) -> str:
+    """The engine's URL with its password masked."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A lost or refused connection to PostgreSQL (worth retrying), as opposed to an error in what we asked."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    orig = exc.orig
+    if not isinstance(orig, psycopg.OperationalError):
+        return False
+    state = orig.sqlstate
+    return state is None or state.startswith("08") or state in _TRANSIENT_STATES
+
+
+def unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = lines[0] if lines else type(exc).__name__
+    return DatabaseUnavailable(f"database {describe(engine)} unavailable: {reason}")
+
+
+def with_retry(engine: Engine, work: Callable[[], T], *, seconds: float = RETRY_SECONDS) -> T:
+    """Run ``work`` (one whole transaction, safe to run again), retrying while the connection is lost.
+
+    Only PostgreSQL is retried: SQLite has no connection to lose, and its busy timeout covers locks.
+    """
+    if engine.dialect.name != "postgresql":
+        return work()
+    deadline = time.monotonic() + seconds
+    delay = 0.2
+    while True:
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not is_transient(exc):
+                raise
+            if time.monotonic() + delay > deadline:
+                raise unavailable(engine, exc) from exc
+            log.warning("database connection lost (%s); retrying in %.1f s", type(exc.orig).__name__, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
