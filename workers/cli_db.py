@@ -38,7 +38,7 @@ def db_upgrade(obj: Context) -> None:
     """Apply every migration the database lacks (safe while workers run: one process migrates, others wait)."""
     engine = _engine(obj)
     try:
-        before = migrate.state(engine)
+        before = migrate.state(engine, retry_seconds=obj.settings.database_retry_seconds)
         after = migrate.upgrade_to_head(engine)
     except DatabaseError as exc:
         raise click.ClickException(exc.message) from None
@@ -59,7 +59,7 @@ def db_current(obj: Context, as_json: bool, check: bool) -> None:
     """Show the database's revision and the newest one this sohoa knows."""
     engine = _engine(obj)
     try:
-        found = migrate.state(engine)
+        found = migrate.state(engine, retry_seconds=obj.settings.database_retry_seconds)
     except DatabaseError as exc:
         raise click.ClickException(exc.message) from None
     finally:

@@ -8,6 +8,9 @@ listening on 127.0.0.1 only, on a free port (never 5432), with settings that tra
 PostgreSQL refuses to run as root; when we are root (CI is), the cluster runs as the ``postgres`` system user
 (created by the Debian package) and its folder belongs to it. Missing binaries raise ``PostgresNotInstalled``:
 the tests that need the server fail, they are never skipped.
+
+The server is stopped by the kernel when the thread that started it ends (so a killed pytest leaves nothing
+running): call ``start()`` from a thread that lives as long as the server, normally the main thread.
 """
 
 from __future__ import annotations
