@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from extract.names import name_keys
 from storage import migrate
+from storage.prefetch import prefetch
 from storage.registry_schema import BLOCKING_INDEXES, CitizenRow
 
 log = logging.getLogger(__name__)
@@ -285,8 +286,8 @@ def import_csv(
     when the file cannot be read.
     """
     engine = engine_of(target)
-    started = time.perf_counter()
     migrate.ensure(engine)
+    started = time.perf_counter()
     tally = _Tally()
     with open(path, "rb") as raw:
         # Bad bytes become U+FFFD and reject their row instead of aborting the whole import.
@@ -307,7 +308,8 @@ def import_csv(
                         ix.drop(conn, checkfirst=True)
                 conn.commit()
                 try:
-                    changed = _load(conn, _batches(_parsed_rows(reader, names, tally), batch_size), after_batch)
+                    batches = prefetch(_batches(_parsed_rows(reader, names, tally), batch_size))
+                    changed = _load(conn, batches, after_batch)
                 finally:
                     # Also after a failure: the next import finds rows and would not rebuild them. The failed
                     # batch's transaction goes first (PostgreSQL refuses anything more in it).
