@@ -32,8 +32,8 @@ def parse_url(url: str) -> URL:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         raise DatabaseError(f"not a database URL: {mask_url(url)!r}") from None
-    backend = parsed.get_backend_name()
-    if backend in ("postgresql", "postgres") and parsed.get_driver_name() in ("psycopg2", "", "postgres"):
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise DatabaseError(f"the index runs on SQLite or PostgreSQL, not {parsed.get_backend_name()!r}")

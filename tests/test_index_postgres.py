@@ -12,7 +12,8 @@ from sqlalchemy import func, select, text
 from config.settings import Settings
 from config.urls import mask_url
 from storage import fts
-from storage.db_errors import DatabaseUnavailable
+from storage.db_errors import DatabaseError, DatabaseUnavailable
+from storage.engine import make_engine, parse_url
 from storage.index import Index
 from storage.registry import import_csv
 from storage.registry_lookup import SqlRegistryLookup
@@ -124,6 +125,14 @@ def test_settings_and_urls_never_show_the_password():
     settings = Settings(database_url=url)
     assert "s3cr3t-pw" not in repr(settings) and "s3cr3t-pw" not in str(settings)
     assert settings.resolved_database_url == url
+    with pytest.raises(DatabaseError) as caught:
+        make_engine("postgresql+psycopg://sohoa:s3cr3t-pw@db.example:notaport/sohoa")
+    assert "s3cr3t-pw" not in str(caught.value) and caught.value.code == "database_error"
+    with pytest.raises(DatabaseError, match="SQLite or PostgreSQL"):
+        make_engine("mysql://sohoa:s3cr3t-pw@db.example/sohoa")
+    # The driver sohoa ships is psycopg 3, whatever the URL names.
+    for plain in ("postgres://u:p@h/db", "postgresql://u:p@h/db", "postgresql+psycopg2://u:p@h/db"):
+        assert parse_url(plain).drivername == "postgresql+psycopg"
 
 
 def test_cli_against_an_unreachable_server_says_so_without_the_password(tmp_path):
