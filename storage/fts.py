@@ -1,6 +1,7 @@
 """Accent-insensitive full-text search over OCR text ("nguyen van an" finds "NGUYỄN VĂN AN", đ → d).
 
-SQLite: an FTS5 table holding the text folded by ``textfold`` (FTS5 alone would not turn đ into d).
+SQLite: an FTS5 table holding the text folded by ``textfold`` (FTS5 alone would not turn đ into d), and a
+small table mapping each document to its FTS5 row.
 PostgreSQL: a ``tsvector`` per document in ``documents_search`` (GIN index), built by the database function
 ``sohoa_search_text``: ``unaccent`` (which maps đ → d too), ASCII punctuation to spaces (so "123/2020" is two
 words, as in FTS5, not one "file" token), then the ``simple`` configuration (lower case, no stemming).
@@ -22,6 +23,7 @@ from storage.schema import Document
 from storage.textfold import fold, fold_tokens
 
 SQLITE_TABLE = "documents_fts"
+SQLITE_KEYS = "documents_fts_keys"  # doc_id → FTS5 rowid
 PG_TABLE = "documents_search"
 
 
@@ -34,7 +36,7 @@ class Hit:
 
 def is_search_table(name: str) -> bool:
     """The search structures (and FTS5's shadow tables), which the ORM models do not describe."""
-    return name in (SQLITE_TABLE, PG_TABLE) or name.startswith(SQLITE_TABLE + "_")
+    return name in (SQLITE_TABLE, PG_TABLE) or name.startswith(SQLITE_TABLE + "_")  # includes SQLITE_KEYS
 
 
 def _dialect(session: Session) -> str:
@@ -44,11 +46,7 @@ def _dialect(session: Session) -> str:
 def replace(session: Session, doc_id: str, body: str) -> None:
     """The document's searchable text (after its ``documents`` row is flushed: PostgreSQL's row refers to it)."""
     if _dialect(session) == "sqlite":
-        folded = fold(body)
-        session.execute(text(f"DELETE FROM {SQLITE_TABLE} WHERE doc_id = :d"), {"d": doc_id})
-        if folded.strip():
-            insert = f"INSERT INTO {SQLITE_TABLE}(doc_id, body) VALUES (:d, :b)"
-            session.execute(text(insert), {"d": doc_id, "b": folded})
+        _sqlite_replace(session, doc_id, fold(body))
         return
     session.execute(text(f"DELETE FROM {PG_TABLE} WHERE doc_id = :d"), {"d": doc_id})
     if body.strip():
@@ -56,6 +54,21 @@ def replace(session: Session, doc_id: str, body: str) -> None:
             text(f"INSERT INTO {PG_TABLE} (doc_id, tsv) VALUES (:d, to_tsvector('simple', sohoa_search_text(:b)))"),
             {"d": doc_id, "b": unicodedata.normalize("NFC", body)},
         )
+
+
+def _sqlite_replace(session: Session, doc_id: str, folded: str) -> None:
+    # FTS5 cannot look rows up by an UNINDEXED column (deleting by doc_id would scan the whole table on every
+    # save); SQLITE_KEYS maps each document to its FTS5 rowid instead.
+    params = {"d": doc_id}
+    old = session.execute(text(f"SELECT fts_rowid FROM {SQLITE_KEYS} WHERE doc_id = :d"), params).scalar()
+    if old is not None:
+        session.execute(text(f"DELETE FROM {SQLITE_TABLE} WHERE rowid = :r"), {"r": old})
+        session.execute(text(f"DELETE FROM {SQLITE_KEYS} WHERE doc_id = :d"), params)
+    if folded.strip():
+        row = f"INSERT INTO {SQLITE_TABLE}(doc_id, body) VALUES (:d, :b)"
+        added = session.execute(text(row), {**params, "b": folded})
+        key = f"INSERT INTO {SQLITE_KEYS}(doc_id, fts_rowid) VALUES (:d, :r)"
+        session.execute(text(key), {**params, "r": added.lastrowid})
 
 
 def _match_expression(tokens: list[str]) -> str:

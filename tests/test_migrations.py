@@ -81,6 +81,10 @@ def test_a_sqlite_index_made_before_migrations_is_adopted(tmp_path, commit):
     assert [h.doc_id for h in index.search("do thi huong")] == ["legacy0001"]
     index.save_record(make_record("new1", "NGUYỄN VĂN AN", batch="samples"))
     assert index.doc_ids(batch="samples") == ["legacy0001", "new1"]
+    # The old search rows are mapped too: saving the old document again replaces its text, not adds to it.
+    index.save_record({**index.get_record("legacy0001"), "text": "GIẤY KHAI TỬ"})
+    assert index.search("do thi huong") == []
+    assert [h.doc_id for h in index.search("giay khai tu")] == ["legacy0001"]
     index.dispose()
 
 
