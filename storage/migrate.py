@@ -163,8 +163,3 @@ def _sqlite_immediate(engine: Engine) -> Iterator[Connection]:
         finally:
             dbapi.isolation_level = saved  # type: ignore[union-attr]
 
-
-def stamp_head(engine: Engine) -> None:
-    """Mark the database as migrated without running anything (tests, and repair by an operator)."""
-    with _locked(engine) as conn:
-        command.stamp(alembic_config(conn), "head")

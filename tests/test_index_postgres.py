@@ -165,3 +165,12 @@ def test_ingest_search_and_list_on_postgresql(tmp_path, pg_url):
     assert json_lines(run_sohoa(home, "search", "xyzzy qwerty", "--json", env=env, check=True).stdout) == []
     shown = json_lines(run_sohoa(home, "docs", "show", record["doc_id"], "--json", env=env, check=True).stdout)[0]
     assert shown == record
+
+
+def test_missing_postgresql_binaries_fail_loudly(monkeypatch):
+    from tests.servers import postgres
+
+    monkeypatch.setattr(postgres.glob, "glob", lambda pattern: [])
+    monkeypatch.setattr(postgres.shutil, "which", lambda name: None)
+    with pytest.raises(postgres.PostgresNotInstalled, match="apt-get install postgresql"):
+        PostgresServer()

@@ -78,6 +78,7 @@ class PostgresServer:
 
     def __init__(self, *, port: int | None = None, settings: dict[str, str] | None = None) -> None:
         self.bin = bin_dir()
+        self._account = _server_account()
         self.port = port or free_port()
         self.password = secrets.token_urlsafe(12)
         self.settings = {**FAST_SETTINGS, **(settings or {})}
@@ -85,7 +86,6 @@ class PostgresServer:
         self.data = self.base / "data"
         self.log_path = self.base / "postgres.log"
         self._proc: subprocess.Popen | None = None
-        self._account = _server_account()
         self.start_seconds = 0.0  # how long the last start() took (initdb included the first time)
 
     # -- URLs ------------------------------------------------------------------------------------------
