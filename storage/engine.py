@@ -4,7 +4,9 @@ a database restart (connection errors are retried with backoff; anything else is
 from __future__ import annotations
 
 import logging
+import os
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -56,13 +58,28 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, pool_pre_ping=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    # pool_pre_ping: a pooled connection that died with a server restart is replaced before it is used.
-    return create_engine(
-        parsed,
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "sohoa"},
-    )
+    else:
+        # pool_pre_ping: a pooled connection that died with a server restart is replaced before it is used.
+        engine = create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "sohoa"},
+        )
+    _forget_pool_in_forked_children(engine)
+    return engine
+
+
+def _forget_pool_in_forked_children(engine: Engine) -> None:
+    """A forked child (an rq work horse) must not use the parent's pooled connections: two processes on one
+    socket corrupt both sessions. The child drops the pool without closing what the parent still uses."""
+    ref = weakref.ref(engine)
+
+    def in_child() -> None:
+        forked = ref()
+        if forked is not None:
+            forked.dispose(close=False)
+
+    os.register_at_fork(after_in_child=in_child)
 
 
 def describe(engine: Engine) -> str:

@@ -181,3 +181,32 @@ def test_review_decisions_keep_the_latest_and_log_all(index):
     with index.session() as s:
         assert s.query(ReviewLogRow).count() == 3
     assert decisions_for(index, "d2") == {}
+
+
+def test_a_forked_child_opens_its_own_connections(index):
+    # rq forks a work horse per job from a process that already used the index: sharing the parent's pooled
+    # connection (one socket, two processes) would corrupt both sessions.
+    import os
+
+    def connection_id() -> object:
+        with index.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                return conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            return id(conn.connection.dbapi_connection)
+
+    index.save_record(make_record("d1", "NGUYỄN VĂN AN"))
+    parents = connection_id()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit code
+        code = 3
+        try:
+            index.save_record(make_record("d2", "LÊ THỊ BÌNH", sha="b" * 64))
+            found = [h.doc_id for h in index.search("nguyen van an")] == ["d1"]
+            code = 0 if found and connection_id() != parents else 4
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert connection_id() == parents  # the parent's own connection is still there, and works
+    assert index.doc_ids() == ["d1", "d2"]
+    assert [h.doc_id for h in index.search("le thi binh")] == ["d2"]
