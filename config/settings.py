@@ -56,6 +56,23 @@ class Settings(BaseSettings):
         for name, value in super().__repr_args__():
             yield name, mask_url(value) if name and name.endswith("_url") and isinstance(value, str) else value
 
+    # Scan quality flags (see ocr.quality.QualityThresholds); colour: "*" every document type, a
+    # comma-separated list of types, or "" for none.
+    quality_min_dpi: float = Field(default=200.0, gt=0)
+    quality_colour_required: str = "*"
+    quality_min_confidence: float = Field(default=0.6, ge=0, le=1)
+    quality_blank_ink_share: float = Field(default=0.002, ge=0, le=1)
+    quality_dark_paper_level: float = Field(default=130.0, ge=0, le=255)
+    quality_faint_ink_contrast: float = Field(default=0.30, ge=0, le=1)
+    # sohoa watch: a file is taken once its size and mtime have not changed for this long.
+    watch_settle_seconds: float = Field(default=5.0, ge=0)
+    watch_poll_seconds: float = Field(default=1.0, gt=0)
+    # Staff logins: this many failures within the window lock the name out for the lockout period.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_failure_window_seconds: float = Field(default=900.0, gt=0)
+    login_lockout_seconds: float = Field(default=900.0, gt=0)
+    min_password_length: int = Field(default=10, ge=1)
+
     @cached_property
     def resolved_storage_url(self) -> str:
         return self.storage_url or (self.home.resolve() / "objects").as_uri()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage import fts, migrate
 from storage.engine import RETRY_SECONDS, describe, make_engine, with_retry
+from storage.quality_schema import flag_rows
 from storage.schema import Batch, Document, FieldRow, MatchRow, PageRow, PersonRow
 
 __all__ = ["Index", "make_engine", "page_values"]
@@ -84,7 +85,8 @@ class Index:
             s.execute(delete(Document).where(Document.doc_id == record["doc_id"]))
             s.flush()
             s.add(_document_row(record))
-            s.flush()
+            s.flush()  # the document row first: page flags refer to it
+            s.add_all(flag_rows(record))
             fts.replace(s, record["doc_id"], record.get("text") or "")
 
         try:

@@ -51,6 +51,7 @@ def default_batch_name(paths: tuple[str, ...]) -> str:
 @click.pass_obj
 def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) -> None:
     """Digitize files or folders (PNG, JPEG, TIFF, PDF): one file = one document."""
+    from ocr.quality import QualityThresholds
     from workers.batch import ingest_paths
     from workers.pipeline import Options
     from workers.progress import RichReporter, failures_table, summary_table
@@ -66,6 +67,7 @@ def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) ->
         timeout=settings.tesseract_timeout,
         max_pixels=settings.max_page_pixels,
         max_pages=settings.max_pages,
+        quality=QualityThresholds.from_settings(settings),
     )
     reporter = RichReporter(err, f"batch {batch}")
     summary = ingest_paths(
@@ -86,6 +88,15 @@ def register_subcommands() -> None:
 
     for command in [*cli_db.COMMANDS, *cli_docs.COMMANDS, *cli_ops.COMMANDS, *cli_registry.COMMANDS,
                     *cli_review.COMMANDS]:
+        main.add_command(command)
+    register_staff_commands()
+
+
+def register_staff_commands() -> None:
+    """Issue 7's commands (rescan, watch, user, docs correct/corrections), kept apart for easy merging."""
+    from workers import cli_quality
+
+    for command in cli_quality.COMMANDS:
         main.add_command(command)
 
 

@@ -28,6 +28,7 @@ err = Console(stderr=True)
 @click.pass_obj
 def reprocess(obj: Context, doc_ids, batch, all_docs, stage, jobs) -> None:
     """Re-run documents from a stage (new pipeline version, changed templates, a failed OCR)."""
+    from ocr.quality import QualityThresholds
     from workers.pipeline import Options
     from workers.progress import RichReporter, failures_table, summary_table
     from workers.reprocess import reprocess as run
@@ -45,6 +46,7 @@ def reprocess(obj: Context, doc_ids, batch, all_docs, stage, jobs) -> None:
         timeout=settings.tesseract_timeout,
         max_pixels=settings.max_page_pixels,
         max_pages=settings.max_pages,
+        quality=QualityThresholds.from_settings(settings),
     )
     summary = run(
         ids,

@@ -22,6 +22,7 @@ from ingest.errors import BadInputError, SohoaError
 from ingest.pages import load_pages
 from ingest.source import Source
 from ocr.pdfmeta import stamp
+from ocr.quality import QualityFlag, QualityThresholds, assess_document
 from ocr.result import OcrResult
 from ocr.stage import ocr_document
 from storage.index import Index
@@ -43,6 +44,7 @@ class Options:
     timeout: float = 180.0
     max_pixels: int = 200_000_000
     max_pages: int = 2000
+    quality: QualityThresholds = field(default_factory=QualityThresholds)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Processed:
     task: Task
     ocr: OcrResult | None = None
     extraction: Extraction | None = None
+    quality: dict[int, list[QualityFlag]] = field(default_factory=dict)  # scan quality flags per page number
     error: dict | None = None
     bad_input: bool = False
     seconds: float = 0.0
@@ -95,6 +98,9 @@ def process(task: Task) -> Processed:
         t = time.perf_counter()
         result.extraction = extract_document(result.ocr)
         result.steps["extract"] = time.perf_counter() - t
+        t = time.perf_counter()
+        result.quality = assess_document(loaded.pages, result.ocr.pages, result.extraction.doc_type, opts.quality)
+        result.steps["quality"] = time.perf_counter() - t
     except SohoaError as exc:
         result.error, result.bad_input = exc.as_record(), isinstance(exc, BadInputError)
         log.info("document %s failed: %s", task.doc_id, exc.code)
@@ -125,6 +131,7 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
     else:
         extraction = match_step(processed.extraction, lookup)
         record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, extraction)
+        record = records.with_quality(record, processed.quality)
         record = records.apply_decisions(record, decisions_for(index, task.doc_id))
         stamp(processed.ocr.pdf_path, doc_id=task.doc_id, doc_type=record["doc_type"], source_sha256=task.source.sha256)
         for page in processed.ocr.pages:

@@ -108,6 +108,14 @@ def _page(doc_id: str, page) -> dict:
     return out
 
 
+def with_quality(record: dict, flags: dict) -> dict:
+    """Each page entry with its scan quality flags (``quality``: a list, empty for a good scan)."""
+    out = dict(record)
+    out["pages"] = [{**page, "quality": [f.as_record() for f in flags.get(page["number"], [])]}
+                    for page in record.get("pages") or []]
+    return out
+
+
 def failed_record(doc_id: str, batch: str, source: Source, error: dict) -> dict:
     record = _base(doc_id, batch, source, 0)
     record.update(status="failed", error=error)
