@@ -25,10 +25,12 @@ from ocr.pdfmeta import stamp
 from ocr.quality import QualityFlag, QualityThresholds, assess_document
 from ocr.result import OcrResult
 from ocr.stage import ocr_document
+from storage.corrections import corrections_for
 from storage.index import Index
 from storage.keys import hocr_key, metadata_key, pdf_key
 from storage.objects import ObjectStore
 from storage.reviews import decisions_for
+from workers import corrections
 from workers import record as records
 
 log = logging.getLogger(__name__)
@@ -122,16 +124,20 @@ def match_step(extraction: Extraction, lookup: RegistryLookup | None) -> Extract
 def commit(store: ObjectStore, index: Index, processed: Processed, lookup: RegistryLookup | None = None) -> dict:
     """Match, then objects (hOCR, PDF, metadata.json) first and index rows last; returns the record.
 
-    Review decisions already taken for this document are applied again: a re-run never undoes them.
+    Field corrections and review decisions already made for this document are applied again: a re-run never
+    undoes what a person decided.
     """
     task = processed.task
     if processed.error is not None or processed.ocr is None or processed.extraction is None:
         error = processed.error or {"code": "internal_error", "message": "no result"}
         record = records.failed_record(task.doc_id, task.options.batch, task.source, error)
     else:
-        extraction = match_step(processed.extraction, lookup)
+        # Staff corrections first: a corrected name, birth date or ID is what matching must see.
+        applied = corrections.apply_to_extraction(processed.extraction, corrections_for(index, task.doc_id))
+        extraction = match_step(applied.extraction, lookup)
         record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, extraction)
         record = records.with_quality(record, processed.quality)
+        record = corrections.mark(record, applied)
         record = records.apply_decisions(record, decisions_for(index, task.doc_id))
         stamp(processed.ocr.pdf_path, doc_id=task.doc_id, doc_type=record["doc_type"], source_sha256=task.source.sha256)
         for page in processed.ocr.pages:

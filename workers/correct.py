@@ -1,0 +1,57 @@
+"""Correcting a field from the CLI or the staff page: check the value, store it apart and audited, then
+match the document again with it, so a corrected name, birth date or ID links the right citizen."""
+
+from __future__ import annotations
+
+import logging
+
+from extract.entered import InvalidValueError, normalize_entered
+from storage.corrections import corrections_for, new_correction, record_correction
+from storage.queries import DocumentNotFound, get_record
+from storage.reviews import decisions_for
+from workers import corrections
+from workers import record as records
+from workers.context import Context
+from workers.pipeline import match_step, write_record
+
+log = logging.getLogger(__name__)
+
+
+class CorrectionError(DocumentNotFound):
+    code = "correction_refused"
+
+
+def correct(
+    ctx: Context, doc_id: str, field: str, value: str, *, person: int | None, user: str
+) -> tuple[dict, list[str]]:
+    """Store the correction and return (the updated record, notes worth showing). Raises CorrectionError,
+    DocumentNotFound, or InvalidValueError / UnknownFieldError (extract.entered) for a value refused."""
+    record = get_record(ctx.index, doc_id)
+    if record["status"] in ("failed", "duplicate"):
+        target = f"correct document {record['duplicate_of']}" if record.get("duplicate_of") else "reprocess it first"
+        raise CorrectionError(f"document {doc_id} is {record['status']}: it has no fields to correct ({target})")
+    persons = record.get("persons") or []
+    if person is not None and not 0 <= person < len(persons):
+        raise CorrectionError(f"document {doc_id} has no person {person} (it has {len(persons)})")
+    entered = normalize_entered(field, value, person=person is not None)
+    shown = corrections.field_of(record, person, field)
+    correction = new_correction(doc_id, person, field, entered.value, user)
+    record_correction(ctx.index, correction, shown["value"] if shown else None)
+    who = f"person {person} " if person is not None else ""
+    log.info("document %s: %s%s corrected by %s", doc_id, who, field, user)
+    updated = rematch(ctx, record)
+    return updated, entered.notes
+
+
+def rematch(ctx: Context, record: dict) -> dict:
+    """The record matched again from its OCR fields with the corrections and decisions in force; stored."""
+    extraction = records.extraction_from_record(corrections.ocr_view(record))
+    applied = corrections.apply_to_extraction(extraction, corrections_for(ctx.index, record["doc_id"]))
+    updated = records.with_extraction(record, match_step(applied.extraction, ctx.registry))
+    updated = corrections.mark(updated, applied)
+    updated = records.apply_decisions(updated, decisions_for(ctx.index, record["doc_id"]))
+    write_record(ctx.store, ctx.index, updated)
+    return updated
+
+
+__all__ = ["CorrectionError", "InvalidValueError", "correct", "rematch"]

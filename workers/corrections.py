@@ -1,0 +1,94 @@
+"""Applying staff corrections to what extraction found, before matching, and showing them in the record.
+
+Order matters: a corrected name, date of birth or ID is what the registry match must see, so corrections go
+into the :class:`Extraction` first (:func:`apply_to_extraction`), matching runs on that, and the record then
+shows which values a person set (:func:`mark`, a ``corrected`` object on the field, beside the OCR's own
+value). :func:`ocr_view` takes a stored record back to what OCR read, for re-running from ``match``.
+Pure functions; the input is never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+
+from extract.model import Extraction, FieldValue
+from storage.corrections import Correction
+
+_WARNING_PREFIX = "correction "
+Key = tuple[int | None, str]  # (person index or None for the document, field name)
+
+
+@dataclass(frozen=True)
+class Applied:
+    extraction: Extraction
+    marks: dict[Key, dict] = field(default_factory=dict)  # the ``corrected`` object of each corrected field
+    skipped: list[str] = field(default_factory=list)  # corrections that no longer fit the document
+
+
+def apply_to_extraction(extraction: Extraction, corrections: list[Correction]) -> Applied:
+    """The extraction with every correction's value in place (confidence 1.0, the OCR's page and box kept)."""
+    if not corrections:
+        return Applied(extraction)
+    fields = dict(extraction.fields)
+    persons = [dict(p.fields) for p in extraction.persons]
+    marks: dict[Key, dict] = {}
+    skipped = []
+    for c in corrections:
+        if c.person_idx is None:
+            target = fields
+        elif 0 <= c.person_idx < len(persons):
+            target = persons[c.person_idx]
+        else:
+            skipped.append(
+                f"{_WARNING_PREFIX}of person {c.person_idx} {c.field} by {c.user} not applied: "
+                f"the document now has {len(persons)} person(s)"
+            )
+            continue
+        ocr = target.get(c.field)
+        target[c.field] = FieldValue(c.value, 1.0, ocr.page if ocr else None, ocr.bbox if ocr else None)
+        marks[(c.person_idx, c.field)] = {
+            "by": c.user,
+            "at": c.corrected_at.isoformat(timespec="seconds"),
+            "ocr_value": ocr.value if ocr else None,
+            "ocr_confidence": round(ocr.confidence, 4) if ocr else None,
+        }
+    new_persons = [replace(p, fields=f) for p, f in zip(extraction.persons, persons, strict=True)]
+    return Applied(replace(extraction, fields=fields, persons=new_persons), marks, skipped)
+
+
+def mark(record: dict, applied: Applied) -> dict:
+    """The record with ``corrected`` on each corrected field and a warning for each correction not applied."""
+    if not applied.marks and not applied.skipped and not _has_correction_warnings(record):
+        return record
+    out = copy.deepcopy(record)
+    for (person_idx, name), note in applied.marks.items():
+        fields = out["fields"] if person_idx is None else out["persons"][person_idx]["fields"]
+        if name in fields:
+            fields[name]["corrected"] = dict(note)
+    kept = [w for w in out.get("warnings") or [] if not w.startswith(_WARNING_PREFIX)]
+    out["warnings"] = kept + list(applied.skipped)
+    return out
+
+
+def ocr_view(record: dict) -> dict:
+    """The record's fields as OCR and extraction read them, before any correction."""
+    out = copy.deepcopy(record)
+    for fields in [out.get("fields") or {}, *[p.get("fields") or {} for p in out.get("persons") or []]]:
+        for name in [n for n, f in fields.items() if "corrected" in f]:
+            note = fields[name].pop("corrected")
+            if note.get("ocr_value") is None:
+                del fields[name]
+            else:
+                fields[name].update(value=note["ocr_value"], confidence=note.get("ocr_confidence") or 0.0)
+    return out
+
+
+def field_of(record: dict, person_idx: int | None, name: str) -> dict | None:
+    """The field as the record shows it now (corrected or not), or None when absent."""
+    fields = record.get("fields") if person_idx is None else record["persons"][person_idx].get("fields")
+    return (fields or {}).get(name)
+
+
+def _has_correction_warnings(record: dict) -> bool:
+    return any(w.startswith(_WARNING_PREFIX) for w in record.get("warnings") or [])
