@@ -94,9 +94,9 @@ def register_subcommands() -> None:
 
 def register_staff_commands() -> None:
     """Issue 7's commands (rescan, watch, user, docs correct/corrections), kept apart for easy merging."""
-    from workers import cli_corrections, cli_quality, cli_users
+    from workers import cli_corrections, cli_quality, cli_users, cli_watch
 
-    for command in [*cli_corrections.COMMANDS, *cli_quality.COMMANDS, *cli_users.COMMANDS]:
+    for command in [*cli_corrections.COMMANDS, *cli_quality.COMMANDS, *cli_users.COMMANDS, *cli_watch.COMMANDS]:
         main.add_command(command)
 
 
