@@ -51,6 +51,20 @@ class Settings(BaseSettings):
     s3_read_timeout: float = Field(default=30.0, gt=0)
     presign_seconds: int = Field(default=900, ge=1, le=7 * 24 * 3600)
 
+    # -- HTTP API (``sohoa serve``) ---------------------------------------------------------------------
+    # Uvicorn worker processes; unset: one per core, at most 4 (measured with bench/api.py, see README).
+    api_workers: int | None = Field(default=None, ge=1, le=64)
+    # Per API key: sustained requests per second and burst, shared by all workers (``api.ratelimit``).
+    api_rate_limit: float = Field(default=20.0, gt=0)
+    api_rate_burst: int = Field(default=40, ge=1)
+    # A verified key is trusted this long without asking the database again: a revocation takes effect
+    # within this many seconds (0: ask on every request).
+    api_key_cache_seconds: float = Field(default=2.0, ge=0, le=60)
+    # Record and person fields left out of API answers unless the key has the ``sensitive`` scope
+    # (Decree 13/2023: ethnic origin, religion, health); comma-separated field names.
+    sensitive_fields: str = "ethnicity,religion,cause_of_death"
+    api_max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
     def __repr_args__(self):
         # Settings end up in logs and tracebacks: URLs there lose their passwords.
         for name, value in super().__repr_args__():
@@ -80,6 +94,15 @@ class Settings(BaseSettings):
     @cached_property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home.resolve() / 'index.sqlite3'}"
+
+    @property
+    def sensitive_field_names(self) -> frozenset[str]:
+        return frozenset(n.strip() for n in self.sensitive_fields.split(",") if n.strip())
+
+    @property
+    def run_dir(self) -> Path:
+        """Per-server scratch state shared by the API's worker processes (metrics, rate-limit buckets)."""
+        return self.home / "run"
 
     @property
     def work_dir(self) -> Path:

@@ -90,6 +90,7 @@ def register_subcommands() -> None:
                     *cli_review.COMMANDS]:
         main.add_command(command)
     register_staff_commands()
+    register_api_commands()
 
 
 def register_staff_commands() -> None:
@@ -97,6 +98,14 @@ def register_staff_commands() -> None:
     from workers import cli_corrections, cli_quality, cli_users, cli_watch
 
     for command in [*cli_corrections.COMMANDS, *cli_quality.COMMANDS, *cli_users.COMMANDS, *cli_watch.COMMANDS]:
+        main.add_command(command)
+
+
+def register_api_commands() -> None:
+    """Issue 6's commands (serve, apikey, audit, report), kept apart for easy merging."""
+    from workers import cli_apikey, cli_audit, cli_report, cli_serve
+
+    for command in [*cli_serve.COMMANDS, *cli_apikey.COMMANDS, *cli_audit.COMMANDS, *cli_report.COMMANDS]:
         main.add_command(command)
 
 

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from storage import queries
+from storage import audit, queries
 from workers.context import Context
 
 out = Console()
@@ -31,9 +31,12 @@ def docs() -> None:
 @click.option("--doc-type")
 @click.option("--status", type=click.Choice(["done", "review", "failed", "duplicate"]))
 @click.option("--json", "as_json", is_flag=True, help="One document record per line.")
+@click.option("--purpose", help="Why a citizen's documents are read (written to the access log).")
 @click.pass_obj
-def docs_list(obj: Context, batch, citizen_id, doc_type, status, as_json) -> None:
+def docs_list(obj: Context, batch, citizen_id, doc_type, status, as_json, purpose) -> None:
     records = queries.list_records(obj.index, batch=batch, citizen_id=citizen_id, doc_type=doc_type, status=status)
+    if citizen_id:  # a citizen's list is a read of their data: audited
+        audit.record(obj.index, audit.cli_access(purpose), "citizen_documents", "ok", citizen_id=citizen_id)
     if as_json:
         for record in records:
             _json_line(record)
@@ -59,12 +62,16 @@ def docs_list(obj: Context, batch, citizen_id, doc_type, status, as_json) -> Non
 @docs.command("show")
 @click.argument("doc_id")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--purpose", help="Why the document is read (written to the access log).")
 @click.pass_obj
-def docs_show(obj: Context, doc_id, as_json) -> None:
+def docs_show(obj: Context, doc_id, as_json, purpose) -> None:
+    access = audit.cli_access(purpose)
     try:
         record = queries.get_record(obj.index, doc_id)
     except queries.DocumentNotFound as exc:
+        audit.record(obj.index, access, "document", "not_found", doc_id=doc_id[:40])
         raise click.ClickException(exc.message) from None
+    audit.record(obj.index, access, "document", "ok", doc_id=doc_id)
     if as_json:
         _json_line(record)
         return
@@ -91,12 +98,16 @@ def docs_show(obj: Context, doc_id, as_json) -> None:
 @docs.command("pdf")
 @click.argument("doc_id")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--purpose", help="Why the document is read (written to the access log).")
 @click.pass_obj
-def docs_pdf(obj: Context, doc_id, output) -> None:
+def docs_pdf(obj: Context, doc_id, output, purpose) -> None:
+    access = audit.cli_access(purpose)
     try:
         queries.export_pdf(obj.index, obj.store, doc_id, output)
     except queries.DocumentNotFound as exc:
+        audit.record(obj.index, access, "document_pdf", "not_found", doc_id=doc_id[:40])
         raise click.ClickException(exc.message) from None
+    audit.record(obj.index, access, "document_pdf", "ok", doc_id=doc_id)
     err.print(f"wrote {output}")
 
 

@@ -1,0 +1,143 @@
+"""API benchmark: 1,000,000 documents for 400,000 citizens, `sohoa serve` with the recommended settings, and
+GET /v1/citizens/{id}/documents + POST /v1/dossiers at a fixed arrival rate from a separate process.
+
+    .venv/bin/python -m bench.api                      # SQLite: build (once, kept in var/bench-api), serve, drive
+    .venv/bin/python -m bench.api --workers 1,2        # worker counts side by side in one run
+    .venv/bin/python -m bench.api --postgres           # also PostgreSQL (throwaway cluster: tests/servers/postgres.py)
+    .venv/bin/python -m bench.api --database-url postgresql+psycopg://...   # an existing database
+
+Target: p99 under 50 ms at 200 requests/s. Latency is counted from each request's scheduled send time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.api_data import build, sample_citizens
+from storage import apikeys
+from storage.index import Index
+from tests.api_support import Server
+
+log = logging.getLogger("bench.api")
+ROUTES = ("GET /v1/citizens/{id}/documents", "POST /v1/dossiers", "all")
+
+
+def _prepare(url: str, home: Path, documents: int, citizens: int) -> tuple[Index, Path, dict]:
+    marker = home / f"built-{hashlib.sha256(url.encode()).hexdigest()[:8]}.json"
+    wanted = {"documents": documents, "citizens": citizens, "url": url.split("@")[-1]}
+    index = Index(url)
+    if marker.exists() and {k: v for k, v in json.loads(marker.read_text()).items() if k in wanted} == wanted:
+        return index, home / "citizens.txt", json.loads(marker.read_text())
+    made = build(index, documents, citizens)
+    log.warning("built %s", made)
+    sample = home / "citizens.txt"
+    sample.write_text("\n".join(sample_citizens(index, 5000)) + "\n")
+    marker.write_text(json.dumps({**wanted, **made}))
+    return index, sample, {**wanted, **made}
+
+
+def _run(home: Path, url: str, index: Index, citizens: Path, workers: int, rate: float, seconds: float) -> dict:
+    _, key = apikeys.create_key(
+        index, f"bench-{os.getpid()}-{workers}-{time.time_ns()}", ["intake"], created_by="bench", rate_limit=1e6
+    )
+    env = {"SOHOA_DATABASE_URL": url, "SOHOA_STORAGE_URL": (home / "objects").resolve().as_uri()}
+    env.update({k: v for k, v in os.environ.items() if k.startswith("SOHOA_EXPERIMENT")})
+    with Server(home, workers=workers, **env) as server:
+        load = [sys.executable, "-m", "bench.api_load", server.url, key, str(citizens)]
+        # A short warm-up (connections, caches) at the same rate, not counted.
+        subprocess.run([*load, "--rate", str(rate), "--seconds", "5"], check=True, capture_output=True, timeout=300)
+        cpu_before, load_before = _cpu_seconds(server.proc.pid), os.getloadavg()[0]
+        proc = subprocess.run(
+            [*load, "--rate", str(rate), "--seconds", str(seconds)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 600,
+        )
+        cpu = _cpu_seconds(server.proc.pid) - cpu_before
+    report = json.loads(proc.stdout)
+    report["server_cpu_ms_per_request"] = round(1000 * cpu / max(1, report["summary"]["all"]["requests"]), 2)
+    report["load_average"] = (round(load_before, 1), round(os.getloadavg()[0], 1))
+    return report
+
+
+def _cpu_seconds(group: int) -> float:
+    """CPU time used so far by the server's processes (its process group: the parent and its workers)."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def _postgres(home: Path):
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's binaries), durable like production (fsync on)."""
+    from tests.servers.postgres import PostgresServer
+
+    durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+    with PostgresServer(settings=durable) as pg:
+        yield pg.create_database("bench_api")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--citizens", type=int, default=400_000)
+    parser.add_argument("--home", type=Path, default=Path("var/bench-api"))
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--workers", default="1,2", help="uvicorn worker counts to compare side by side")
+    parser.add_argument("--database-url", help="an existing empty database instead of SQLite")
+    parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL cluster")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    args.home.mkdir(parents=True, exist_ok=True)
+    (args.home / "objects").mkdir(exist_ok=True)
+    databases = [("SQLite", f"sqlite:///{(args.home / 'index.sqlite3').resolve()}")]
+    if args.database_url:
+        databases = [(args.database_url.split(":")[0], args.database_url)]
+    rows = []
+    with contextlib.ExitStack() as stack:
+        if args.postgres:
+            databases.append(("PostgreSQL", stack.enter_context(_postgres(args.home))))
+        for name, url in databases:
+            index, citizens, _ = _prepare(url, args.home, args.documents, args.citizens)
+            for workers in (int(w) for w in args.workers.split(",")):
+                report = _run(args.home, url, index, citizens, workers, args.rate, args.seconds)
+                rows += [(name, workers, route, report["summary"].get(route)) for route in ROUTES]
+                extra = {
+                    k: report[k]
+                    for k in ("server_cpu_ms_per_request", "load_average", "statuses", "failures", "connections")
+                }
+                log.warning("%s, %d workers: %s %s", name, workers, json.dumps(report["summary"]["all"]), extra)
+            index.engine.dispose()
+    print(
+        f"\n{args.documents:,} documents, {args.citizens:,} citizens; {args.rate:g} requests/s for "
+        f"{args.seconds:g} s, half GET citizen documents, half POST dossiers (1-3 citizens)\n"
+    )
+    print("| database | workers | route | requests | p50 ms | p95 ms | p99 ms | max ms | errors |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, workers, route, s in rows:
+        if s:
+            print(
+                f"| {name} | {workers} | {route} | {s['requests']} | {s['p50_ms']} | {s['p95_ms']} | "
+                f"{s['p99_ms']} | {s['max_ms']} | {s['errors']} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
