@@ -65,6 +65,17 @@ class Settings(BaseSettings):
     sensitive_fields: str = "ethnicity,religion,cause_of_death"
     api_max_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
+    # --- the rq queue (SOHOA_REDIS_URL set) -----------------------------------------------------------------
+    queue_name: str = "sohoa"  # prefix of the rq queues, so several installations can share one Redis
+    # Documents with more pages than this are split into page-range jobs that run on several workers.
+    chunk_pages: int = Field(default=10, ge=1)
+    job_retries: int = Field(default=3, ge=0)
+    job_retry_intervals: str = "10,60,300"  # seconds before the 1st, 2nd, ... retry (the last one repeats)
+    worker_heartbeat: int = Field(default=30, ge=1)  # seconds between a busy worker's heartbeats
+    # A busy worker silent for heartbeat + grace seconds is dead: its job is taken up again (rq adds 60).
+    worker_grace: int = Field(default=60, ge=1)
+    worker_maintenance_interval: int = Field(default=60, ge=1)  # how often workers look for abandoned jobs
+
     def __repr_args__(self):
         # Settings end up in logs and tracebacks: URLs there lose their passwords.
         for name, value in super().__repr_args__():
@@ -86,6 +97,10 @@ class Settings(BaseSettings):
     login_failure_window_seconds: float = Field(default=900.0, gt=0)
     login_lockout_seconds: float = Field(default=900.0, gt=0)
     min_password_length: int = Field(default=10, ge=1)
+
+    @property
+    def retry_intervals(self) -> list[int]:
+        return [int(v) for v in self.job_retry_intervals.replace(" ", "").split(",") if v]
 
     @cached_property
     def resolved_storage_url(self) -> str:

@@ -39,12 +39,15 @@ def load_pages(
     repair_pdf: bool = False,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     max_pages: int = DEFAULT_MAX_PAGES,
+    page_range: tuple[int, int] | None = None,
 ) -> LoadedDocument:
     """Decode ``source`` into page images written as ``page-NNNN.png`` in ``workdir`` (one folder per document).
 
     ``dpi`` overrides every resolution the file claims or we would guess. ``redo_ocr`` does not change what
     is loaded: text layers are always reported and the OCR stage decides. ``repair_pdf`` accepts a PDF
     whose cross-reference table qpdf had to rebuild (refused as ``pdf_damaged_xref`` otherwise).
+    ``page_range`` ``(first, last)`` (1-based, inclusive) decodes only those pages, keeping their numbers; the
+    whole file's structure is still checked, so a page-range job refuses a file exactly as the whole would.
     """
     del redo_ocr  # part of the stage's signature; the OCR stage acts on it
     if dpi is not None and not (math.isfinite(dpi) and dpi > 0):
@@ -59,10 +62,18 @@ def load_pages(
             "The file is empty (0 bytes): the scan or copy was probably interrupted. Scan or copy it again."
         )
     if source.media_type in (sniff.PNG, sniff.JPEG, sniff.TIFF):
-        pages, warnings = load_raster(source, workdir, dpi=dpi, max_pixels=max_pixels, max_pages=max_pages)
+        pages, warnings = load_raster(
+            source, workdir, dpi=dpi, max_pixels=max_pixels, max_pages=max_pages, page_range=page_range
+        )
     elif source.media_type == sniff.PDF:
         pages, warnings = load_pdf(
-            source, workdir, dpi=dpi, max_pixels=max_pixels, max_pages=max_pages, repair_pdf=repair_pdf
+            source,
+            workdir,
+            dpi=dpi,
+            max_pixels=max_pixels,
+            max_pages=max_pages,
+            repair_pdf=repair_pdf,
+            page_range=page_range,
         )
     else:
         raise _unsupported(source)

@@ -73,7 +73,14 @@ class _PageBox:
 
 
 def load_pdf(
-    source: Source, workdir: Path, *, dpi: float | None, max_pixels: int, max_pages: int, repair_pdf: bool
+    source: Source,
+    workdir: Path,
+    *,
+    dpi: float | None,
+    max_pixels: int,
+    max_pages: int,
+    repair_pdf: bool,
+    page_range: tuple[int, int] | None = None,
 ) -> tuple[list[Page], list[str]]:
     notes: list[str] = []
     original = Path(source.path)
@@ -100,7 +107,10 @@ def load_pdf(
             # Every page's size is checked before the first is decoded: refuse in milliseconds, not minutes.
             plans = [_plan(n, box, by_page.get(n, []), dpi, max_pixels, notes) for n, box in enumerate(boxes, 1)]
             pages = []
+            first, last = page_range or (1, len(boxes))
             for n, (plan, box) in enumerate(zip(plans, boxes, strict=True), 1):
+                if not first <= n <= last:
+                    continue  # another page-range job's page
                 text = _text(n, texts[n - 1], notes)
                 # With --dpi the operator asked for a resolution: only a render delivers it.
                 extracted = None if dpi is not None else pdfimage.extract(pdf.pages[n - 1], box.crop)

@@ -35,7 +35,13 @@ _SQUARE_TOLERANCE = 0.01
 
 
 def load_raster(
-    source: Source, workdir: Path, *, dpi: float | None, max_pixels: int, max_pages: int
+    source: Source,
+    workdir: Path,
+    *,
+    dpi: float | None,
+    max_pixels: int,
+    max_pages: int,
+    page_range: tuple[int, int] | None = None,
 ) -> tuple[list[Page], list[str]]:
     notes: list[str] = []
     claimed = header.probe(source.path, source.media_type, max_frames=max_pages)
@@ -47,7 +53,16 @@ def load_raster(
         warnings.simplefilter("always")
         # Our own limit was checked above; Pillow's process-wide one is only a backstop.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        pages = _decode(source, workdir, claimed, dpi=dpi, max_pixels=max_pixels, max_pages=max_pages, notes=notes)
+        pages = _decode(
+            source,
+            workdir,
+            claimed,
+            dpi=dpi,
+            max_pixels=max_pixels,
+            max_pages=max_pages,
+            notes=notes,
+            page_range=page_range,
+        )
     # Pillow reports recoverable damage (corrupt EXIF, odd chunks) as UserWarning: worth a note.
     for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)):
         notes.append(f"image decoder: {message}")
@@ -63,8 +78,11 @@ def _decode(
     max_pixels: int,
     max_pages: int,
     notes: list[str],
+    page_range: tuple[int, int] | None = None,
 ) -> list[Page]:
     kind = _PIL_FORMAT[source.media_type]
+    first, last = page_range or (1, max_pages)
+    number = 0
     try:
         # Only the decoder the bytes were sniffed as: a renamed GIF is never "helpfully" opened.
         im = Image.open(source.path, formats=[kind])
@@ -89,7 +107,9 @@ def _decode(
             if claimed is not None and claimed[index].reduced:
                 notes.append(f"TIFF directory {index + 1} is a reduced-size preview, not a page: skipped")
                 continue
-            number = len(pages) + 1
+            number += 1
+            if not first <= number <= last:
+                continue  # another page-range job's page: counted, not decoded
             try:
                 im.seek(index)
                 _check_pixels(number, im.width, im.height, max_pixels)

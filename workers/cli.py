@@ -48,8 +48,10 @@ def default_batch_name(paths: tuple[str, ...]) -> str:
 @click.option("--redo-ocr", is_flag=True, help="OCR PDF pages even when they already carry text.")
 @click.option("--repair-pdf", is_flag=True, help="Accept PDFs whose damaged cross-reference table qpdf rebuilds.")
 @click.option("--lang", help="Tesseract languages (default SOHOA_OCR_LANG, 'vie').")
+@click.option("--queue", "queued", is_flag=True, help="Store the originals and queue rq jobs (SOHOA_REDIS_URL).")
+@click.option("--wait", is_flag=True, help="With --queue: follow the batch with a progress bar until it is done.")
 @click.pass_obj
-def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) -> None:
+def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang, queued, wait) -> None:
     """Digitize files or folders (PNG, JPEG, TIFF, PDF): one file = one document."""
     from ocr.quality import QualityThresholds
     from workers.batch import ingest_paths
@@ -69,6 +71,12 @@ def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) ->
         max_pages=settings.max_pages,
         quality=QualityThresholds.from_settings(settings),
     )
+    if wait and not queued:
+        raise click.UsageError("--wait follows a queued batch: use it with --queue")
+    if queued:
+        from workers.cli_queue import ingest_queued
+
+        sys.exit(ingest_queued(obj, paths, options, wait=wait))
     reporter = RichReporter(err, f"batch {batch}")
     summary = ingest_paths(
         paths,
@@ -84,10 +92,10 @@ def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang) ->
 
 
 def register_subcommands() -> None:
-    from workers import cli_db, cli_docs, cli_ops, cli_registry, cli_review
+    from workers import cli_db, cli_docs, cli_ops, cli_queue, cli_registry, cli_review
 
-    for command in [*cli_db.COMMANDS, *cli_docs.COMMANDS, *cli_ops.COMMANDS, *cli_registry.COMMANDS,
-                    *cli_review.COMMANDS]:
+    modules = (cli_db, cli_docs, cli_ops, cli_registry, cli_review, cli_queue)
+    for command in [c for module in modules for c in module.COMMANDS]:
         main.add_command(command)
     register_staff_commands()
     register_api_commands()

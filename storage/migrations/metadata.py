@@ -7,8 +7,15 @@ PostgreSQL) created by the migrations themselves; they are left out of the compa
 
 from __future__ import annotations
 
-# Table modules: add new ones to this line.
-from storage import access_schema, quality_schema, registry_schema, schema, staff_schema  # noqa: F401
+# Table modules: add new ones to this list.
+from storage import (  # noqa: F401
+    access_schema,
+    intake,
+    quality_schema,
+    registry_schema,
+    schema,
+    staff_schema,
+)
 from storage.fts import is_search_table
 
 target_metadata = schema.Base.metadata
