@@ -94,16 +94,17 @@ def progress(index, batch: str) -> Progress:
     out = Progress(batch)
     pending = and_(IntakeRow.doc_id == Document.doc_id, IntakeRow.state.in_(PENDING))
     requeued = IntakeRow.state.is_not(None)  # the outer join found a pending row
+    effective = case((requeued, IntakeRow.state), else_=Document.status)
     recorded = (
         select(
-            case((requeued, IntakeRow.state), else_=Document.status).label("status"),
+            effective,
             func.count(),
             func.sum(case((requeued, func.coalesce(IntakeRow.pages, 0)), else_=Document.page_count)),
         )
         .select_from(Document)
         .outerjoin(IntakeRow, pending)
         .where(Document.batch == batch)
-        .group_by("status")
+        .group_by(effective)
     )
     unrecorded = (
         select(IntakeRow.state, func.count(), func.coalesce(func.sum(IntakeRow.pages), 0))
@@ -115,3 +116,17 @@ def progress(index, batch: str) -> Progress:
         out.documents[status] = out.documents.get(status, 0) + count
         out.pages[status] = out.pages.get(status, 0) + int(pages or 0)
     return out
+
+
+def recorded_primary(index, sha256: str) -> dict | None:
+    """The first document made from these bytes that was processed successfully (not a failure, not a
+    duplicate): what a later document with the same bytes is a duplicate of."""
+    query = (
+        select(Document.record)
+        .where(Document.source_sha256 == sha256, Document.status.in_(("done", "review")))
+        .order_by(Document.processed_at)
+        .limit(1)
+    )
+    with index.session() as s:
+        record = s.scalar(query)
+        return dict(record) if record else None

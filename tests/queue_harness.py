@@ -43,11 +43,13 @@ class Cluster:
     database_url: str
     extra: dict = field(default_factory=dict)
     workers: list[subprocess.Popen] = field(default_factory=list)
+    spawned: list[subprocess.Popen] = field(default_factory=list)  # everything started, stopped at the end
 
     def env(self, **more: str) -> dict:
         env = {**os.environ, "SOHOA_HOME": str(self.home), "COLUMNS": "160", "OMP_THREAD_LIMIT": "1"}
         env.update(SOHOA_REDIS_URL=self.redis.url, SOHOA_STORAGE_URL=self.storage_url,
-                   SOHOA_DATABASE_URL=self.database_url, **FAST, **self.extra, **more)
+                   SOHOA_DATABASE_URL=self.database_url)
+        env.update({**FAST, **self.extra, **more})
         return env
 
     def sohoa(self, *args: str, check: bool = False, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -61,6 +63,7 @@ class Cluster:
         log = open(self.home / f"{log_name}.log", "ab")  # noqa: SIM115  (closed with the process)
         proc = subprocess.Popen([SOHOA, *args], env=self.env(), stdout=log, stderr=log, start_new_session=True)
         proc.log_path = self.home / f"{log_name}.log"  # type: ignore[attr-defined]
+        self.spawned.append(proc)
         return proc
 
     def start_worker(self, *args: str, name: str = "worker") -> subprocess.Popen:
@@ -69,16 +72,16 @@ class Cluster:
         return proc
 
     def stop_all(self) -> None:
-        for proc in self.workers:
+        for proc in self.spawned:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        for proc in self.workers:
+        for proc in self.spawned:
             try:
                 proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 kill_session(proc.pid)
                 proc.wait()
-        for proc in self.workers:
+        for proc in self.spawned:
             kill_session(proc.pid)  # horses or tesseract runs a killed worker left behind
 
     def connection(self) -> Redis:

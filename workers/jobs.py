@@ -111,11 +111,10 @@ def already_recorded(ctx: Context, spec: DocumentSpec) -> dict | None:
     record = ctx.index.get_record(spec.doc_id)
     if record and record["status"] in FINISHED_STATUSES and record.get("pipeline_version") == spec.pipeline_version:
         return record
-    primary = ctx.index.find_primary_by_sha(spec.sha256)
+    primary = intake.recorded_primary(ctx.index, spec.sha256)
     if (
         primary is not None
         and primary["doc_id"] != spec.doc_id
-        and primary["status"] != "failed"
         and primary.get("pipeline_version") == spec.pipeline_version
     ):
         record = records.duplicate_record(spec.doc_id, spec.batch, _source(spec), primary)

@@ -36,6 +36,11 @@ class SohoaWorker(Worker):
     """rq's forking worker with the grace before a silent busy worker's job counts as abandoned configurable."""
 
     heartbeat_grace = 60
+    stop_asked = False  # rq raises StopRequested on an idle worker without leaving a trace of it
+
+    def request_stop(self, signum, frame):
+        self.stop_asked = True
+        super().request_stop(signum, frame)
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:
@@ -80,14 +85,18 @@ def worker_loop(settings: Settings, *, burst: bool) -> None:
     import workers.jobs  # noqa: F401  (loaded once here, so every forked horse starts warm)
 
     queues = open_queues(settings)
+    stop = []
     delay = 1.0
-    while True:
+    while not stop:
         worker = make_worker(queues)
         try:
             worker.work(burst=burst, with_scheduler=True, logging_level=logging.getLevelName(log.getEffectiveLevel()))
         except REDIS_ERRORS as exc:
             log.warning("worker lost Redis (%s); starting again in %.0f s", type(exc).__name__, delay)
-        if worker._stop_requested:
+        # Between two rq workers a stop request is ours to note (rq's handlers belong to the one that ended).
+        signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+        signal.signal(signal.SIGINT, lambda *_: stop.append(True))
+        if worker.stop_asked or worker._stop_requested:
             return
         try:
             if burst and not work_remaining(queues):
