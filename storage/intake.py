@@ -127,6 +127,5 @@ def recorded_primary(index, sha256: str) -> dict | None:
         .order_by(Document.processed_at)
         .limit(1)
     )
-    with index.session() as s:
-        record = s.scalar(query)
-        return dict(record) if record else None
+    record = index.transaction(lambda s: s.scalar(query))
+    return dict(record) if record else None

@@ -1,10 +1,10 @@
 """A long PDF/TIFF as page-range jobs, joined again into one document, one PDF, one record.
 
 What a page-range job hands to the join, in the object store under ``scratch/<job key>/<first>-<last>/``:
-``document.pdf`` (the range's searchable PDF/A pages), ``page-NNNN.hocr`` (numbered as in the whole file)
-and, written last as the commit marker, ``chunk.json`` (each page's facts, the loader's notes, or the
-range's bad-input error). A range whose ``chunk.json`` exists is not done again; the join deletes the
-whole prefix once the record is written.
+``document.pdf`` (the range's searchable PDF/A pages), each page's files (``page-NNNN.hocr_path.hocr``,
+numbered as in the whole file) and, written last as the commit marker, ``chunk.json`` (each page's facts,
+the loader's notes, or the range's bad-input error). A range whose ``chunk.json`` exists is not done
+again; the join deletes the whole prefix once the record is written.
 
 The join rebuilds exactly what ``ocr_document`` returns for the whole file (pages in order, notes in the
 loader's order), then runs the same steps as the local path (extract, ``commit``), so the record is the same.
@@ -95,18 +95,23 @@ def _range_source(source: Source, first: int, last: int, work: Path, loaded: Loa
 
 
 def store_chunk(store: ObjectStore, key: str, first: int, last: int, ocr: OcrResult | None, error: dict | None):
-    """Upload a range's results; ``chunk.json`` last, so its presence means the rest is there."""
+    """Upload a range's results; ``chunk.json`` last, so its presence means the rest is there.
+
+    Every file a page points to (its ``*_path`` fields: the hOCR, and whatever later stages read from the
+    OCR run's folder) goes up beside it, so the join hands extraction the same files a local run has.
+    """
     prefix = chunk_prefix(key, first, last)
     manifest: dict = {"first": first, "last": last, "error": error}
     if ocr is not None:
         pages = []
         for page in ocr.pages:
-            data = asdict(page)
-            data["hocr_path"] = None
-            if page.hocr_path:
-                data["hocr_key"] = f"{prefix}page-{page.number:04d}.hocr"
-                store.put_file(data["hocr_key"], page.hocr_path, content_type="text/html")
-            pages.append(data)
+            data, files = asdict(page), {}
+            for name, path in list(data.items()):
+                if name.endswith("_path") and path:
+                    files[name] = f"{prefix}page-{page.number:04d}.{name}{Path(path).suffix}"
+                    store.put_file(files[name], path)
+                    data[name] = None
+            pages.append({"page": data, "files": files})
         store.put_file(prefix + "document.pdf", ocr.pdf_path, content_type="application/pdf")
         manifest.update(pages=pages, warnings=ocr.warnings, engine=ocr.engine, language=ocr.language)
     data = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
@@ -157,13 +162,13 @@ def _merged_ocr(store: ObjectStore, key: str, manifests: list[dict], work: Path)
         part = work / f"part-{m['first']:04d}.pdf"
         store.download(chunk_prefix(key, m["first"], m["last"]) + "document.pdf", part)
         parts.append(part)
-        for data in m["pages"]:
-            hocr_key = data.pop("hocr_key", None)
-            if hocr_key:
-                local = work / "hocr" / Path(hocr_key).name
+        for entry in m["pages"]:
+            data = entry["page"]
+            for name, object_key in entry["files"].items():
+                local = work / "pages" / Path(object_key).name
                 local.parent.mkdir(parents=True, exist_ok=True)
-                store.download(hocr_key, local)
-                data["hocr_path"] = str(local)
+                store.download(object_key, local)
+                data[name] = str(local)
             pages.append(OcrPage(**data))
     pdf_path = work / "document.pdf"
     merge_pdfs(parts, pdf_path)

@@ -111,9 +111,9 @@ def run_workers(settings: Settings, *, processes: int, burst: bool) -> int:
     """``processes`` worker processes; a dead one is replaced (unless ``burst``). SIGTERM/SIGINT stop them
     warmly: each finishes its current job first (a second signal to a worker kills its job, which is retried)."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    from storage.index import Index
+    from workers.context import Context
 
-    Index(settings.resolved_database_url).engine.dispose()  # tables made once, before the workers race to
+    Context(settings).index.dispose()  # the index migrated (if it must be) once, before the workers start
     if processes <= 1:
         worker_loop(settings, burst=burst)
         return 0
