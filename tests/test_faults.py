@@ -144,3 +144,63 @@ def test_redis_restarted_mid_batch_nothing_lost_or_doubled(cluster, tmp_path):
         records = cluster.check_invariants(batch, inputs)
         assert {r["status"] for r in records.values()} <= {"done", "review"}
     assert cluster.failed_job_count() == 0
+
+
+@pytest.fixture(scope="module")
+def three_pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("three")
+    docs = [(321, "birth_certificate"), (322, "death_certificate"), (323, "marriage_certificate")]
+    return folder, {f"{i}.png": write_bundle(folder / f"{i}.png", [doc]) for i, doc in enumerate(docs)}
+
+
+def _under_way(cluster: Cluster, batch: str) -> dict:
+    return wait_until(lambda: (s := cluster.status(batch))["done"] + s["review"] >= 1 and s["queued"] + s["processing"],
+                      480, f"batch {batch} to be under way")
+
+
+def _cluster(tmp_path, redis, storage_url: str, database_url: str) -> Cluster:
+    home = tmp_path / "home"
+    home.mkdir()
+    cluster = Cluster(home, redis, storage_url, database_url)
+    cluster.sohoa("status", "--batch", "-", check=True)
+    return cluster
+
+
+def test_s3_unreachable_for_20_s_mid_batch(tmp_path, private_rgw, three_pages):
+    folder, inputs = three_pages
+    with RedisServer(tmp_path / "redis") as redis:
+        cluster = _cluster(tmp_path, redis, private_rgw.storage_url("faults"), f"sqlite:///{tmp_path / 'i.sqlite3'}")
+        try:
+            cluster.sohoa("ingest", "--queue", str(folder), "--batch", "s3", check=True)
+            workers = cluster.start_worker("--processes", "2")
+            _under_way(cluster, "s3")
+            private_rgw.kill_gateway()  # connections refused: the S3 server is gone
+            time.sleep(20)
+            private_rgw.start_gateway()
+            cluster.wait_done("s3", timeout=480)
+            assert workers.poll() is None
+        finally:
+            cluster.stop_all()
+        records = cluster.check_invariants("s3", inputs)
+        assert {r["status"] for r in records.values()} <= {"done", "review"}
+        assert cluster.failed_job_count() == 0
+
+
+def test_postgresql_restarted_mid_batch_workers_reconnect(tmp_path, three_pages):
+    from tests.servers.postgres import PostgresServer
+
+    folder, inputs = three_pages
+    with RedisServer(tmp_path / "redis") as redis, PostgresServer() as pg:
+        cluster = _cluster(tmp_path, redis, (tmp_path / "objects").as_uri(), pg.create_database("faults"))
+        try:
+            cluster.sohoa("ingest", "--queue", str(folder), "--batch", "pg", check=True)
+            workers = cluster.start_worker("--processes", "2")
+            _under_way(cluster, "pg")
+            pg.restart()  # every open session ends; workers reconnect
+            cluster.wait_done("pg", timeout=480)
+            assert workers.poll() is None
+        finally:
+            cluster.stop_all()
+        records = cluster.check_invariants("pg", inputs)
+        assert {r["status"] for r in records.values()} <= {"done", "review"}
+        assert cluster.failed_job_count() == 0
