@@ -50,6 +50,15 @@ def ingest_queued(obj: Context, paths, options, *, wait: bool) -> int:
     for name in ("done", "review", "duplicate", "failed"):
         table.add_row(f"documents {name}", str(progress.documents.get(name, 0)), str(progress.pages.get(name, 0)))
     err.print(table)
+    failed = list(obj.index.records(obj.index.doc_ids(batch=options.batch, status="failed")))
+    if failed:
+        rejected = Table(title="rejected or failed (originals kept)", header_style="bold red")
+        for column in ("file", "code", "message"):
+            rejected.add_column(column)
+        for record in failed:
+            error = record.get("error") or {}
+            rejected.add_row(record["source"]["name"], error.get("code", ""), error.get("message", ""))
+        err.print(rejected)
     return exit_code(obj, options.batch)
 
 
