@@ -24,6 +24,7 @@ import time
 
 from rq import Worker
 from rq.registry import DeferredJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
 from config.settings import Settings
@@ -87,24 +88,47 @@ def worker_loop(settings: Settings, *, burst: bool) -> None:
     queues = open_queues(settings)
     stop = []
     delay = 1.0
-    while not stop:
-        worker = make_worker(queues)
-        try:
-            worker.work(burst=burst, with_scheduler=True, logging_level=logging.getLevelName(log.getEffectiveLevel()))
-        except REDIS_ERRORS as exc:
-            log.warning("worker lost Redis (%s); starting again in %.0f s", type(exc).__name__, delay)
-        # Between two rq workers a stop request is ours to note (rq's handlers belong to the one that ended).
-        signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-        signal.signal(signal.SIGINT, lambda *_: stop.append(True))
-        if worker.stop_asked or worker._stop_requested:
-            return
-        try:
-            if burst and not work_remaining(queues):
+    try:
+        while not stop:
+            worker = make_worker(queues)
+            if _work(worker, queues, burst=burst, delay=delay) or stop:
                 return
-        except REDIS_ERRORS:
-            pass
-        time.sleep(delay)
-        delay = min(delay * 2, 30.0) if not burst else 1.0
+            try:
+                if burst and not work_remaining(queues):
+                    return
+            except REDIS_ERRORS:
+                pass
+            # Between two rq workers a stop request is ours to note (rq's handlers belong to the one that ended).
+            signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+            signal.signal(signal.SIGINT, lambda *_: stop.append(True))
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0) if not burst else 1.0
+    finally:
+        # A scheduler process rq started and did not stop would keep this process from exiting (and run on).
+        for child in multiprocessing.active_children():
+            child.terminate()
+            child.join(10)
+
+
+def _work(worker: SohoaWorker, queues: JobQueues, *, burst: bool, delay: float) -> bool:
+    """One rq worker's run; True when it ended on a stop request.
+
+    In burst mode the due retries are moved to their queues here, between runs, instead of by rq's scheduler
+    process, which a burst worker may start during maintenance and not stop.
+    """
+    level = logging.getLevelName(log.getEffectiveLevel())
+    try:
+        if burst:
+            scheduler = RQScheduler(queues.all(), connection=queues.connection, serializer=JSONSerializer)
+            if scheduler.acquire_locks():
+                try:
+                    scheduler.enqueue_scheduled_jobs()
+                finally:
+                    scheduler.release_locks()
+        worker.work(burst=burst, with_scheduler=not burst, logging_level=level)
+    except REDIS_ERRORS as exc:
+        log.warning("worker lost Redis (%s); starting again in %.0f s", type(exc).__name__, delay)
+    return worker.stop_asked or worker._stop_requested
 
 
 def run_workers(settings: Settings, *, processes: int, burst: bool) -> int:
