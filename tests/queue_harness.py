@@ -28,7 +28,7 @@ from tests.servers.redis import RedisServer
 # Quick to notice a dead worker, quick to retry: the mechanisms under test, at test speed.
 FAST = {
     "SOHOA_WORKER_HEARTBEAT": "1",
-    "SOHOA_WORKER_GRACE": "8",
+    "SOHOA_WORKER_GRACE": "15",
     "SOHOA_WORKER_MAINTENANCE_INTERVAL": "2",
     "SOHOA_JOB_RETRY_INTERVALS": "0",
     "SOHOA_JOB_RETRIES": "3",
