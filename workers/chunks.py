@@ -1,13 +1,14 @@
 """A long PDF/TIFF as page-range jobs, joined again into one document, one PDF, one record.
 
 What a page-range job hands to the join, in the object store under ``scratch/<job key>/<first>-<last>/``:
-``document.pdf`` (the range's searchable PDF/A pages), each page's files (``page-NNNN.hocr_path.hocr``,
-numbered as in the whole file) and, written last as the commit marker, ``chunk.json`` (each page's facts,
-the loader's notes, or the range's bad-input error). A range whose ``chunk.json`` exists is not done
+``document.pdf`` (the range's searchable PDF/A pages), each page's files (the page as scanned, its hOCR and
+OCR image, numbered as in the whole file) and, written last as the commit marker, ``chunk.json`` (each page's
+facts, the loader's notes, or the range's bad-input error). A range whose ``chunk.json`` exists is not done
 again; the join deletes the whole prefix once the record is written.
 
 The join rebuilds exactly what ``ocr_document`` returns for the whole file (pages in order, notes in the
-loader's order), then runs the same steps as the local path (extract, ``commit``), so the record is the same.
+loader's order), then runs the same document-wide steps as ``pipeline.process`` (extract, scan quality with
+the document's type) and ``commit``, so the record is the same.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import pikepdf
 
 from extract.stage import extract_document
 from ingest.errors import BadInputError, SohoaError
-from ingest.pages import LoadedDocument, load_pages
+from ingest.pages import LoadedDocument, Page, load_pages
 from ingest.source import Source
+from ocr.quality import assess_document
 from ocr.result import OcrPage, OcrResult
 from ocr.stage import ocr_document
 from storage.objects import ObjectNotFound, ObjectStore
@@ -52,8 +54,8 @@ def manifest_key(key: str, first: int, last: int) -> str:
 # -- a page-range job ----------------------------------------------------------------------------------------
 
 
-def process_pages(task: Task, first: int, last: int) -> tuple[OcrResult | None, dict | None]:
-    """load (only these pages) → prepare/recognize; returns the OCR result, or a bad-input error as data.
+def process_pages(task: Task, first: int, last: int) -> tuple[LoadedDocument | None, OcrResult | None, dict | None]:
+    """load (only these pages) → prepare/recognize; returns the pages and their OCR, or a bad-input error.
 
     Pages are renumbered 1..k for the OCR run (OCRmyPDF numbers the pages of the PDF it is given) and
     given their own numbers back afterwards. System errors propagate: the job is retried.
@@ -78,9 +80,9 @@ def process_pages(task: Task, first: int, last: int) -> tuple[OcrResult | None, 
         )
         ocr = ocr_document(local, work / "ocr", language=opts.language, redo_ocr=opts.redo_ocr, timeout=opts.timeout)
     except BadInputError as exc:
-        return None, {**exc.as_record(), "bad_input": True}
+        return None, None, {**exc.as_record(), "bad_input": True}
     numbers = {i: p.number for i, p in enumerate(loaded.pages, 1)}
-    return replace(ocr, pages=[replace(p, number=numbers[p.number]) for p in ocr.pages]), None
+    return loaded, replace(ocr, pages=[replace(p, number=numbers[p.number]) for p in ocr.pages]), None
 
 
 def _range_source(source: Source, first: int, last: int, work: Path, loaded: LoadedDocument) -> Source:
@@ -94,28 +96,54 @@ def _range_source(source: Source, first: int, last: int, work: Path, loaded: Loa
     return replace(source, path=str(subset))
 
 
-def store_chunk(store: ObjectStore, key: str, first: int, last: int, ocr: OcrResult | None, error: dict | None):
+def store_chunk(
+    store: ObjectStore,
+    key: str,
+    first: int,
+    last: int,
+    loaded: LoadedDocument | None,
+    ocr: OcrResult | None,
+    error: dict | None,
+) -> None:
     """Upload a range's results; ``chunk.json`` last, so its presence means the rest is there.
 
-    Every file a page points to (its ``*_path`` fields: the hOCR, and whatever later stages read from the
-    OCR run's folder) goes up beside it, so the join hands extraction the same files a local run has.
+    Every file a page points to (its ``*_path`` fields: the page as scanned, the hOCR, the image Tesseract
+    read) goes up beside it, so the join hands the document-wide steps (extraction, scan quality) the same
+    files a local run has.
     """
     prefix = chunk_prefix(key, first, last)
     manifest: dict = {"first": first, "last": last, "error": error}
-    if ocr is not None:
-        pages = []
-        for page in ocr.pages:
-            data, files = asdict(page), {}
-            for name, path in list(data.items()):
-                if name.endswith("_path") and path:
-                    files[name] = f"{prefix}page-{page.number:04d}.{name}{Path(path).suffix}"
-                    store.put_file(files[name], path)
-                    data[name] = None
-            pages.append({"page": data, "files": files})
+    if loaded is not None and ocr is not None:
+        manifest.update(
+            pages=[_put_files(store, f"{prefix}ocr-{p.number:04d}", p) for p in ocr.pages],
+            loaded=[_put_files(store, f"{prefix}scan-{p.number:04d}", p) for p in loaded.pages],
+            warnings=ocr.warnings,
+            engine=ocr.engine,
+            language=ocr.language,
+        )
         store.put_file(prefix + "document.pdf", ocr.pdf_path, content_type="application/pdf")
-        manifest.update(pages=pages, warnings=ocr.warnings, engine=ocr.engine, language=ocr.language)
     data = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
     store.put_bytes(manifest_key(key, first, last), data, content_type="application/json")
+
+
+def _put_files(store: ObjectStore, stem: str, page) -> dict:
+    data, files = asdict(page), {}
+    for name, path in list(data.items()):
+        if name.endswith("_path") and path:
+            files[name] = f"{stem}.{name}{Path(path).suffix}"
+            store.put_file(files[name], path)
+            data[name] = None
+    return {"page": data, "files": files}
+
+
+def _get_files(store: ObjectStore, entry: dict, work: Path) -> dict:
+    data = dict(entry["page"])
+    for name, object_key in entry["files"].items():
+        local = work / "pages" / Path(object_key).name
+        local.parent.mkdir(parents=True, exist_ok=True)
+        store.download(object_key, local)
+        data[name] = str(local)
+    return data
 
 
 # -- the join ------------------------------------------------------------------------------------------------
@@ -147,10 +175,14 @@ def join_chunks(
         return result
     t = time.perf_counter()
     result.ocr = _merged_ocr(store, key, manifests, work)
+    scans = [Page(**_get_files(store, entry, work)) for m in manifests for entry in m["loaded"]]
     result.steps["join"] = time.perf_counter() - t
     t = time.perf_counter()
     result.extraction = extract_document(result.ocr)
     result.steps["extract"] = time.perf_counter() - t
+    t = time.perf_counter()
+    result.quality = assess_document(scans, result.ocr.pages, result.extraction.doc_type, task.options.quality)
+    result.steps["quality"] = time.perf_counter() - t
     result.seconds = time.perf_counter() - started
     return result
 
@@ -162,14 +194,7 @@ def _merged_ocr(store: ObjectStore, key: str, manifests: list[dict], work: Path)
         part = work / f"part-{m['first']:04d}.pdf"
         store.download(chunk_prefix(key, m["first"], m["last"]) + "document.pdf", part)
         parts.append(part)
-        for entry in m["pages"]:
-            data = entry["page"]
-            for name, object_key in entry["files"].items():
-                local = work / "pages" / Path(object_key).name
-                local.parent.mkdir(parents=True, exist_ok=True)
-                store.download(object_key, local)
-                data[name] = str(local)
-            pages.append(OcrPage(**data))
+        pages.extend(OcrPage(**_get_files(store, entry, work)) for entry in m["pages"])
     pdf_path = work / "document.pdf"
     merge_pdfs(parts, pdf_path)
     first = manifests[0]

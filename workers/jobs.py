@@ -78,8 +78,8 @@ def run_chunk(spec_json: str, first: int, last: int) -> dict:
     task = fetch_task(ctx, spec, f"{spec.doc_id}-{first:04d}")
     try:
         started = time.perf_counter()
-        ocr, error = process_pages(task, first, last)
-        store_chunk(ctx.store, spec.key, first, last, ocr, error)
+        loaded, ocr, error = process_pages(task, first, last)
+        store_chunk(ctx.store, spec.key, first, last, loaded, ocr, error)
     finally:
         remove_workdir(task)
     log.info("document %s pages %d-%d: %.1f s", spec.doc_id, first, last, time.perf_counter() - started)

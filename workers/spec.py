@@ -8,7 +8,7 @@ the same bytes are OCR'd once per pipeline version, however often they are queue
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
 
 from config.settings import PIPELINE_VERSION
 from ingest import sniff
@@ -47,5 +47,16 @@ class DocumentSpec:
     @classmethod
     def from_json(cls, text: str) -> DocumentSpec:
         data = json.loads(text)
-        data["options"] = Options(**data["options"])
+        data["options"] = options_from_json(data["options"])
         return cls(**data)
+
+
+def options_from_json(data: dict) -> Options:
+    """``Options`` back from ``asdict``: nested dataclasses (the quality thresholds) rebuilt, lists as tuples."""
+    kwargs = dict(data)
+    for f in fields(Options):
+        value = kwargs.get(f.name)
+        if isinstance(value, dict) and f.default_factory is not MISSING:
+            nested = type(f.default_factory())
+            kwargs[f.name] = nested(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+    return Options(**kwargs)
