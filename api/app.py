@@ -52,10 +52,6 @@ def create_app(settings: Settings | None = None, *, routers: Iterable[APIRouter]
         openapi_url="/openapi.json",
     )
     index = Index(settings.resolved_database_url)
-    if os.environ.get("SOHOA_EXPERIMENT_SYNC_NORMAL") and index.engine.dialect.name == "sqlite":
-        from sqlalchemy import event
-
-        event.listen(index.engine, "connect", lambda c, _: c.execute("PRAGMA synchronous=NORMAL"))
     state_dir = os.environ.get(STATE_DIR_ENV)
     app.state.sohoa = AppState(
         settings=settings,

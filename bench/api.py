@@ -50,7 +50,6 @@ def _run(home: Path, url: str, index: Index, citizens: Path, workers: int, rate:
         index, f"bench-{os.getpid()}-{workers}-{time.time_ns()}", ["intake"], created_by="bench", rate_limit=1e6
     )
     env = {"SOHOA_DATABASE_URL": url, "SOHOA_STORAGE_URL": (home / "objects").resolve().as_uri()}
-    env.update({k: v for k, v in os.environ.items() if k.startswith("SOHOA_EXPERIMENT")})
     with Server(home, workers=workers, **env) as server:
         load = [sys.executable, "-m", "bench.api_load", server.url, key, str(citizens)]
         # A short warm-up (connections, caches) at the same rate, not counted.

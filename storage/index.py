@@ -107,10 +107,11 @@ class Index:
         return self.transaction(work)
 
     def find_primary_by_sha(self, sha256: str) -> dict | None:
-        """The first non-duplicate document made from these bytes, if any."""
+        """The first document made from these bytes that was processed successfully (not a failure, not a
+        duplicate): what a later document with the same bytes is a duplicate of."""
         query = (
             select(Document.record)
-            .where(Document.source_sha256 == sha256, Document.status != "duplicate")
+            .where(Document.source_sha256 == sha256, Document.status.in_(("done", "review")))
             .order_by(Document.processed_at)
             .limit(1)
         )

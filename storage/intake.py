@@ -116,16 +116,3 @@ def progress(index, batch: str) -> Progress:
         out.documents[status] = out.documents.get(status, 0) + count
         out.pages[status] = out.pages.get(status, 0) + int(pages or 0)
     return out
-
-
-def recorded_primary(index, sha256: str) -> dict | None:
-    """The first document made from these bytes that was processed successfully (not a failure, not a
-    duplicate): what a later document with the same bytes is a duplicate of."""
-    query = (
-        select(Document.record)
-        .where(Document.source_sha256 == sha256, Document.status.in_(("done", "review")))
-        .order_by(Document.processed_at)
-        .limit(1)
-    )
-    record = index.transaction(lambda s: s.scalar(query))
-    return dict(record) if record else None

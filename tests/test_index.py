@@ -91,6 +91,11 @@ def test_filters_and_order(index):
     # The primary copy, not the older duplicate record made from the same bytes.
     assert index.find_primary_by_sha("a" * 64)["doc_id"] == "d1"
     assert index.find_primary_by_sha("f" * 64) is None
+    # A failure made from the same bytes earlier is not what later copies are duplicates of.
+    index.save_record(make_record("d5", "x", status="failed", sha="e" * 64, processed_at=older))
+    assert index.find_primary_by_sha("e" * 64) is None
+    index.save_record(make_record("d6", "x", sha="e" * 64))
+    assert index.find_primary_by_sha("e" * 64)["doc_id"] == "d6"
 
 
 def test_records_reads_long_id_lists_in_chunks(index):

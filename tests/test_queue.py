@@ -14,7 +14,7 @@ import pytest
 
 from storage.objects import open_store
 from tests.conftest import SOHOA, json_lines, pdftotext
-from tests.queue_harness import Cluster, write_bundle
+from tests.queue_harness import Cluster, wait_until, write_bundle
 from tests.servers.redis import RedisServer
 
 
@@ -149,3 +149,27 @@ def test_queue_needs_redis(tmp_path):
     assert proc.returncode == 2 and "SOHOA_REDIS_URL" in proc.stderr
     proc = subprocess.run([SOHOA, "worker", "--burst"], env=env, capture_output=True, text=True)
     assert proc.returncode == 2 and "SOHOA_REDIS_URL" in proc.stderr
+
+
+def test_watch_feeds_the_queue(tmp_path, redis):
+    """With SOHOA_REDIS_URL set, ``sohoa watch`` queues what it takes; a file moves to .done only once a
+    worker has written its record, and a bad one to .failed with its reason."""
+    cluster = new_cluster(tmp_path / "c", redis)
+    folder = tmp_path / "may-quet"
+    folder.mkdir()
+    write_bundle(folder / "khai-sinh.png", [(421, "birth_certificate")])
+    (folder / "hong.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    watch = cluster.spawn("watch", str(folder), "--batch", "w", "--settle", "0.5", log_name="watch")
+    try:
+        wait_until(lambda: cluster.status("w")["queued"] + cluster.status("w")["failed"] == 2, 120, "both queued")
+        assert (folder / "khai-sinh.png").exists(), "moved before any worker processed it"
+        cluster.start_worker()
+        wait_until(lambda: (folder / ".done" / "khai-sinh.png").exists(), 300, "the scan moved to .done")
+        wait_until(lambda: (folder / ".failed" / "hong.png").exists(), 60, "the bad file moved to .failed")
+    finally:
+        cluster.stop_all()
+    assert watch.returncode is not None
+    records = {r["source"]["name"]: r for r in cluster.records("w")}
+    assert records["khai-sinh.png"]["status"] in ("done", "review")
+    assert records["hong.png"]["error"]["code"] == "truncated_image"
+    assert "truncated_image" in (folder / ".failed" / "hong.png.reason.txt").read_text(encoding="utf-8")

@@ -99,7 +99,7 @@ def ingest_paths(
             reporter.advance({"status": "unchanged", "doc_id": doc_id}, 0)
             continue
         primary = index.find_primary_by_sha(source.sha256)
-        if primary is not None and primary["doc_id"] != doc_id and primary["status"] != "failed":
+        if primary is not None and primary["doc_id"] != doc_id:
             _finish(summary, reporter, _duplicate(store, index, doc_id, options, source, primary), 0)
             continue
         if source.sha256 in seen:

@@ -53,23 +53,14 @@ def default_batch_name(paths: tuple[str, ...]) -> str:
 @click.pass_obj
 def ingest(obj: Context, paths, batch, jobs, dpi, redo_ocr, repair_pdf, lang, queued, wait) -> None:
     """Digitize files or folders (PNG, JPEG, TIFF, PDF): one file = one document."""
-    from ocr.quality import QualityThresholds
     from workers.batch import ingest_paths
     from workers.pipeline import Options
     from workers.progress import RichReporter, failures_table, summary_table
 
     settings = obj.settings
     batch = batch or default_batch_name(paths)
-    options = Options(
-        batch=batch,
-        language=lang or settings.ocr_lang,
-        dpi=dpi,
-        redo_ocr=redo_ocr,
-        repair_pdf=repair_pdf,
-        timeout=settings.tesseract_timeout,
-        max_pixels=settings.max_page_pixels,
-        max_pages=settings.max_pages,
-        quality=QualityThresholds.from_settings(settings),
+    options = Options.from_settings(
+        settings, batch, language=lang, dpi=dpi, redo_ocr=redo_ocr, repair_pdf=repair_pdf
     )
     if wait and not queued:
         raise click.UsageError("--wait follows a queued batch: use it with --queue")

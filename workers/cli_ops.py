@@ -28,7 +28,6 @@ err = Console(stderr=True)
 @click.pass_obj
 def reprocess(obj: Context, doc_ids, batch, all_docs, stage, jobs) -> None:
     """Re-run documents from a stage (new pipeline version, changed templates, a failed OCR)."""
-    from ocr.quality import QualityThresholds
     from workers.pipeline import Options
     from workers.progress import RichReporter, failures_table, summary_table
     from workers.reprocess import reprocess as run
@@ -40,14 +39,7 @@ def reprocess(obj: Context, doc_ids, batch, all_docs, stage, jobs) -> None:
     missing = [d for d in doc_ids if index.status_of(d) is None]
     if missing:
         raise click.ClickException(f"no document {missing[0]!r}")
-    options = Options(
-        batch="",
-        language=settings.ocr_lang,
-        timeout=settings.tesseract_timeout,
-        max_pixels=settings.max_page_pixels,
-        max_pages=settings.max_pages,
-        quality=QualityThresholds.from_settings(settings),
-    )
+    options = Options.from_settings(settings)
     summary = run(
         ids,
         stage,

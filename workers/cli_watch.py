@@ -49,21 +49,13 @@ def _signals(stop: threading.Event) -> None:
 def watch(obj: Context, folder: Path, batch_per_day, batch, settle, jobs) -> None:
     """Take scans from a scanner's output folder as they arrive; finished files move to FOLDER/.done or
     FOLDER/.failed (with a .reason.txt), nothing is deleted. Stop with Ctrl-C or SIGTERM."""
-    from ocr.quality import QualityThresholds
     from workers.pipeline import Options
     from workers.watch import Watcher, WatchOptions, make_feeder
 
     if batch and batch_per_day:
         raise click.UsageError("give --batch or --batch-per-day, not both")
     settings = obj.settings
-    options = Options(
-        batch="",
-        language=settings.ocr_lang,
-        timeout=settings.tesseract_timeout,
-        max_pixels=settings.max_page_pixels,
-        max_pages=settings.max_pages,
-        quality=QualityThresholds.from_settings(settings),
-    )
+    options = Options.from_settings(settings)
     watch_options = WatchOptions(
         settle_seconds=settings.watch_settle_seconds if settle is None else settle,
         poll_seconds=settings.watch_poll_seconds,

@@ -54,7 +54,7 @@ def enqueue_paths(paths: Iterable[str | Path], options: Options, ctx: Context, q
         if index.status_of(doc_id) in ("done", "review", "duplicate"):
             out.unchanged += 1
             continue
-        primary = intake.recorded_primary(index, source.sha256)
+        primary = index.find_primary_by_sha(source.sha256)
         if primary is not None and primary["doc_id"] != doc_id:
             write_record(store, index, records.duplicate_record(doc_id, options.batch, source, primary))
             out.duplicates += 1

@@ -111,7 +111,7 @@ def already_recorded(ctx: Context, spec: DocumentSpec) -> dict | None:
     record = ctx.index.get_record(spec.doc_id)
     if record and record["status"] in FINISHED_STATUSES and record.get("pipeline_version") == spec.pipeline_version:
         return record
-    primary = intake.recorded_primary(ctx.index, spec.sha256)
+    primary = ctx.index.find_primary_by_sha(spec.sha256)
     if (
         primary is not None
         and primary["doc_id"] != spec.doc_id

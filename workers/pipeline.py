@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from config.settings import Settings
 from extract.matching import RegistryLookup, match_persons
 from extract.model import Extraction
 from extract.stage import extract_document
@@ -47,6 +48,20 @@ class Options:
     max_pixels: int = 200_000_000
     max_pages: int = 2000
     quality: QualityThresholds = field(default_factory=QualityThresholds)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, batch: str = "", **overrides: object) -> Options:
+        """The options a command runs with: the settings' limits, then what its flags say."""
+        values: dict = {
+            "batch": batch,
+            "language": settings.ocr_lang,
+            "timeout": settings.tesseract_timeout,
+            "max_pixels": settings.max_page_pixels,
+            "max_pages": settings.max_pages,
+            "quality": QualityThresholds.from_settings(settings),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
 
 
 @dataclass(frozen=True)

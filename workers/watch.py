@@ -96,15 +96,38 @@ class LocalFeeder:
         return [outcome_in_index(self.ctx, item) for item in taken]
 
 
-def make_feeder(ctx: Context, options: Options, jobs: int) -> Feeder:
-    """The one place that decides how watched files are processed.
+@dataclass
+class QueueFeeder:
+    """Taken files queued like ``sohoa ingest --queue``: originals stored, jobs for the rq workers.
 
-    With ``SOHOA_REDIS_URL`` set, files are meant to be enqueued like ``sohoa ingest --queue``; until the rq
-    path offers a queue feeder (``feed`` enqueues and returns None, ``poll`` answers once the records are
-    written), they are processed in local processes.
+    ``feed`` answers only for files already settled (unchanged, duplicates); the others stay where they
+    are until their records exist, which ``poll`` finds in the index once a worker has written them.
     """
+
+    ctx: Context
+    options: Options
+
+    def feed(self, taken: list[Taken]) -> list[Outcome | None]:
+        from workers.enqueue import enqueue_paths
+        from workers.queue import open_queues
+
+        queues = open_queues(self.ctx.settings)
+        by_batch: dict[str, list[Taken]] = {}
+        for item in taken:
+            by_batch.setdefault(item.batch, []).append(item)
+        for batch, items in by_batch.items():
+            enqueue_paths([i.path for i in items], replace(self.options, batch=batch), self.ctx, queues)
+        return self.poll(taken)
+
+    def poll(self, taken: list[Taken]) -> list[Outcome | None]:
+        return [outcome_in_index(self.ctx, item) for item in taken]
+
+
+def make_feeder(ctx: Context, options: Options, jobs: int) -> Feeder:
+    """The one place that decides how watched files are processed: rq jobs when ``SOHOA_REDIS_URL`` is set,
+    else local processes."""
     if ctx.settings.redis_url:
-        log.warning("SOHOA_REDIS_URL is set, but watch feeds local processes until the queue feeder is wired")
+        return QueueFeeder(ctx, options)
     return LocalFeeder(ctx, options, jobs)
 
 
