@@ -1,4 +1,8 @@
-"""Request bodies are small JSON objects: anything bigger is refused (413) before it is read into memory."""
+"""Request bodies are small JSON objects: anything bigger is refused (413) before it is read into memory.
+
+Routes that take files (the staff page's uploads) set their own, larger limit on their path prefix in
+``app.state.body_limits`` (a list of ``(prefix, max_bytes)``); they stream the body and check it themselves.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,11 @@ class BodyLimit:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        app = scope.get("app")
+        for prefix, limit in getattr(getattr(app, "state", None), "body_limits", ()):
+            if scope["path"].startswith(prefix):
+                await self._declared_within(scope, receive, send, limit)
+                return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None:
@@ -50,6 +59,14 @@ class BodyLimit:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    async def _declared_within(self, scope, receive, send, limit: int) -> None:
+        """A streamed route: refused early when the declared length is over its limit, else passed on."""
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, 413, "body_too_large", f"the body is larger than {limit} bytes")
+            return
+        await self.app(scope, receive, send)
 
     @staticmethod
     async def _refuse(send, status: int, code: str, detail: str) -> None:

@@ -98,6 +98,16 @@ class Settings(BaseSettings):
     login_lockout_seconds: float = Field(default=900.0, gt=0)
     min_password_length: int = Field(default=10, ge=1)
 
+    # Staff page (``sohoa serve``, under /staff): a session lasts at most web_session_hours and ends after
+    # web_idle_minutes without a request; X-Forwarded-Proto (a cookie's Secure flag) is believed only from
+    # the addresses in web_trusted_proxies (comma-separated; empty: no proxy is trusted).
+    web_session_hours: float = Field(default=10.0, gt=0)
+    web_idle_minutes: float = Field(default=60.0, gt=0)
+    web_trusted_proxies: str = ""
+    web_upload_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
+    web_process_uploads: bool = True  # off: this server only receives; another one processes the uploads
+    web_language: str = "vi"
+
     @property
     def retry_intervals(self) -> list[int]:
         return [int(v) for v in self.job_retry_intervals.replace(" ", "").split(",") if v]
@@ -113,6 +123,10 @@ class Settings(BaseSettings):
     @property
     def sensitive_field_names(self) -> frozenset[str]:
         return frozenset(n.strip() for n in self.sensitive_fields.split(",") if n.strip())
+
+    @property
+    def trusted_proxies(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.web_trusted_proxies.split(",") if a.strip())
 
     @property
     def run_dir(self) -> Path:

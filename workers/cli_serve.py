@@ -1,4 +1,4 @@
-"""``sohoa serve``: the HTTP API (and, with issue 7, the staff page) on uvicorn.
+"""``sohoa serve``: the HTTP API and the staff page (``/staff``) on uvicorn.
 
 Production settings, measured with ``bench/api.py`` on the 2-core reference machine: worker processes
 ``SOHOA_API_WORKERS`` (unset: one per core, at most 4), uvloop and httptools,
@@ -67,7 +67,7 @@ def recommended_workers() -> int:
 )
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, workers: int | None, log_level: str) -> None:
-    """The HTTP API: /v1 (API keys), /docs, /openapi.json, /healthz, /readyz, /metrics."""
+    """The HTTP API: /v1 (API keys), /docs, /openapi.json, /healthz, /readyz, /metrics; the staff page: /staff."""
     import uvicorn
 
     settings = obj.settings
@@ -81,12 +81,12 @@ def serve(obj: Context, host: str, port: int, workers: int | None, log_level: st
     os.environ["SOHOA_API_STATE_DIR"] = str(state_dir)
     click.echo(
         f"sohoa API on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); "
-        f"docs at http://{host}:{port}/docs",
+        f"docs at http://{host}:{port}/docs; staff page at http://{host}:{port}/staff/",
         err=True,
     )
     try:
         uvicorn.run(
-            "api.app:create_app",
+            "api.web.server:create_app",
             factory=True,
             host=host,
             port=port,
@@ -100,6 +100,9 @@ def serve(obj: Context, host: str, port: int, workers: int | None, log_level: st
             limit_concurrency=1000,
             backlog=2048,
             server_header=False,
+            # X-Forwarded-* only from the proxies the operator names (the staff cookie's Secure flag follows it).
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=",".join(sorted(settings.trusted_proxies)) or None,
         )
     finally:
         shutil.rmtree(state_dir, ignore_errors=True)

@@ -15,6 +15,7 @@ from storage import (  # noqa: F401
     registry_schema,
     schema,
     staff_schema,
+    web_schema,
 )
 from storage.fts import is_search_table
 
