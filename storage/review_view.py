@@ -42,6 +42,7 @@ class Side:
     rank: int | None = None
     in_registry: bool = True
     verdicts: dict[str, str] = field(default_factory=dict)  # same | diff | unknown
+    borrowed: dict[str, str] = field(default_factory=dict)  # field -> whose value it is (e.g. "parents")
 
 
 def queue(index: Index, batch: str | None = None) -> list[QueueItem]:
@@ -62,7 +63,16 @@ def read_side(record: dict, idx: int) -> Side:
     person = record["persons"][idx]
     values = {name: _value(person, name) for name in COMPARED if name != "parents"}
     values["parents"] = _parents_on_page(record, person)
-    return Side(values)
+    side = Side(values)
+    if person.get("role") == "subject" and not values["permanent_address"]:
+        # A child's birth record gives no address of its own; the parents' is where the child was registered
+        # to live, and often what tells two namesakes apart.
+        for parent in record.get("persons") or []:
+            address = _value(parent, "permanent_address") if parent.get("role") in PARENT_ROLES else None
+            if address:
+                values["permanent_address"], side.borrowed["permanent_address"] = address, "parents"
+                break
+    return side
 
 
 def _parents_on_page(record: dict, person: dict) -> str | None:

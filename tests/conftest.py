@@ -13,6 +13,7 @@ import pytest
 
 from tests.servers.fixtures import private_rgw, rgw, s3_url  # noqa: F401  (fixtures of the S3 test server)
 from tests.servers.postgres_fixtures import database_url, pg_server, pg_url  # noqa: F401  (the index database)
+from tests.web_browser_support import browser, driver  # noqa: F401  (one Chromium per session, for page tests)
 
 SOHOA = str(Path(sys.executable).with_name("sohoa"))
 
@@ -45,3 +46,11 @@ def json_lines(stdout: str) -> list[dict]:
 def pdftotext(path: Path) -> str:
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Kept on the test item so fixtures (the browser's) can tell, at teardown, whether the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report

@@ -30,18 +30,18 @@ def namesake(citizen, rng: random.Random):
                    father_id=None, mother_id=None, spouse_id=None, household_id=f"NS-{cid}")
 
 
-def write_scans(root: Path, specs: list[tuple[int, str]], *, registry_seed: int = 7, registry_size: int = 300,
+def write_scans(root: Path, specs: list[tuple], *, registry_seed: int = 7, registry_size: int = 300,
                 level: str = "clean", namesakes: bool = True) -> tuple[Path, Path]:
-    """Scans (PNG) of ``specs`` [(seed, doc_type)] and a registry CSV in which every person on them has a
-    namesake (so a person linked by name and birth date alone waits for review). Returns (scans, csv)."""
+    """Scans (PNG) of ``specs`` [(seed, doc_type[, level])] and a registry CSV in which every person on them
+    has a namesake (so a person linked by name and birth date alone waits for review). Returns (scans, csv)."""
     scans = root / "scans"
     scans.mkdir(parents=True, exist_ok=True)
     registry = make_registry(registry_seed, registry_size)
     by_id = {c.citizen_id: c for c in registry}
     rng = random.Random(f"web-namesakes:{registry_seed}")
     extra = []
-    for seed, doc_type in specs:
-        doc = make_document(seed, doc_type, level, registry=registry)
+    for seed, doc_type, *own_level in specs:
+        doc = make_document(seed, doc_type, own_level[0] if own_level else level, registry=registry)
         doc.pages[0].convert("RGB").save(scans / f"{doc_type}-{seed}.png", dpi=(doc.dpi, doc.dpi))
         for person in doc.truth["persons"]:
             citizen = by_id.get(person.get("true_citizen_id") or "")
@@ -52,7 +52,7 @@ def write_scans(root: Path, specs: list[tuple[int, str]], *, registry_seed: int 
     return scans, csv
 
 
-def build_archive(home: Path, root: Path, specs: list[tuple[int, str]], *, batch: str = "kho-a") -> None:
+def build_archive(home: Path, root: Path, specs: list[tuple], *, batch: str = "kho-a") -> None:
     scans, csv = write_scans(root, specs)
     run_sohoa(home, "registry", "import", str(csv), check=True)
     run_sohoa(home, "ingest", str(scans), "--batch", batch, "--jobs", "2", check=True)

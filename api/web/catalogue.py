@@ -5,6 +5,7 @@ missing from a language falls back to Vietnamese, then to the key itself, so a g
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,7 @@ class Catalogue:
     def __init__(self, lang: str = DEFAULT) -> None:
         self.lang = lang if _load(lang) else DEFAULT
         self._words = {**_load(DEFAULT), **_load(self.lang)}
+        self._compiled: list[tuple[re.Pattern, str]] | None = None
 
     def __call__(self, key: str, /, **params: object) -> str:
         template = self._words.get(key)
@@ -50,6 +52,22 @@ class Catalogue:
             return template.format(**params) if params else template
         except (KeyError, IndexError, ValueError):
             return template
+
+    def reason(self, text: str) -> str:
+        """A matcher's reason (English in the record) in this language, when the catalogue knows its form."""
+        for pattern, template in self._reasons:
+            found = pattern.match(text)
+            if found:
+                groups = [show_datetime(g) if "T" in g and g[:4].isdigit() else g for g in found.groups()]
+                return template.format(None, *groups)
+        return text
+
+    @property
+    def _reasons(self) -> list[tuple[re.Pattern, str]]:
+        if self._compiled is None:
+            self._compiled = [(re.compile(k[len("match_reasons.") :]), v) for k, v in self._words.items()
+                              if k.startswith("match_reasons.^")]
+        return self._compiled
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return self._words.get(key, default)

@@ -38,9 +38,10 @@ def _record(request: Request, staff: web.Staff, doc_id: str, action: str | None 
         raise ApiError(404, "document_not_found", f"no document {doc_id}") from None
 
 
-def _fields_view(record: dict, fields: dict) -> list[dict]:
+def _fields_view(record: dict, fields: dict, order: tuple[str, ...] = ()) -> list[dict]:
     out = []
-    for name, value in (fields or {}).items():
+    rank = {name: n for n, name in enumerate(order)}
+    for name, value in sorted((fields or {}).items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])):
         out.append({"name": name, "value": value.get("value"), "confidence": value.get("confidence"),
                     "page": value.get("page"), "box": page_images.field_box(record, value),
                     "corrected": value.get("corrected"), "reasons": value.get("reasons") or []})
@@ -52,11 +53,11 @@ def _view(request: Request, staff: web.Staff, doc_id: str, *, status: int = 200,
     record = _record(request, staff, doc_id, "document")
     index = app_state(request).index
     audit.record(index, staff.access(), "document", "ok", doc_id=doc_id)
-    persons = [{"idx": i, "role": p["role"], "fields": _fields_view(record, p.get("fields") or {}),
+    persons = [{"idx": i, "role": p["role"], "fields": _fields_view(record, p.get("fields") or {}, field_names(True)),
                 "match": p.get("match") or {}} for i, p in enumerate(record.get("persons") or [])]
     return page(
         request, "document.html", status=status, record=record, doc_id=doc_id,
-        fields=_fields_view(record, record.get("fields") or {}), persons=persons,
+        fields=_fields_view(record, record.get("fields") or {}, field_names(False)), persons=persons,
         pages=record.get("pages") or [], log=correction_log(index, doc_id=doc_id),
         document_fields=field_names(False), person_fields=field_names(True), error=error, notes=notes or [],
         words=catalogue(request).as_dict("js"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from api.state import app_state
@@ -32,7 +32,7 @@ def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
+        undefined=ChainableUndefined,  # records differ (a failed one has no pages): absent parts render empty
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -17,7 +17,7 @@ from api.state import app_state
 from api.web import session as web
 from api.web.forms import read_form
 from api.web.render import catalogue, page
-from storage import audit, queries, review_view
+from storage import audit, page_images, queries, review_view
 from workers.review import ReviewError, decide
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,9 @@ def review_item(request: Request, staff: web.StaffDep, doc_id: DocId, idx: Perso
     following = items[position + 1] if position is not None and position + 1 < len(items) else None
     if position is None and items:
         following = items[0]
+    mark_page, marks = _marks(record, persons[idx])
     return page(request, "review.html", items=items, position=position, record=record, idx=idx,
+                mark_page=mark_page, marks=marks,
                 person=persons[idx], read=read, candidates=candidates, compared=review_view.COMPARED,
                 previous_url=item_url(previous) if previous else "", next_url=item_url(following) if following else "",
                 words=catalogue(request).as_dict("js"))
@@ -108,3 +110,13 @@ async def decide_item(request: Request, staff: web.StaffDep, doc_id: DocId, idx:
                              "remaining": len(items)})
     return RedirectResponse(item_url(following), status_code=303)
 
+
+
+def _marks(record: dict, person: dict) -> tuple[int | None, list[list[float]]]:
+    """The page of the person's name and the boxes of their fields on it (to check the reading by eye)."""
+    fields = person.get("fields") or {}
+    number = (fields.get("full_name") or {}).get("page")
+    if not number or not record.get("pages"):
+        return None, []
+    boxes = [page_images.field_box(record, f) for f in fields.values() if f.get("page") == number]
+    return number, [b for b in boxes if b]

@@ -41,14 +41,17 @@ def search(
     request: Request,
     staff: web.StaffDep,
     q: Annotated[str, Query(max_length=200)] = "",
-    doc_type: Annotated[DocType | None, Query()] = None,
-    status: Annotated[Status | None, Query()] = None,
+    doc_type: Annotated[str, Query(max_length=40)] = "",
+    status: Annotated[str, Query(max_length=20)] = "",
     batch: Annotated[str | None, Query(max_length=200)] = None,
     date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
     date_to: Annotated[str | None, Query(alias="to", max_length=10)] = None,
     page_no: Annotated[int, Query(alias="page", ge=1, le=100)] = 1,
 ) -> Response:
     index = app_state(request).index
+    # The form sends empty values for "any"; anything else must be one of the known ones.
+    if doc_type not in ("", *get_args(DocType)) or status not in ("", *get_args(Status)):
+        raise ApiError(422, "invalid_request", "unknown document type or status")
     start, end = _date(date_from), _date(date_to)
     asked = bool(q.strip() or doc_type or status or batch or start or end)
     results = None

@@ -93,8 +93,13 @@
     Array.prototype.forEach.call(list.querySelectorAll("li.uploaded"), function (li) {
       var pending = p.pending_files.some(function (f) { return f.name === li.dataset.name; });
       var state = li.querySelector(".state");
-      if (pending) { state.textContent = W.processing; } else if (!li.classList.contains("settled")) { state.textContent = W.done; li.classList.add("settled"); }
+      if (pending) { state.textContent = W.processing; } else { li.classList.add("settled"); settled(li); }
     });
+  }
+  function settled(li) {  // the document's own status, once the documents table shows it
+    var row = document.querySelector('#documents-table tr[data-name="' + CSS.escape(li.dataset.name) + '"]');
+    var state = li.querySelector(".state");
+    if (row) { state.textContent = W[row.dataset.status] || row.dataset.status; li.classList.toggle("failed", row.dataset.status === "failed"); }
   }
   function refreshFailures(failures) {
     var tbody = document.querySelector("#failures tbody");
@@ -110,6 +115,7 @@
       var doc = new DOMParser().parseFromString(html, "text/html");
       var main = doc.getElementById("main");
       document.getElementById("documents").innerHTML = main ? main.innerHTML : html;
+      Array.prototype.forEach.call(list.querySelectorAll("li.settled"), settled);
     });
   }
   function poll() {
