@@ -144,6 +144,13 @@ def test_review_items_are_settled_with_the_keyboard(site, browser):
     full_page_screenshot(browser, SCREENSHOTS / "review.png", width=1280)
     body = browser.find_element(By.TAG_NAME, "body")
 
+    other = waiting[0][1]["match"]["candidates"][1]["citizen_id"]
+    browser.find_element(By.ID, "lookup-id").send_keys(other)  # the registry searched by ID
+    browser.find_element(By.CSS_SELECTOR, "#lookup-form button").click()
+    found = wait(browser).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#lookup-result table")))
+    assert found.get_attribute("data-citizen") == other and found.get_attribute("data-in-registry") == "yes"
+    assert waiting[0][1]["fields"]["full_name"]["value"] in found.text
+    body.click()  # the keys go to the page again, not to the ID box
     body.send_keys("j")  # next item, and back
     wait(browser).until(ec.url_contains(f"/staff/review/{birth['doc_id']}/{waiting[1][0]}"))
     browser.find_element(By.TAG_NAME, "body").send_keys("k")
@@ -199,3 +206,17 @@ def test_two_uploaded_scans_reach_done(site, browser):
     assert set(names) == {f.name for f in [*files, broken]}
     assert all(site["ctx"].store.exists(r["objects"]["original"]) for r in names.values())
     full_page_screenshot(browser, SCREENSHOTS / "batch.png", width=1280)
+
+    # The refused file is on the operator's rescan list, with its reason in Vietnamese.
+    browser.find_element(By.ID, "rescan-link").click()
+    table = wait(browser).until(ec.presence_of_element_located((By.ID, "rescan-table")))
+    assert broken.name in table.text and "Ảnh bị cắt cụt" in table.text and "cả tệp" in table.text
+    browser.back()
+    # Retrying sends it through the pipeline again from its stored original (it fails again, being cut).
+    before = names[broken.name]["processed_at"]
+    wait(browser).until(ec.element_to_be_clickable((By.ID, "retry"))).click()
+    wait(browser, 120).until(
+        lambda d: index.get_record(names[broken.name]["doc_id"])["processed_at"] != before
+        and d.find_element(By.ID, "count-waiting").text == "0" and d.find_element(By.ID, "count-processing").text == "0"
+    )
+    assert index.get_record(names[broken.name]["doc_id"])["error"]["code"] == "truncated_image"

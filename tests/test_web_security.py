@@ -238,3 +238,22 @@ def test_the_rescan_csv_opens_in_excel(site):
     answer = c.get("/staff/batches/kho-a/rescan.csv")
     assert answer.status_code == 200 and answer.content.startswith(b"\xef\xbb\xbf")
     assert answer.content.decode("utf-8-sig").splitlines()[0] == "Tên tệp,Trang,Mã lỗi,Lý do,Mã tài liệu"
+
+
+def test_search_filters_by_type_status_and_the_date_on_the_paper(site):
+    c = logged_in(site, "canbo")
+    store_document(site["ctx"], "quyet-dinh.png", "decision", [], batch="loc", tmp=site["root"],
+                   text="QUYẾT ĐỊNH về việc công nhận Đà Nẵng", fields={"document_date": "2019-07-01"})
+    def found(**params) -> list[str]:
+        page = c.get("/staff/search", params=params)
+        assert page.status_code == 200, page.text
+        return re.findall(r'<tr class="result" data-doc="([a-z0-9]+)"', page.text)
+    decision = [d for d in found(q="da nang")]
+    assert len(decision) == 1
+    assert found(q="da nang", doc_type="decision") == decision
+    assert found(q="da nang", doc_type="birth_certificate") == []
+    assert found(q="da nang", **{"from": "01/01/2019", "to": "31/12/2019"}) == decision
+    assert found(q="da nang", **{"from": "02/07/2019"}) == []
+    assert found(doc_type="decision", status="done", batch="loc") == decision
+    assert c.get("/staff/search", params={"q": "x", "from": "31/02/2019"}).status_code == 422
+    assert c.get("/staff/search", params={"doc_type": "nonsense"}).status_code == 422
