@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from storage import uploads
+from storage import intake, uploads
 from storage.index import Index
 from storage.schema import Batch, Document
 
@@ -100,7 +100,9 @@ def progress(index: Index, batch: str, *, now: datetime | None = None, failures_
     now = now or datetime.now(UTC)
     out = BatchProgress(batch)
     pending = uploads.pending(index, batch)
-    pending_ids = {u.doc_id for u in pending}
+    uploaded = {u.doc_id for u in pending}
+    elsewhere = [row for row in queued_elsewhere(index, batch) if row[0] not in uploaded]
+    pending_ids = uploaded | {row[0] for row in elsewhere}
     rows = index.transaction(
         lambda s: s.execute(
             select(Document.doc_id, Document.status, Document.page_count, Document.processed_at,
@@ -118,15 +120,32 @@ def progress(index: Index, batch: str, *, now: datetime | None = None, failures_
         if status == "failed":
             failed.setdefault(error_code or "internal_error", []).append((doc_id, name))
     for upload in pending:
-        if upload.state == uploads.WAITING:
-            out.waiting += 1
-        else:
-            out.processing += 1
-        out.pages_pending += upload.pages or 1
+        _count_pending(out, upload.state == uploads.WAITING, upload.pages)
         out.pending_files.append((upload.source_name, upload.state))
+    for _, _, name, state, pages in elsewhere:
+        _count_pending(out, state == intake.QUEUED, pages)
+        out.pending_files.append((name, uploads.WAITING if state == intake.QUEUED else uploads.PROCESSING))
     out.failures = _failures(index, failed, failures_shown)
-    out.pages_per_minute = _rate(index, batch, rows, pending, now)
+    out.pages_per_minute = _rate(index, batch, rows, pending or elsewhere, now)
     return out
+
+
+def _count_pending(out: BatchProgress, waiting: bool, pages: int | None) -> None:
+    if waiting:
+        out.waiting += 1
+    else:
+        out.processing += 1
+    out.pages_pending += pages or 1
+
+
+def queued_elsewhere(index: Index, batch: str | None = None) -> list[tuple[str, str, str, str, int | None]]:
+    """Documents handed to rq by ``sohoa ingest --queue`` (the intake ledger) and not recorded since:
+    (doc_id, batch, file name, queued|processing, pages)."""
+    query = select(intake.IntakeRow.doc_id, intake.IntakeRow.batch, intake.IntakeRow.source_name,
+                   intake.IntakeRow.state, intake.IntakeRow.pages).where(intake.IntakeRow.state.in_(intake.PENDING))
+    if batch is not None:
+        query = query.where(intake.IntakeRow.batch == batch)
+    return index.transaction(lambda s: [tuple(r) for r in s.execute(query)])
 
 
 def _failures(index: Index, failed: dict[str, list[tuple[str, str]]], shown: int) -> list[Failure]:
@@ -177,11 +196,13 @@ def summaries(index: Index) -> list[tuple[str, datetime, BatchProgress]]:
         p.pages_done += pages or 0
         last = _aware(last)
         p.last_activity = max(p.last_activity or last, last)
+    seen = set()
     for upload in uploads.pending(index):
         p = by_batch.setdefault(upload.batch, BatchProgress(upload.batch))
-        if upload.state == uploads.WAITING:
-            p.waiting += 1
-        else:
-            p.processing += 1
-        p.pages_pending += upload.pages or 1
+        _count_pending(p, upload.state == uploads.WAITING, upload.pages)
+        seen.add(upload.doc_id)
+    for doc_id, name, _, state, pages in queued_elsewhere(index):
+        if doc_id not in seen:
+            _count_pending(by_batch.setdefault(name, BatchProgress(name)), state == intake.QUEUED, pages)
+    names = names + [(n, datetime.now(UTC)) for n in by_batch if n not in dict(names)]
     return [(name, when, by_batch[name]) for name, when in names]

@@ -3,9 +3,10 @@
 ``receive`` keeps the original in the object store before anything else, counts its pages and writes the
 upload ledger row (``storage.uploads``). :class:`UploadProcessor` is a thread in the server that takes
 waiting rows and hands them to the same pipeline as ``sohoa watch`` through ``workers.watch.make_feeder``
-(local processes, or the rq queue once it offers a feeder), so request handling never waits for OCR. Of a
+(local processes, or rq jobs when a queue is configured), so request handling never waits for OCR. Of a
 server's worker processes only one processes at a time: the one holding an exclusive lock on a file under
-``SOHOA_HOME/run``; the others take over if it stops.
+``SOHOA_HOME/run``; the others take over if it stops. With ``SOHOA_REDIS_URL`` set, ``make_feeder`` queues the
+files for rq workers (``workers.watch.QueueFeeder``) and their records are polled for.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from pathlib import Path
 
 from ingest.errors import SohoaError
 from ingest.source import describe
-from ocr.quality import QualityThresholds
 from storage import uploads
 from storage.keys import original_key
 from workers import record as records
@@ -115,10 +115,7 @@ def retry_failed(ctx: Context, batch: str, *, user: str) -> int:
 
 
 def pipeline_options(ctx: Context) -> Options:
-    settings = ctx.settings
-    return Options(batch="", language=settings.ocr_lang, timeout=settings.tesseract_timeout,
-                   max_pixels=settings.max_page_pixels, max_pages=settings.max_pages,
-                   quality=QualityThresholds.from_settings(settings))
+    return Options.from_settings(ctx.settings)
 
 
 @dataclass
