@@ -196,7 +196,7 @@ def summaries(index: Index) -> list[tuple[str, datetime, BatchProgress]]:
         p.pages_done += pages or 0
         last = _aware(last)
         p.last_activity = max(p.last_activity or last, last)
-    seen = set()
+    seen: set[str] = set()
     for upload in uploads.pending(index):
         p = by_batch.setdefault(upload.batch, BatchProgress(upload.batch))
         _count_pending(p, upload.state == uploads.WAITING, upload.pages)
@@ -204,5 +204,18 @@ def summaries(index: Index) -> list[tuple[str, datetime, BatchProgress]]:
     for doc_id, name, _, state, pages in queued_elsewhere(index):
         if doc_id not in seen:
             _count_pending(by_batch.setdefault(name, BatchProgress(name)), state == intake.QUEUED, pages)
+    _uncount_requeued(index, by_batch, seen | {row[0] for row in queued_elsewhere(index)})
     names = names + [(n, datetime.now(UTC)) for n in by_batch if n not in dict(names)]
     return [(name, when, by_batch[name]) for name, when in names]
+
+
+def _uncount_requeued(index: Index, by_batch: dict[str, BatchProgress], pending_ids: set[str]) -> None:
+    """A recorded document sent again (a retried failure) is counted as pending only, not also as recorded."""
+    if not pending_ids:
+        return
+    query = select(Document.batch, Document.status, Document.page_count).where(Document.doc_id.in_(pending_ids))
+    for name, status, pages in index.transaction(lambda s: s.execute(query).all()):
+        p = by_batch.get(name)
+        if p is not None and p.by_status.get(status):
+            p.by_status[status] -= 1
+            p.pages_done -= pages or 0

@@ -4,6 +4,7 @@ with the secret shown once, revoke). The same storage functions as ``sohoa user`
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -73,12 +74,9 @@ async def change_user(request: Request, staff: web.AdminDep, name: str, action: 
 
 @router.post("/keys")
 async def create_key(request: Request, staff: web.AdminDep) -> Response:
-    body = await request.body()
     form = await read_form(request)
     web.check_csrf(request, staff, form)
-    from urllib.parse import parse_qs
-
-    scopes = parse_qs(body.decode("utf-8")).get("scope", [])
+    scopes = parse_qs((await request.body()).decode("utf-8")).get("scope", [])  # a repeated field
     rate = form.get("rate_limit", "").strip()
     try:
         rate_limit = float(rate) if rate else None

@@ -60,6 +60,7 @@ async def login(request: Request) -> Response:
         return _login_page(request, error=t("login.failed"), status=401, name=name)
     state = app_state(request)
     token, _ = await run_in_threadpool(web_sessions.start, state.index, user.name, web.lifetime(request))
+    await run_in_threadpool(web_sessions.purge_expired, state.index)  # sessions nobody logged out of
     log.info("staff %s logged in", user.name)
     response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
     web.set_cookie(request, response, web.COOKIE, token, max_age=int(web.lifetime(request).total_seconds()))

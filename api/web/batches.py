@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import shutil
 from typing import Annotated
 from urllib.parse import quote, unquote
 
@@ -93,8 +94,7 @@ async def upload(request: Request, staff: web.StaffDep, batch: BatchName) -> JSO
             os.fsync(out.fileno())
         received = await run_in_threadpool(upload_work.receive, ctx, batch, path, user=staff.name)
     except BaseException:
-        path.unlink(missing_ok=True)
-        path.parent.rmdir() if path.parent.exists() and not any(path.parent.iterdir()) else None
+        shutil.rmtree(path.parent, ignore_errors=True)  # the spool folder holds this one file
         raise
     wake_processor(request)
     return JSONResponse({"id": received.id, "doc_id": received.doc_id, "name": received.source_name,

@@ -106,7 +106,8 @@ def document_pdf(request: Request, staff: web.StaffDep, doc_id: DocId) -> Respon
     headers = {"Cache-Control": "private, no-store"}
     if where.path:
         return FileResponse(where.path, media_type="application/pdf", filename=f"{doc_id}.pdf", headers=headers)
-    data = b"".join(where.stream)
+    with where.stream as stream:
+        data = b"".join(stream)
     return Response(data, media_type="application/pdf", headers={
         **headers, "Content-Disposition": f'attachment; filename="{doc_id}.pdf"'})
 
