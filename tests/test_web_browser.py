@@ -1,6 +1,7 @@
 """The staff page in a real browser (Debian's Chromium, headless, Selenium) against ``sohoa serve``'s app on
 127.0.0.1, over documents the real pipeline made from synthetic scans: what a new member of the records
-office does on their first day. The tests also write the screenshots in docs/screenshots/."""
+office does on their first day. The tests also write the screenshots the README shows (see
+web_browser_support.SCREENSHOTS)."""
 
 from __future__ import annotations
 

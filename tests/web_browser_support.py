@@ -4,6 +4,7 @@ page when a test fails (under var/test-failures/), and logging in as a user woul
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -16,7 +17,10 @@ from tests.browser import start_driver
 
 log = logging.getLogger(__name__)
 FAILURES = Path(__file__).resolve().parents[1] / "var" / "test-failures"
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# Each run writes its screenshots under var/ (a test must not dirty the working tree); to refresh the ones the
+# README shows: SOHOA_SCREENSHOT_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_web_browser.py
+_TOP = Path(__file__).resolve().parents[1]
+SCREENSHOTS = Path(os.environ.get("SOHOA_SCREENSHOT_DIR") or _TOP / "var" / "screenshots")
 
 
 @pytest.fixture(scope="session")
