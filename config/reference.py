@@ -21,3 +21,8 @@ def province_codes() -> dict[str, str]:
     A copy, so a caller changing it cannot change what every other caller sees.
     """
     return {code: name for code, name in _load("provinces.json").items() if not code.startswith("_")}
+
+
+def name_syllables() -> tuple[str, ...]:
+    """Syllables of common Vietnamese middle and given names (upper case, NFC)."""
+    return tuple(_load("name_syllables.json")["names"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from extract.model import Extraction, FieldValue, Person
 from extract.mrz import find_mrz
 from extract.persons import PersonBuilder, settle_date
 from extract.reader import walk
+from extract.second_look import SecondLook
 from extract.values import Candidate
 from ocr.hocr import parse_hocr
 from ocr.result import OcrResult
@@ -32,24 +34,26 @@ __all__ = ["PageWords", "extract_fields", "extraction_from_ocr"]
 
 
 def extract_fields(pages: list[PageWords], templates: Sequence[Template] | None = None, *,
-                   today: date | None = None) -> Extraction:
+                   today: date | None = None, look: SecondLook | None = None) -> Extraction:
+    """``look`` re-reads weak person values from the OCR images (see extract.second_look)."""
     templates = list(templates) if templates is not None else load_templates()
     texts = [page_text(p) for p in sorted(pages, key=lambda p: p.number)]
     found = classify_detail(texts, templates)
     log.debug("doc type %s (%.2f)", found.doc_type, found.confidence)
     if found.doc_type == UNKNOWN:
-        return Extraction()
+        return Extraction(doc_type_confidence=found.confidence)
     template = next(t for t in templates if t.doc_type == found.doc_type)
-    return read_document(texts, template, title=found.title, today=today or date.today())
+    extraction = read_document(texts, template, title=found.title, today=today or date.today(), look=look)
+    return replace(extraction, doc_type_confidence=found.confidence)
 
 
 def read_document(texts: list[PageText], template: Template, *, title: Sequence = (),
-                  today: date) -> Extraction:
+                  today: date, look: SecondLook | None = None) -> Extraction:
     builder = PersonBuilder(template)
     for item in walk(texts, template, title):
         builder.feed(item)
     mrz = find_mrz(texts) if template.mrz else None
-    persons = builder.persons(mrz, today)
+    persons = builder.persons(mrz, today, look)
     fields = _document_fields(builder.doc, template, texts, title, persons, today)
     return Extraction(template.doc_type, fields, persons)
 
@@ -82,8 +86,13 @@ def _document_fields(labelled: dict[str, list[Candidate]], template: Template, t
     return out
 
 
-def extraction_from_ocr(ocr: OcrResult, templates: Sequence[Template] | None = None) -> Extraction:
-    """Reads each page's hOCR; a page of a PDF's own text layer (no hOCR) gives words without boxes."""
+def extraction_from_ocr(ocr: OcrResult, templates: Sequence[Template] | None = None, *,
+                        second_look: bool = True) -> Extraction:
+    """Reads each page's hOCR; a page of a PDF's own text layer (no hOCR) gives words without boxes.
+
+    Where the OCR images are still there (inside the pipeline's process step), weak person values get a
+    second look from them unless ``second_look`` is False.
+    """
     pages: list[PageWords] = []
     for p in ocr.pages:
         if p.hocr_path and Path(p.hocr_path).is_file():
@@ -91,4 +100,6 @@ def extraction_from_ocr(ocr: OcrResult, templates: Sequence[Template] | None = N
             pages.append(PageWords(p.number, hocr.width or p.width, hocr.height or p.height, hocr.words))
         elif p.text:
             pages.append(page_from_text(p.number, p.text))
-    return extract_fields(pages, templates)
+    images = {p.number: (p.ocr_image_path, p.dpi) for p in ocr.pages if p.ocr_image_path}
+    look = SecondLook(images, ocr.language) if second_look and images else None
+    return extract_fields(pages, templates, look=look)

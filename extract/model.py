@@ -11,6 +11,9 @@ class FieldValue:
     confidence: float
     page: int | None = None
     bbox: tuple[int, int, int, int] | None = None
+    # Why the confidence is lowered or the value was changed (an ID's century digit against the birth year, an
+    # unknown province code, a re-read from the page): in the record only when there is something to say.
+    reasons: tuple[str, ...] = ()
 
     def as_record(self) -> dict:
         out: dict = {"value": self.value, "confidence": round(self.confidence, 4)}
@@ -18,6 +21,8 @@ class FieldValue:
             out["page"] = self.page
         if self.bbox is not None:
             out["bbox"] = list(self.bbox)
+        if self.reasons:
+            out["reasons"] = list(self.reasons)
         return out
 
 
@@ -58,6 +63,7 @@ class Extraction:
     doc_type: str = "unknown"
     fields: dict[str, FieldValue] = field(default_factory=dict)
     persons: list[Person] = field(default_factory=list)
+    doc_type_confidence: float | None = None  # None when not known (a record written before it was kept)
 
     @property
     def needs_review(self) -> bool:

@@ -12,7 +12,7 @@ Disagreeing readings lower the confidence; they are never averaged into a value 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rapidfuzz.distance import Levenshtein
@@ -22,6 +22,7 @@ from extract.ids import check_citizen_id, check_old_id
 from extract.model import FieldValue, Person
 from extract.mrz import Mrz
 from extract.reader import Found
+from extract.second_look import SecondLook, Spot
 from extract.text import fold
 from extract.values import Candidate, read
 
@@ -42,6 +43,7 @@ ROLE_MATCH = 0.75
 class _Draft:
     role: str
     values: dict[str, list[Candidate]] = field(default_factory=dict)
+    spots: list[Spot] = field(default_factory=list)  # where its values are printed, for a second look
 
     def add(self, cand: Candidate) -> None:
         self.values.setdefault(cand.field, []).append(cand)
@@ -80,6 +82,9 @@ class PersonBuilder:
             return
         cand = read(spec.field, spec.kind, found.piece, pattern=spec.pattern,
                     fallback=spec.fallback) if found.piece is not None else None
+        spot = Spot.of(spec, found, cand)
+        if spot is not None and cand is not None:
+            cand = replace(cand, region=spot.region)
         if spec.field in DOCUMENT_FIELDS:
             if cand is not None:
                 self.doc.setdefault(spec.field, []).append(cand)
@@ -92,6 +97,8 @@ class PersonBuilder:
         assert self.current is not None
         if cand is not None:
             self.current.add(cand)
+        if spot is not None:
+            self.current.spots.append(spot)
         bbox = found.hit.row.bbox if found.hit.row.has_boxes else None
         for f, v in spec.implies:
             self.current.add(Candidate(f, v, IMPLIED_CONFIDENCE, found.hit.row.page, bbox, source="implied"))
@@ -109,25 +116,34 @@ class PersonBuilder:
                 return role
         return default
 
-    def persons(self, mrz: Mrz | None = None, today: date | None = None) -> list[Person]:
+    def persons(self, mrz: Mrz | None = None, today: date | None = None,
+                look: SecondLook | None = None) -> list[Person]:
+        """The persons of the document; ``look`` re-reads weak fields from the page before they are settled."""
         today = today or date.today()
         merged: list[_Draft] = []
         for d in self.drafts:
             single = not self.template.role(d.role).multiple
             twin = next((m for m in merged if m.role == d.role), None) if single else None
             if twin is None:
-                merged.append(_Draft(d.role, {k: list(v) for k, v in d.values.items()}))
+                merged.append(_Draft(d.role, {k: list(v) for k, v in d.values.items()}, list(d.spots)))
             else:
                 for cands in d.values.values():
                     for c in cands:
                         twin.add(c)
-        out = []
+                twin.spots.extend(d.spots)
         for d in merged:
             for f, v in self.template.role(d.role).implies:
                 d.add(Candidate(f, v, IMPLIED_CONFIDENCE, source="implied"))
             if mrz is not None and d.role == self.template.mrz:
                 _add_mrz(d, mrz)
-            fields = settle(d.values, today)
+        settled = [settle(d.values, today) for d in merged]
+        if look is not None:
+            revised = look.revise([(d.values, d.spots, f) for d, f in zip(merged, settled, strict=True)])
+            for k, values in revised.items():
+                merged[k].values = values
+                settled[k] = settle(values, today)
+        out = []
+        for d, fields in zip(merged, settled, strict=True):
             read = any(c.source != "implied" for cands in d.values.values() for c in cands)
             # Kept without a name when something was read: a reviewer can still link it by its birth date.
             if fields and read:
@@ -146,9 +162,21 @@ def _add_mrz(d: _Draft, mrz: Mrz) -> None:
         d.add(Candidate("full_name", " ".join(mrz.names), MRZ_NAME_CONFIDENCE, source="mrz"))
 
 
-def _fv(c: Candidate, confidence: float | None = None) -> FieldValue:
+def _fv(c: Candidate, confidence: float | None = None, reasons: list[str] | tuple[str, ...] = ()) -> FieldValue:
     conf = c.confidence if confidence is None else confidence
-    return FieldValue(c.value, round(max(0.0, min(1.0, conf)), 4), c.page, c.bbox)
+    return FieldValue(c.value, round(max(0.0, min(1.0, conf)), 4), c.page, c.bbox, _reasons(c.reasons, reasons))
+
+
+def _reasons(*groups: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for group in groups:
+        out.extend(r for r in group if r not in out)
+    return tuple(out)
+
+
+def _another(c: Candidate) -> str:
+    where = {"mrz": "the machine-readable zone", "implied": "what the role or label implies"}.get(c.source)
+    return f"{where} says {c.value}" if where else f"another reading says {c.value}"
 
 
 def _ranked(cands: list[Candidate]) -> list[Candidate]:
@@ -181,7 +209,8 @@ def settle(values: dict[str, list[Candidate]], today: date) -> dict[str, FieldVa
         out.pop("date_of_birth")
         if century is not None:
             yy, mm, dd = birth.value[:2], birth.value[2:4], birth.value[4:]
-            out["date_of_birth"] = FieldValue(f"{century + int(yy)}-{mm}-{dd}", birth.confidence * 0.95)
+            out["date_of_birth"] = FieldValue(f"{century + int(yy)}-{mm}-{dd}", birth.confidence * 0.95,
+                                              reasons=("century taken from the ID's century digit",))
     return out
 
 
@@ -203,7 +232,7 @@ def _settle_plain(cands: list[Candidate]) -> FieldValue | None:
         conf *= IMPLIED_CONFLICT if all(c.source == "implied" for c in others) else DISAGREE
     elif same:
         conf = max(conf, min(AGREE_FLOOR, max(c.confidence for c in same)))
-    return _fv(best, conf)
+    return _fv(best, conf, [_another(c) for c in others])
 
 
 def _settle_name(cands: list[Candidate]) -> FieldValue | None:
@@ -213,8 +242,10 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
         return _fv(mrz) if mrz is not None else None
     best = max(printed, key=lambda c: c.confidence)
     conf = best.confidence
+    reasons = list(best.reasons)
     if any(c.value != best.value for c in printed):
         conf *= DISAGREE
+        reasons += [_another(c) for c in printed if c.value != best.value]
     elif len(printed) > 1:
         conf = max(conf, AGREE_FLOOR)  # printed twice (a household head), read alike twice
     value = best.value
@@ -224,7 +255,8 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
             value, conf = spaced, max(conf, AGREE_FLOOR if spaced.split() != best.value.split() else conf)
         elif fold(value).replace(" ", "") != fold(mrz.value).replace(" ", ""):
             conf *= DISAGREE
-    return FieldValue(value, round(min(1.0, conf), 4), best.page, best.bbox)
+            reasons.append(_another(mrz))
+    return FieldValue(value, round(min(1.0, conf), 4), best.page, best.bbox, _reasons(reasons))
 
 
 def respace(printed: str, words: list[str]) -> str | None:
@@ -253,12 +285,14 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
     full = [c for c in primary if len(c.value) == 10]
     best: Candidate | None = None
     conf = 0.0
+    reasons: list[str] = []
     if full:
         best, conf = full[0], full[0].confidence
         agree = [c for c in backup + full[1:] if c.value == best.value]
         differ = [c for c in backup + full[1:] if len(c.value) == 10 and c.value != best.value]
         if differ:
             conf *= DISAGREE
+            reasons += [_another(c) for c in differ]
         elif agree:
             conf = max(conf, AGREE_FLOOR)
     else:
@@ -266,23 +300,30 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
         year = primary[0] if primary else None
         if whole and (year is None or whole[0].value[:4] == year.value):
             best, conf = whole[0], whole[0].confidence * FROM_FALLBACK
+            reasons.append("read from the date in words")
         elif year is not None:
             best, conf = year, year.confidence
         elif backup:
             best, conf = backup[0], backup[0].confidence * FROM_FALLBACK
+            reasons.append("read from the date in words")
     if best is None:
         return _fv(mrz[0]) if mrz else None
     if mrz and len(best.value) == 10:
         yymmdd = best.value[2:4] + best.value[5:7] + best.value[8:10]
-        conf = max(conf, AGREE_FLOOR) if mrz[0].value == yymmdd else conf * DISAGREE
+        if mrz[0].value == yymmdd:
+            conf = max(conf, AGREE_FLOOR)
+        else:
+            conf *= DISAGREE
+            reasons.append(f"the machine-readable zone says {mrz[0].value} (YYMMDD)")
     if best.value > today.isoformat()[: len(best.value)]:
         log.debug("date after today: confidence lowered")
         conf *= FUTURE
-    return _fv(best, conf)
+        reasons.append("date after today: misread digits")
+    return _fv(best, conf, reasons)
 
 
 def _settle_id(name: str, cands: list[Candidate], birth_year: int | None, gender: str | None) -> FieldValue | None:
-    checked: list[tuple[Candidate, str, float]] = []
+    checked: list[tuple[Candidate, str, float, list[str]]] = []
     for c in cands:
         if name == "citizen_id":
             chk = check_citizen_id(c.value, birth_year=birth_year, gender=gender)
@@ -293,16 +334,19 @@ def _settle_id(name: str, cands: list[Candidate], birth_year: int | None, gender
             continue
         if chk.reasons:
             log.debug("%s: %s", name, "; ".join(chk.reasons))
-        checked.append((c, chk.value, c.confidence * chk.confidence_factor))
+        checked.append((c, chk.value, c.confidence * chk.confidence_factor, chk.reasons))
     if not checked:
         return None
     checked.sort(key=lambda item: -item[2])
-    best, value, conf = checked[0]
+    best, value, conf, reasons = checked[0]
+    reasons = [*best.reasons, *reasons]
     same = [x for x in checked[1:] if x[1] == value]
-    if any(x[1] != value for x in checked[1:]):
+    differ = [x for x in checked[1:] if x[1] != value]
+    if differ:
         conf *= DISAGREE
+        reasons += [_another(replace(x[0], value=x[1])) for x in differ]
     elif same:
         conf = max(conf, min(AGREE_FLOOR, same[0][2] + 0.1))
     # Where it is printed, rather than the MRZ's reading of the same number.
-    where = next((c for c, v, _ in checked if v == value and c.bbox is not None), best)
-    return FieldValue(value, round(min(1.0, conf), 4), where.page, where.bbox)
+    where = next((c for c, v, _, _ in checked if v == value and c.bbox is not None), best)
+    return FieldValue(value, round(min(1.0, conf), 4), where.page, where.bbox, _reasons(reasons))

@@ -13,15 +13,19 @@ Two-column zones (``columns`` in the template: wife left, husband right) are rea
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from config.templates import LabelSpec, Template
 from extract.labels import Hit, LabelIndex
 from extract.layout import PageText, Row, gap_after, split_columns
 from extract.values import Piece, meaningful, strip_leaders, trim
+from ocr.hocr import Word
 
 HEADER_SHARE = 0.25  # of the first page's height, taken as its header when no title was found
+SLOT_END = 0.6  # word heights of room after a value that ends its row (its last letter may be cut short)
+SLOT_EMPTY = 15.0  # word heights of room given to a value whose label ends the row (nothing was read after it)
 GAP_STOP = 3.0  # a gap of this many word heights ends a value: the next field of a tab-stopped row
 FLOW_ROWS = 3  # rows a running-text value may continue over
 WRAP_ROWS = 2  # continuation rows of a place
@@ -44,6 +48,9 @@ class Found:
     hit: Hit
     piece: Piece | None
     header: bool = False  # above the title, where the issuing organ and the record's numbers are
+    # Where on the page a one-line value is printed (from the label's end to what follows the value), in the
+    # hOCR frame; None for values over several rows and pages without boxes. For a second look at the value.
+    slot: tuple[int, int, int, int] | None = None
 
     @property
     def spec(self) -> LabelSpec:
@@ -59,7 +66,7 @@ def walk(pages: Sequence[PageText], template: Template, title: Sequence[Row] = (
         for segment in _segments(page, template, index):
             for found in _read(segment, index):
                 head = id(found.hit.row) in header
-                out.append(Found(found.hit, found.piece, head) if head else found)
+                out.append(replace(found, header=True) if head else found)
     return out
 
 
@@ -142,13 +149,54 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 continue
             end = _gap_end(row, hit.end, nxt)
             piece = Piece.of_row(row, hit.end, end)
+            slot = _slot(row, hit, end)
             if not _content(piece, spec.kind):
                 below = _next_line(rows, hits, i, hit)
                 # "Giấy tờ tùy thân: CMND số" / "028219698": what the label row says still tells the ID's kind.
                 piece = Piece.join([piece, below]) if below is not None and spec.kind in _ID_KINDS else below
+                if below is not None and below.words:
+                    slot = _below_slot(rows[i + 1], hit, below)
             elif spec.kind in _WRAPPING_KINDS and end == len(row.text) and _full(row, right_edge):
-                piece = Piece.join([piece, *_wrapped(rows, hits, i, piece)])
-            yield Found(hit, piece)
+                wrapped = _wrapped(rows, hits, i, piece)
+                piece = Piece.join([piece, *wrapped])
+                slot = None if any(p.text.strip() for p in wrapped) else slot
+            yield Found(hit, piece, slot=slot if row.has_boxes else None)
+
+
+def _slot(row: Row, hit: Hit, end: int) -> tuple[int, int, int, int] | None:
+    """From the label's last word to the first word after the value (or the row's end)."""
+    if not row.has_boxes:
+        return None
+    label_end = row.words[_word_at(row, max(hit.start, hit.end - 1))].bbox[2]
+    starts = _starts(row)
+    following = next((w for w, at in zip(row.words, starts, strict=True) if at >= end and w.bbox[0] > label_end), None)
+    room = max(row.bbox[2] + round(SLOT_END * row.height), label_end + round(SLOT_EMPTY * row.height))
+    x1 = following.bbox[0] if following is not None else room
+    top, bottom = _band(row.words)
+    return (label_end, top, x1, bottom)
+
+
+def _starts(row: Row) -> list[int]:
+    out, pos = [], 0
+    for w in row.words:
+        out.append(pos)
+        pos += len(w.text) + 1
+    return out
+
+
+def _below_slot(row: Row, hit: Hit, piece: Piece) -> tuple[int, int, int, int]:
+    """A value printed under its label: from under the label to the first word after it on that row."""
+    last = piece.words[-1]
+    index = next(i for i, w in enumerate(row.words) if w is last)
+    x1 = row.words[index + 1].bbox[0] if index + 1 < len(row.words) else row.bbox[2] + round(SLOT_END * row.height)
+    top, bottom = _band(piece.words)
+    return (min(hit.x0, piece.words[0].bbox[0]), top, x1, bottom)
+
+
+def _band(words: Sequence[Word]) -> tuple[int, int]:
+    """Top and bottom of a line from its typical word (a tall speck on the row must not stretch it)."""
+    boxes = [w.bbox for w in words if w.bbox != (0, 0, 0, 0)]
+    return int(statistics.median(b[1] for b in boxes)), int(statistics.median(b[3] for b in boxes))
 
 
 def _content(piece: Piece, kind: str) -> bool:

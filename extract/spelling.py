@@ -1,10 +1,14 @@
-"""Names as OCR reads them: the family name's one existing spelling, and words that are no Vietnamese syllable.
+"""Names as OCR reads them: the family name's one existing spelling, words one misread letter away from a name,
+and words that are no Vietnamese syllable.
 
 Tesseract misreads the marks of capitals ("NGUYÊN", "NGUYEN", "NGUYỀN" for "NGUYỄN", "TRẤN" for "TRẦN") far
 more often than people bear those spellings. A family name is a closed set, so a first word that folds to
 exactly one common family name and is not itself one is read as that name, with its confidence lowered so that
-the change shows. Given names are an open set and stay as printed; a word carrying two tone marks (OCR stacked
-a speck on it) only lowers the confidence.
+the change shows. Given names are an open set, but most people carry one of a few hundred syllables
+(``config/name_syllables.json``): a word that is neither a family name nor one of those, and is one misread
+letter or mark away from exactly one of them ("THÁO" → THẢO, "MINN" → MINH, "QOỐC" → QUỐC), is read as that
+name, with a reason and lower confidence. A word two names are equally near stays as printed. A word carrying two
+tone marks (OCR stacked a speck on it) only lowers the confidence.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ import logging
 import unicodedata
 from functools import cache
 
+from rapidfuzz.distance import Levenshtein
+
+from config.reference import name_syllables
+from extract.names import canonical_tones
 from extract.text import fold
 
 log = logging.getLogger(__name__)
@@ -27,6 +35,7 @@ FAMILY_NAMES = frozenset({
     "LƯỜNG", "LẠI", "CẤN", "BẾ", "KHƯƠNG", "THẠCH", "DANH", "KHA", "SƠN", "LỮ", "PHÍ", "VĂN", "YÊN",
 })
 RESPELLED = 0.9
+NEAR_NAME = 0.85  # a word read as the one name syllable a misread letter or mark away
 TWO_TONES = 0.7  # a word with two tone marks is no Vietnamese syllable: OCR stacked a speck on it
 _TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
 
@@ -71,3 +80,48 @@ def usual_spelling(name: str) -> tuple[str, float]:
             words[k] = "THỊ"
             factor *= RESPELLED
     return " ".join(words), factor
+
+
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(canonical_tones(w) for w in (*name_syllables(), *FAMILY_NAMES))
+
+
+@cache
+def _decomposed(family: bool) -> tuple[tuple[str, str], ...]:
+    words = (canonical_tones(w) for w in FAMILY_NAMES) if family else _known()
+    return tuple((unicodedata.normalize("NFD", w), w) for w in words)
+
+
+def is_known(word: str) -> bool:
+    """Whether ``word`` is a family name or a syllable of a common middle or given name (any tone placement)."""
+    return canonical_tones(word) in _known()
+
+
+@cache
+def nearest_name(word: str, family: bool = False) -> str | None:
+    """The one known name syllable (``family``: family name) one letter or mark away from ``word``, letters
+    and marks compared decomposed ("THÁO"/"THẢO" and "LƠNG"/"LONG" are one apart); None if none or several are,
+    or if ``word`` is one already."""
+    canon = canonical_tones(word)
+    if len(word) < 2 or (canon in {c for _, c in _decomposed(True)} if family else is_known(word)):
+        return None
+    target = unicodedata.normalize("NFD", canon)
+    near = [w for d, w in _decomposed(family) if abs(len(d) - len(target)) <= 1
+            and Levenshtein.distance(d, target, score_cutoff=1) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
+def repair_name(name: str) -> tuple[str, float, list[str]]:
+    """``usual_spelling``, then each word that is no known name syllable (the first word: no family name) but one
+    misread letter from exactly one, read as that one; the confidence factor and reasons say what changed."""
+    value, factor = usual_spelling(name)
+    reasons = [] if value == name else [f"{name} read as {value}: the family name's usual spelling"]
+    words = value.split()
+    for i, word in enumerate(words):
+        near = nearest_name(word, family=i == 0 and len(words) > 1)
+        if near is not None:
+            reasons.append(f"{word} read as {near}: one misread letter from a common name")
+            words[i] = near
+            factor *= NEAR_NAME
+    return " ".join(words), factor, reasons

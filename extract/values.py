@@ -17,7 +17,8 @@ from extract.gender import parse_gender
 from extract.ids import find_ids
 from extract.layout import Row, union_box
 from extract.names import normalize_name
-from extract.spelling import syllable_factor, usual_spelling
+from extract.spelling import repair_name, syllable_factor
+from extract.syllables import is_syllable
 from extract.text import collapse_spaces, fold
 from ocr.hocr import Word
 
@@ -109,6 +110,8 @@ class Candidate:
     bbox: tuple[int, int, int, int] | None = None
     fallback: bool = False
     source: str = "label"  # label | implied | mrz | phrase | layout
+    reasons: tuple[str, ...] = ()  # what lowered its confidence, for the record
+    region: tuple[int, int, int, int] | None = None  # where on the page its value is printed, for a second look
 
 
 def strip_leaders(piece: Piece, *, cut: bool) -> Piece:
@@ -151,7 +154,7 @@ def read(field: str, kind: str, piece: Piece, *, pattern: str | None = None,
     found = reader(field, piece, pattern)
     if found is None:
         return None
-    value, source, factor = found
+    value, source, factor, *notes = found
     if not value:
         return None
     if kind == "person_id":
@@ -160,10 +163,10 @@ def read(field: str, kind: str, piece: Piece, *, pattern: str | None = None,
     elif kind == "old_id":
         field = "old_id_number"
     return Candidate(field, value, max(0.0, min(1.0, source.confidence * factor)), source.page, source.bbox,
-                     fallback=fallback)
+                     fallback=fallback, reasons=tuple(notes[0]) if notes else ())
 
 
-_Read = tuple[str, Piece, float] | None
+_Read = tuple[str, Piece, float] | tuple[str, Piece, float, list[str]] | None  # value, its words, factor, why
 
 
 def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
@@ -186,17 +189,25 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
                 words.append((m.start(), m.start() + len(head)))
         if head != tok or len(words) >= _MAX_NAME_WORDS:
             break
+    # A lone letter after the name that no syllable is ("... DŨNG N") is a speck or the next word's edge.
+    while len(words) > 2 and words[-1][1] - words[-1][0] == 1 and not is_syllable(text[words[-1][0]:words[-1][1]]):
+        words.pop()
     if not words:
         return None
     span = piece.sub(words[0][0], words[-1][1])
-    value, factor = usual_spelling(normalize_name(span.text))
+    value, factor, notes = repair_name(normalize_name(span.text))
+    return value, span, factor * _name_factor(value, span.text), notes
+
+
+def _name_factor(value: str, printed: str) -> float:
+    factor = 1.0
     n = len(value.split())
     factor *= 1.0 if 2 <= n <= 6 else 0.5
-    factor *= 0.85 ** len(_NON_VIETNAMESE.findall(span.text))
+    factor *= 0.85 ** len(_NON_VIETNAMESE.findall(printed))
     factor *= syllable_factor(value)
-    if any(c.isdigit() for c in span.text):
+    if any(c.isdigit() for c in printed):
         factor *= 0.7
-    return value, span, factor
+    return factor
 
 
 def _date(field: str, piece: Piece, pattern: str | None) -> _Read:

@@ -18,9 +18,11 @@ _DOT_MAX_IN = 0.025  # a printed dot is at most this tall/wide (inches)
 _GAP_MAX_IN = 0.12  # largest step from one leader dot to the next
 
 
-def erase_leader_dots(gray: Image, dpi: float) -> Image:
-    """``gray`` with runs of small, evenly spaced, baseline-aligned dots painted paper-white."""
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+def erase_leader_dots(gray: Image, dpi: float, ink: Image | None = None) -> Image:
+    """``gray`` with runs of small, evenly spaced, baseline-aligned dots painted paper-white; ``ink`` is the
+    mask of ink pixels when the caller has a better one than Otsu's (a small crop of grainy paper)."""
+    if ink is None:
+        _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     count, _labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count <= 1:
         return gray

@@ -20,6 +20,9 @@ class OcrPage:
     mean_confidence: float | None
     word_count: int
     hocr_path: str | None  # None for text-layer pages
+    # The cleaned image Tesseract read (the hOCR frame), while the work folder exists: for a second look at
+    # weak fields. None for text-layer pages and once the document is committed.
+    ocr_image_path: str | None = None
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,8 @@ def ocr_document(
             timeout=timeout,
         )
 
-    pages = [_collect(page, geometry[page.number], hocr_dir) for page in loaded.pages]
+    images = work / "ocr-images"
+    pages = [_collect(page, geometry[page.number], hocr_dir, images) for page in loaded.pages]
     return OcrResult(
         pdf_path=str(output_pdf),
         pages=pages,
@@ -167,7 +168,7 @@ def _assemble(images: list[bytes], dpis: list[tuple[float, float]], output: Path
         merged.save(output)
 
 
-def _collect(page: Page, geometry: tuple, hocr_dir: Path) -> OcrPage:
+def _collect(page: Page, geometry: tuple, hocr_dir: Path, images: Path) -> OcrPage:
     width, height, rotation, skew, binarization = geometry
     hocr_path = page_file(hocr_dir, page.number, "hocr")
     if hocr_path.exists():
@@ -192,4 +193,5 @@ def _collect(page: Page, geometry: tuple, hocr_dir: Path) -> OcrPage:
         mean_confidence=conf,
         word_count=words,
         hocr_path=kept,
+        ocr_image_path=str(image) if kept and (image := page_file(images, page.number, "png")).is_file() else None,
     )

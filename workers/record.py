@@ -52,6 +52,7 @@ def with_extraction(record: dict, extraction: Extraction) -> dict:
     out.update(
         status="review" if extraction.needs_review else "done",
         doc_type=extraction.doc_type,
+        doc_type_confidence=_rounded(extraction.doc_type_confidence),
         fields={name: f.as_record() for name, f in extraction.fields.items()},
         persons=[p.as_record() for p in extraction.persons],
         processed_at=now(),
@@ -59,15 +60,21 @@ def with_extraction(record: dict, extraction: Extraction) -> dict:
     return out
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
 def _field(data: dict) -> FieldValue:
     bbox = data.get("bbox")
-    return FieldValue(data["value"], data.get("confidence", 0.0), data.get("page"), tuple(bbox) if bbox else None)
+    return FieldValue(data["value"], data.get("confidence", 0.0), data.get("page"), tuple(bbox) if bbox else None,
+                      tuple(data.get("reasons") or ()))
 
 
 def extraction_from_record(record: dict) -> Extraction:
     """What the extract stage found, read back from a stored record (for ``reprocess --from match``)."""
     return Extraction(
         doc_type=record.get("doc_type") or "unknown",
+        doc_type_confidence=record.get("doc_type_confidence"),
         fields={k: _field(v) for k, v in (record.get("fields") or {}).items()},
         persons=[
             Person(p["role"], {k: _field(v) for k, v in (p.get("fields") or {}).items()})
@@ -130,6 +137,8 @@ def duplicate_record(doc_id: str, batch: str, source: Source, primary: dict) -> 
         duplicate_of=primary["doc_id"],
         doc_type=primary.get("doc_type") or "unknown",
     )
+    if primary.get("doc_type_confidence") is not None:
+        record["doc_type_confidence"] = primary["doc_type_confidence"]
     record["objects"]["pdf"] = primary["objects"].get("pdf")
     return record
 

@@ -1,0 +1,192 @@
+"""Choosing among the readings of one value: the first reading and its re-readings vote, validation weighs.
+
+Each distinct value read for a spot scores its validity (a name whose words are all Vietnamese syllables, a
+full and plausible date, an ID whose structure holds) plus a share per reading that gave it. A birth date and
+an ID of the same person are chosen together: a pair whose year agrees with the ID's century and year digits
+gains, a pair that contradicts itself loses. A value other than the first reading is only taken when at least
+two re-readings gave it and it scores higher; a value for a field the first reading missed needs the same two
+readings and a validity of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from extract.ids import check_citizen_id, check_old_id
+from extract.model import FieldValue
+from extract.spelling import FAMILY_NAMES, is_known
+from extract.syllables import is_syllable
+from extract.values import Candidate
+
+VOTE = 0.15  # score of one more reading giving the same value
+CONSISTENT = 0.4  # a birth date and an ID that agree (or, negated, contradict each other)
+MIN_VOTES = 2  # re-readings needed to put a value other than the first reading in the record
+MIN_VALIDITY = 0.8  # ... and, for a value the first reading missed, its validity
+KNOWN, SYLLABLE, OTHER = 1.0, 0.7, 0.2  # validity of a name word: a common name syllable, a syllable, neither
+
+
+@dataclass(frozen=True)
+class Choice:
+    spot: object  # extract.second_look.Spot
+    candidate: Candidate
+    replaces: Candidate | None
+
+
+@dataclass
+class _Option:
+    value: str
+    sample: Candidate
+    votes: int = 0  # re-readings that gave it
+    first: bool = False  # the first reading gave it
+    validity: float = 0.0
+    readings: int = 1  # readings made of the spot, the first one included: the share that agreed sets confidence
+
+    @property
+    def agree(self) -> int:
+        return self.votes + self.first
+
+    @property
+    def score(self) -> float:
+        return self.validity + VOTE * self.agree + 0.05 * self.sample.confidence
+
+
+def name_validity(value: str) -> float:
+    """1.0 for a name of two to six common name syllables starting with a family name; less for each word that
+    is only a Vietnamese syllable, and much less for one that is neither."""
+    words = value.split()
+    if not words:
+        return 0.0
+    v = sum(KNOWN if is_known(w) else SYLLABLE if is_syllable(w) else OTHER for w in words) / len(words)
+    if not 2 <= len(words) <= 6:
+        v *= 0.5
+    if words[0] not in FAMILY_NAMES:
+        v *= 0.9
+    return v
+
+
+def date_validity(value: str, today: date) -> float:
+    year = int(value[:4]) if value[:4].isdigit() else 0
+    if not 1880 <= year <= today.year or value > today.isoformat()[: len(value)]:
+        return 0.2
+    return 1.0 if len(value) == 10 else 0.7
+
+
+def id_validity(field: str, value: str, gender: str | None) -> float:
+    chk = check_old_id(value) if field == "old_id_number" else check_citizen_id(value, gender=gender)
+    return 0.0 if chk.value is None else chk.confidence_factor
+
+
+def _id_year(value: str) -> int | None:
+    if len(value) != 12 or not value.isdigit():
+        return None
+    return 1900 + 100 * (int(value[3]) // 2) + int(value[4:6])
+
+
+def _consistency(dob: _Option | None, cid: _Option | None) -> float:
+    if dob is None or cid is None:
+        return 0.0
+    year = _id_year(cid.value)
+    if year is None or not dob.value[:4].isdigit():
+        return 0.0
+    return CONSISTENT if int(dob.value[:4]) == year else -CONSISTENT
+
+
+def _options(field: str, own: Candidate | None, readings: Sequence[Candidate], settled: FieldValue | None,
+             gender: str | None, today: date, planned: int = 0) -> list[_Option]:
+    found: dict[str, _Option] = {}
+    first = own if own is not None else None
+    if first is None and settled is not None:
+        first = Candidate(field, settled.value, settled.confidence, settled.page, settled.bbox, source="settled")
+    for c in ([first] if first is not None else []) + list(readings):
+        opt = found.setdefault(c.value, _Option(c.value, c))
+        if c is first:
+            opt.first, opt.sample = True, c
+        else:
+            opt.votes += 1
+            if not opt.first and c.confidence > opt.sample.confidence:
+                opt.sample = c
+    for opt in found.values():
+        opt.readings = 1 + planned
+        if field == "full_name":
+            opt.validity = name_validity(opt.value)
+        elif field == "date_of_birth":
+            opt.validity = date_validity(opt.value, today)
+        else:
+            opt.validity = id_validity(field, opt.value, gender)
+    return sorted(found.values(), key=lambda o: -o.score)
+
+
+def _acceptable(best: _Option, options: list[_Option]) -> bool:
+    original = next((o for o in options if o.first), None)
+    if best.first:
+        return True
+    if best.votes < MIN_VOTES:
+        return False
+    return best.validity >= MIN_VALIDITY if original is None else best.score > original.score
+
+
+def _choice(spot, own: Candidate | None, best: _Option) -> Choice | None:
+    conf = best.validity * (0.5 + 0.45 * min(1.0, best.agree / best.readings))
+    if best.first:
+        if own is None or not best.votes or conf <= own.confidence:
+            return None
+        return Choice(spot, replace(own, confidence=conf), own)  # read alike again: surer
+    base = own if own is not None else Candidate(spot.field, best.value, 0.0, spot.page, source="label")
+    reason = f"re-read from its place on the page ({best.agree} of {best.readings} readings agree)"
+    cand = replace(base, value=best.value, confidence=conf, bbox=best.sample.bbox or base.bbox,
+                   reasons=(*base.reasons, reason), region=spot.region)
+    return Choice(spot, cand, own)
+
+
+def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candidate], int]],
+                  fields: Mapping[str, FieldValue], today: date | None = None) -> list[Choice]:
+    """The changes to one person's readings that the re-readings justify: for each re-read spot its own (first)
+    reading, the re-readings that gave a value, and how many re-readings were made."""
+    today = today or date.today()
+    gender = fields["gender"].value if "gender" in fields else None
+    choices: list[Choice] = []
+    best: dict[str, tuple[object, Candidate | None, list[_Option]]] = {}
+    for spot, own, readings, planned in asked:
+        field = spot.field  # type: ignore[attr-defined]
+        options = _options(field, own, readings, fields.get(field), gender, today, planned)
+        if not options:
+            continue
+        if field in ("date_of_birth", "citizen_id") and field not in best:
+            best[field] = (spot, own, options)
+            continue
+        top = options[0]
+        if _acceptable(top, options) and (c := _choice(spot, own, top)) is not None:
+            choices.append(c)
+    choices.extend(_joint(best, fields, gender, today))
+    return choices
+
+
+def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], fields: Mapping[str, FieldValue],
+           gender: str | None, today: date) -> list[Choice]:
+    """The birth date and the ID chosen as a pair, when either was re-read."""
+    dates = best["date_of_birth"][2] if "date_of_birth" in best else _fixed("date_of_birth", fields, gender, today)
+    ids = best["citizen_id"][2] if "citizen_id" in best else _fixed("citizen_id", fields, gender, today)
+    pairs = [(d, i) for d in dates or [None] for i in ids or [None]]
+    d, i = max(pairs, key=lambda p: sum(o.score for o in p if o is not None) + _consistency(*p))
+    out = []
+    for field, top in (("date_of_birth", d), ("citizen_id", i)):
+        if field not in best or top is None:
+            continue
+        spot, own, options = best[field]
+        original = next((o for o in options if o.first), None)
+        if not top.first and (top.votes < MIN_VOTES or (original is None and top.validity < MIN_VALIDITY)):
+            continue
+        if (c := _choice(spot, own, top)) is not None:
+            out.append(c)
+    return out
+
+
+def _fixed(field: str, fields: Mapping[str, FieldValue], gender: str | None, today: date) -> list[_Option]:
+    """A value not re-read takes part in the pair as it is."""
+    fv = fields.get(field)
+    if fv is None:
+        return []
+    opts = _options(field, None, [], fv, gender, today)
+    return opts[:1]

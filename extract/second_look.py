@@ -1,0 +1,191 @@
+"""Second look at weak fields: a person's name, birth date or ID that failed validation, reads with low
+confidence, or was not read at all, is read again from its own stretch of the OCR image.
+
+Each weak value's stretch (from its label to what follows the value, ``extract.reader.Found.slot``) is cut out,
+enlarged and treated a few ways (``ocr.crops``) and read as a single line (``ocr.lines``: ``--psm 7``, digits
+only for IDs and numeric dates). Every reading is parsed like the first one, and the readings vote
+(``extract.choose``): a value replaces the first reading only when it is better validated, or as well validated
+and read alike by more treatments, and never on one reading alone. What changed says so in the field's reasons.
+
+Runs inside the extract stage while the OCR images still exist (``OcrPage.ocr_image_path``); a stage that
+reruns extraction from stored hOCR alone has no images and no second look.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from config.templates import LabelSpec
+from extract.choose import Choice, choose_person
+from extract.model import FieldValue
+from extract.text import fold
+from extract.values import Candidate, Piece, read
+from ocr.crops import Treated, cut, treat
+from ocr.hocr import Word
+from ocr.lines import DIGITS, LineWord, read_lines
+
+log = logging.getLogger(__name__)
+
+KINDS = frozenset({"name", "date", "citizen_id", "old_id", "person_id"})
+FIELDS = frozenset({"full_name", "date_of_birth", "citizen_id", "old_id_number"})
+WEAK = 0.9  # a confidence under this gets a second look
+# How each kind of spot is read again: (treatment, enlargement, language, character whitelist); "doc" is the
+# document's OCR language. Chosen on degraded pages of seeds the benchmark does not use: Tesseract's English
+# model reads typewritten digits better than the Vietnamese one, enlarging helps digits and hurts names.
+TEXT_PLAN = (("gray", 1.0, "doc", None), ("sharp", 1.0, "doc", None))
+DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/"), ("soft", 2.0, "eng", DIGITS + "/"), ("gray", 1.0, "doc", None))
+
+DATE_ROOM = 8.0  # word heights a numeric date may take, from its label's end
+NAME_ROOM = 3.0  # word heights after the first reading's last word
+_DATE_WORDS = ("ngay", "thang", "nam", "mot", "hai", "ba", "bon", "chin")
+_ID_KINDS = frozenset({"citizen_id", "old_id", "person_id"})
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where one value of a person is printed: the stretch of the page its label introduces."""
+
+    field: str
+    kind: str
+    page: int
+    region: tuple[int, int, int, int]
+    height: float  # typical word height of its row, in pixels of the OCR image
+    digits: bool  # read with a digit whitelist (IDs, numeric dates)
+    full: bool = True  # a date printed with day and month (six digits or more), not a year alone
+    keep: tuple[int, int] | None = None  # x range of the first reading's value: never painted out of a crop
+
+    @staticmethod
+    def of(spec: LabelSpec, found, cand: Candidate | None) -> Spot | None:
+        """The spot of a label's value, or None when it is no person value worth a second look."""
+        field = cand.field if cand is not None else spec.field
+        if found.slot is None or spec.kind not in KINDS or spec.fallback or field not in FIELDS:
+            return None
+        x0, y0, x1, y1 = found.slot
+        h = float(found.hit.row.height or (y1 - y0) or 1.0)
+        printed = found.piece.text if found.piece is not None else ""
+        if spec.kind in _ID_KINDS and cand is not None and cand.bbox is not None:
+            x0 = max(x0, cand.bbox[0] - round(0.25 * h))  # "CMND số 0282...": the number alone
+        words = spec.kind == "date" and any(w in fold(printed).split() for w in _DATE_WORDS)
+        if spec.kind == "date" and not words:
+            right = cand.bbox[2] if cand is not None and cand.bbox is not None else x0
+            x1 = min(x1, round(max(right, x0 + DATE_ROOM * h) + 2 * h))
+        elif cand is not None and cand.bbox is not None:
+            # Room for a last word the first reading lost, not for the dotted line after the value.
+            x1 = min(x1, round(cand.bbox[2] + NAME_ROOM * h))
+        if x1 - x0 < h:
+            return None
+        digits = spec.kind in _ID_KINDS or (spec.kind == "date" and not words)
+        full = words or sum(c.isdigit() for c in printed) >= 6
+        keep = (cand.bbox[0], cand.bbox[2]) if cand is not None and cand.bbox is not None else None
+        return Spot(field, spec.kind, found.hit.row.page, (x0, y0, x1, y1), h, digits, full, keep)
+
+
+def weak(fv: FieldValue | None, spot: Spot) -> bool:
+    """Whether a settled value deserves a second look."""
+    from extract.choose import name_validity
+
+    if fv is None or fv.confidence < WEAK or fv.reasons:
+        return True
+    if spot.field == "full_name":
+        return name_validity(fv.value) < 1.0
+    if spot.field == "date_of_birth":
+        return len(fv.value) != 10 and spot.full
+    return False
+
+
+People = Sequence[tuple[Mapping[str, list[Candidate]], Sequence[Spot], Mapping[str, FieldValue]]]
+
+
+class SecondLook:
+    """Re-reads the weak person values of one document from its OCR images (page number → image path)."""
+
+    def __init__(self, images: Mapping[int, tuple[str, float]], language: str = "vie") -> None:
+        self.images = {n: (p, dpi) for n, (p, dpi) in images.items() if p and Path(p).is_file()}
+        self.language = language
+        self._pages: dict[int, np.ndarray | None] = {}
+
+    def _page(self, number: int) -> np.ndarray | None:
+        if number not in self._pages:
+            path, _ = self.images.get(number, ("", 0.0))
+            self._pages[number] = cv2.imread(path, cv2.IMREAD_GRAYSCALE) if path else None
+        return self._pages[number]
+
+    def revise(self, people: People) -> dict[int, dict[str, list[Candidate]]]:
+        """For every person (by position) whose values changed, its new readings per field."""
+        asked: list[tuple[int, Spot, Candidate | None]] = []
+        for k, (values, spots, fields) in enumerate(people):
+            for spot in spots:
+                own = next((c for c in values.get(spot.field, []) if c.region == spot.region), None)
+                settled = fields.get(spot.field)
+                if own is not None and settled is not None and own.value != settled.value:
+                    continue  # another reading was preferred: this one is not what the record says
+                if spot.page in self.images and weak(settled, spot):
+                    asked.append((k, spot, own))
+        if not asked:
+            return {}
+        readings = self._read([spot for _, spot, _ in asked])
+        out: dict[int, dict[str, list[Candidate]]] = {}
+        for k in sorted({k for k, _, _ in asked}):
+            values, _, fields = people[k]
+            mine = [(spot, own, found, len(DIGIT_PLAN if spot.digits else TEXT_PLAN))
+                    for (j, spot, own), found in zip(asked, readings, strict=True) if j == k]
+            choices = choose_person(mine, fields)
+            if choices:
+                out[k] = _apply(values, choices)
+        log.debug("second look: %d values re-read, %d persons revised", len(asked), len(out))
+        return out
+
+    def _read(self, spots: list[Spot]) -> list[list[Candidate]]:
+        """Every spot's crop in every treatment of its plan, read in one Tesseract run per reader, then parsed."""
+        crops = []
+        for spot in spots:
+            page = self._page(spot.page)
+            dpi = self.images[spot.page][1]
+            crops.append(cut(page, spot.region, spot.height, dpi, spot.keep) if page is not None else None)
+        jobs: dict[tuple[str, str | None], list[tuple[int, Treated]]] = {}
+        for i, (spot, crop) in enumerate(zip(spots, crops, strict=True)):
+            if crop is None:
+                continue
+            for how, scale, language, whitelist in (DIGIT_PLAN if spot.digits else TEXT_PLAN):
+                reader = (self.language if language == "doc" else language, whitelist)
+                jobs.setdefault(reader, []).append((i, treat(crop, how, scale)))
+        out: list[list[Candidate]] = [[] for _ in spots]
+        for (language, whitelist), items in jobs.items():
+            lines = read_lines([t.image for _, t in items], language=language, whitelist=whitelist)
+            for (i, treated), words in zip(items, lines, strict=True):
+                cand = _parse(spots[i], words, treated, language)
+                if cand is not None:
+                    out[i].append(cand)
+        return out
+
+
+def _parse(spot: Spot, words: list[LineWord], treated: Treated, reader: str) -> Candidate | None:
+    """One re-read line as a candidate of the spot's field (page coordinates), or None."""
+    if not words:
+        return None
+    page_words = [Word(w.text, treated.to_page(w.bbox), w.confidence, 0) for w in words]
+    text = " ".join(w.text for w in page_words)
+    spans, pos = [], 0
+    for w in page_words:
+        spans.append((pos, pos + len(w.text), w))
+        pos += len(w.text) + 1
+    cand = read(spot.field, spot.kind, Piece(text, tuple(spans), spot.page))
+    if cand is None or cand.field != spot.field:
+        return None
+    return replace(cand, source=f"reread:{treated.name}:{reader}", region=spot.region)
+
+
+def _apply(values: Mapping[str, list[Candidate]], choices: list[Choice]) -> dict[str, list[Candidate]]:
+    out = {k: list(v) for k, v in values.items()}
+    for choice in choices:
+        cands = out.setdefault(choice.spot.field, [])
+        if choice.replaces is not None:
+            cands[:] = [c for c in cands if c is not choice.replaces]
+        cands.insert(0, choice.candidate)
+    return out
