@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from config.templates import LabelSpec, Template, load_templates
 from extract.labels import LabelIndex, phrase_score, skeleton
 from extract.layout import PageText, Row
+from extract.mrz import looks_like_mrz
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ TITLE_ZONE = 0.55  # share of the first page's height where a title is looked fo
 TITLE_ROWS_NO_BOXES = 20  # rows looked at when a page has no geometry
 TITLE_FLOOR, TITLE_FULL = 0.70, 0.95  # similarity giving no title evidence / full title evidence
 EVIDENCE_FULL = 3  # labels of a type found on the pages for full label evidence
+MRZ_LINES = 3
 W_TITLE, W_EVIDENCE = 0.6, 0.4
 MIN_SCORE = 0.10  # below this the document is "unknown"
 MIN_LEAD = 0.05  # ... and when two types score within this of each other
@@ -54,6 +56,11 @@ def classify_detail(pages: list[PageText], templates: Sequence[Template] | None 
         return Classification(UNKNOWN, 0.0)
     candidates = _title_candidates(next(p for p in pages if p.rows))
     evidence = _evidence(templates, rows)
+    zone = sum(looks_like_mrz(r) for r in rows)
+    for t in templates:
+        if t.mrz and zone:
+            # Each line of a machine-readable zone is a label only a card prints, however garbled its letters.
+            evidence[t.doc_type] = evidence.get(t.doc_type, 0) + min(zone, MRZ_LINES)
     scores: dict[str, float] = {}
     titles: dict[str, tuple[Row, ...]] = {}
     for t in templates:

@@ -53,6 +53,10 @@ def read_document(texts: list[PageText], template: Template, *, title: Sequence 
     for item in walk(texts, template, title):
         builder.feed(item)
     mrz = find_mrz(texts) if template.mrz else None
+    if template.mrz and look is not None:
+        mrz = look.mrz(texts, mrz)
+    if mrz is not None and mrz.names and template.mrz:
+        builder.printed_name(template.mrz, texts, mrz.names)
     persons = builder.persons(mrz, today, look)
     fields = _document_fields(builder.doc, template, texts, title, persons, today)
     return Extraction(template.doc_type, fields, persons)

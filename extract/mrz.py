@@ -7,14 +7,20 @@ digit holds (and the ID's last nine digits are the document number), so a misrea
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from extract.layout import PageText, Row
+from extract.names import is_syllable
+from extract.text import OCR_DIGITS
 
 _MRZ_CHARS = re.compile(r"^[A-Z0-9<]{20,}$")
-_LINE1 = re.compile(r"VNM([0-9]{9})([0-9])([0-9]{12})<")
-_LINE2 = re.compile(r"^([0-9]{6})([0-9])([MF<])")
+_LINE1 = re.compile(r"V[NM][NM]([0-9A-Z]{9})([0-9])([0-9]{12})<")
+_DOC_AGREE = 6  # of the document number's 9 characters that must read as the ID's last nine digits
+_LINE2 = re.compile(r"^([0-9]{6})([0-9])([A-Z<])")
 _WEIGHTS = (7, 3, 1)
 
 
@@ -35,13 +41,43 @@ def check_digit(s: str) -> str:
     return str(total % 10)
 
 
+_FILLERS = re.compile(r"[<«‹]")
+_MRZ_LIKE = re.compile(r"[A-Z0-9<«‹]")
+MRZ_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
+
+
+def looks_like_mrz(row: Row) -> bool:
+    """A row OCR made of a machine-readable zone line, however badly: filler ``<`` runs, capitals and digits, few
+    spaces ("1DVMM@9816276525984681027652<<6").
+
+    Says that the page carries a card's MRZ (evidence of an ID card) and which rows a second look should read
+    again; only ``find_mrz`` with its check digits makes values of it.
+    """
+    s = "".join(row.text.split())
+    if len(s) < 20 or len(row.text.split()) > 4:
+        return False
+    fillers = len(_FILLERS.findall(s))
+    return fillers >= 4 or (fillers >= 2 and len(_MRZ_LIKE.findall(s)) >= 0.8 * len(s))
+
+
 def _clean(row: Row) -> str:
     return "".join(row.text.split()).upper().replace("«", "<").replace("‹", "<")
 
 
+def _line1_holds(doc: str, chk: str, cid: str) -> bool:
+    """The ID's last nine digits are the card's document number: their check digit must be the one printed, and
+    the document number as read must be those digits but for a few misread characters (O for 0, S for 8)."""
+    agree = sum(a == b or OCR_DIGITS.get(a) == b for a, b in zip(doc, cid[3:], strict=True))
+    return check_digit(cid[3:]) == chk and agree >= _DOC_AGREE
+
+
 def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
+    """The values of the zone whose check digits hold; the name most readings agree on (it has no check digit).
+
+    Several readings of the same line may be given (a second look reads each line in a few treatments).
+    """
     citizen_id = birth = sex = None
-    names: tuple[str, ...] = ()
+    spelled: Counter[tuple[str, ...]] = Counter()
     used: list[Row] = []
     for page in pages:
         for row in page.rows:
@@ -50,19 +86,52 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
                 continue
             if (m := _LINE1.search(s)) and citizen_id is None:
                 doc, chk, cid = m.groups()
-                if check_digit(doc) == chk and cid[3:] == doc:
+                if _line1_holds(doc, chk, cid):
                     citizen_id = cid
                     used.append(row)
             elif (m := _LINE2.match(s)) and birth is None:
                 if check_digit(m.group(1)) == m.group(2):
                     birth = m.group(1)
+                    # The sex letter has no check digit: only a clean M or F counts.
                     sex = {"M": "male", "F": "female"}.get(m.group(3))
                     used.append(row)
-            elif not any(c.isdigit() for c in s) and not names:
+            elif not any(c.isdigit() for c in s):
                 parts = tuple(p for p in re.split(r"<+", s) if p)
-                if 2 <= len(parts) <= 7 and all(p.isalpha() for p in parts):
-                    names = parts
+                # Each word a syllable: a filler misread as K ("THIKHOAKCKKK") makes none.
+                if 2 <= len(parts) <= 7 and all(p.isalpha() and is_syllable(p.lower()) for p in parts):
+                    spelled[parts] += 1
                     used.append(row)
+    names = spelled.most_common(1)[0][0] if spelled else ()
     if citizen_id is None and birth is None and not names:
         return None
     return Mrz(citizen_id, birth, sex, names, tuple(used))
+
+
+NAME_MATCH = 0.75  # similarity of a printed row's letters to the zone's name for the row to be taken as the name
+_LETTERS = re.compile(r"[^A-Z]")
+
+
+def printed_name(pages: Sequence[PageText], names: tuple[str, ...]) -> tuple[Row, int, int] | None:
+    """Where the card prints the name the zone spells (row, first and last word), when its label was not read.
+
+    The zone's name has no diacritics; the printed one has them. The words whose letters, folded, come closest to
+    the zone's letters are the printed name, if close enough. Zone rows themselves do not count.
+    """
+    from extract.text import fold
+
+    target = "".join(names)
+    best: tuple[float, Row, int, int] | None = None
+    for page in pages:
+        for row in page.rows:
+            if looks_like_mrz(row) or not row.has_boxes:
+                continue
+            folded = [_LETTERS.sub("", fold(w.text).upper()) for w in row.words]
+            for i in range(len(row.words)):
+                for j in range(i, min(len(row.words), i + len(names) + 2)):
+                    letters = "".join(folded[i:j + 1])
+                    if not letters or not folded[i] or not folded[j]:
+                        continue
+                    score = Levenshtein.normalized_similarity(letters, target)
+                    if score >= NAME_MATCH and (best is None or score > best[0]):
+                        best = (score, row, i, j)
+    return None if best is None else best[1:]

@@ -12,6 +12,7 @@ Disagreeing readings lower the confidence; they are never averaged into a value 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -19,12 +20,13 @@ from rapidfuzz.distance import Levenshtein
 
 from config.templates import DOCUMENT_FIELDS, Template
 from extract.ids import check_citizen_id, check_old_id
+from extract.layout import PageText
 from extract.model import FieldValue, Person
-from extract.mrz import Mrz
+from extract.mrz import Mrz, printed_name
 from extract.reader import Found
 from extract.second_look import SecondLook, Spot
 from extract.text import fold
-from extract.values import Candidate, read
+from extract.values import Candidate, Piece, read
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,29 @@ class PersonBuilder:
         for f, v in spec.implies:
             self.current.add(Candidate(f, v, IMPLIED_CONFIDENCE, found.hit.row.page, bbox, source="implied"))
 
+    def printed_name(self, role: str, pages: Sequence[PageText], names: tuple[str, ...]) -> None:
+        """The card's printed name found by the name its zone spells, when no label introduced it."""
+        draft = next((d for d in self.drafts if d.role == role), None)
+        if draft is not None and any(c.source == "label" for c in draft.values.get("full_name", [])):
+            return
+        found = printed_name(pages, names)
+        if found is None:
+            return
+        row, i, j = found
+        start = sum(len(w.text) + 1 for w in row.words[:i])
+        end = sum(len(w.text) + 1 for w in row.words[:j + 1]) - 1
+        cand = read("full_name", "name", Piece.of_row(row, start, end))
+        if cand is None:
+            return
+        if draft is None:
+            self._open(role, new=False)
+            draft = self.current
+        assert draft is not None
+        spot = Spot.at(cand, row)
+        draft.add(replace(cand, source="layout", region=spot.region if spot else None))
+        if spot is not None:
+            draft.spots.append(spot)
+
     def _role_from(self, text: str, mapping: tuple[tuple[str, str], ...]) -> str | None:
         """The role a value names ("Chủ hộ" → head), compared on as many words as the key has; else "*"."""
         words = fold(text).replace(":", " ").split()
@@ -131,6 +156,8 @@ class PersonBuilder:
                     for c in cands:
                         twin.add(c)
                 twin.spots.extend(d.spots)
+        if mrz is not None and self.template.mrz and not any(d.role == self.template.mrz for d in merged):
+            merged.append(_Draft(self.template.mrz))  # the card's zone was read, its printed labels were not
         for d in merged:
             for f, v in self.template.role(d.role).implies:
                 d.add(Candidate(f, v, IMPLIED_CONFIDENCE, source="implied"))

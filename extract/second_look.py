@@ -14,6 +14,7 @@ reruns extraction from stored hOCR alone has no images and no second look.
 from __future__ import annotations
 
 import logging
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +24,9 @@ import numpy as np
 
 from config.templates import LabelSpec
 from extract.choose import Choice, choose_person
+from extract.layout import PageText, Row
 from extract.model import FieldValue
+from extract.mrz import MRZ_CHARS, Mrz, find_mrz, looks_like_mrz
 from extract.text import fold
 from extract.values import Candidate, Piece, read
 from ocr.crops import Treated, cut, treat
@@ -39,6 +42,8 @@ WEAK = 0.9  # a confidence under this gets a second look
 # document's OCR language. Chosen on degraded pages of seeds the benchmark does not use: Tesseract's English
 # model reads typewritten digits better than the Vietnamese one, enlarging helps digits and hurts names.
 TEXT_PLAN = (("gray", 1.0, "doc", None), ("sharp", 1.0, "doc", None))
+MRZ_PLAN = (("gray", 2.0), ("soft", 2.0), ("gray", 1.0))
+MRZ_ROOM = 0.0  # of the row's width read beyond each of its ends
 DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/"), ("soft", 2.0, "eng", DIGITS + "/"), ("gray", 1.0, "doc", None))
 
 DATE_ROOM = 8.0  # word heights a numeric date may take, from its label's end
@@ -84,6 +89,18 @@ class Spot:
         full = words or sum(c.isdigit() for c in printed) >= 6
         keep = (cand.bbox[0], cand.bbox[2]) if cand is not None and cand.bbox is not None else None
         return Spot(field, spec.kind, found.hit.row.page, (x0, y0, x1, y1), h, digits, full, keep)
+
+
+    @staticmethod
+    def at(cand: Candidate, row: Row) -> Spot | None:
+        """The spot of a value found without its label (a card's name found by its zone): its own words."""
+        if cand.bbox is None or not row.has_boxes:
+            return None
+        h = float(row.height or 1.0)
+        x0, _, x1, _ = cand.bbox
+        top, bottom = _band(row)
+        region = (x0 - round(0.3 * h), top, x1 + round(0.6 * h), bottom)
+        return Spot(cand.field, "name", cand.page or row.page, region, h, False, True, (x0, x1))
 
 
 def weak(fv: FieldValue | None, spot: Spot) -> bool:
@@ -141,6 +158,36 @@ class SecondLook:
         log.debug("second look: %d values re-read, %d persons revised", len(asked), len(out))
         return out
 
+    def mrz(self, pages: Sequence[PageText], first: Mrz | None) -> Mrz | None:
+        """A card's machine-readable zone read again from its rows (OCR-B capitals, digits and fillers, which
+        Tesseract's English model with that character set reads far better than the page's first reading).
+        Values still come only from lines whose check digits hold; what the first reading proved is kept."""
+        rows = [r for p in pages if p.number in self.images for r in p.rows if looks_like_mrz(r)]
+        if not rows or (first is not None and first.citizen_id and first.birth and first.names):
+            return first
+        items: list[tuple[Row, Treated]] = []
+        for row in rows:
+            page = self._page(row.page)
+            h = row.height or 1.0
+            x0, _, x1, _ = row.bbox
+            y0, y1 = _band(row)
+            # OCR often keeps only part of a zone line as words: look well beyond both ends of what it kept.
+            room = round(max(h, MRZ_ROOM * (x1 - x0)))
+            box = (x0 - room, y0, x1 + room, y1)
+            crop = cut(page, box, h, self.images[row.page][1], (x0, x1)) if page is not None else None
+            if crop is not None:
+                items += [(row, treat(crop, how, scale)) for how, scale in MRZ_PLAN]
+        lines = read_lines([t.image for _, t in items], language="eng", whitelist=MRZ_CHARS)
+        reread = [Row(row.page, tuple(Word(w.text, t.to_page(w.bbox), w.confidence, 0) for w in words))
+                  for (row, t), words in zip(items, lines, strict=True) if words]
+        again = find_mrz([PageText(0, 0, 0, tuple(reread))]) if reread else None
+        if again is None:
+            return first
+        if first is None:
+            return again
+        return Mrz(first.citizen_id or again.citizen_id, first.birth or again.birth,
+                   first.sex if first.birth else again.sex, first.names or again.names, first.rows + again.rows)
+
     def _read(self, spots: list[Spot]) -> list[list[Candidate]]:
         """Every spot's crop in every treatment of its plan, read in one Tesseract run per reader, then parsed."""
         crops = []
@@ -163,6 +210,12 @@ class SecondLook:
                 if cand is not None:
                     out[i].append(cand)
         return out
+
+
+def _band(row: Row) -> tuple[int, int]:
+    """Top and bottom of a row from its typical word (a speck read with it may reach into the next line)."""
+    boxes = [w.bbox for w in row.words if w.bbox != (0, 0, 0, 0)]
+    return int(statistics.median(b[1] for b in boxes)), int(statistics.median(b[3] for b in boxes))
 
 
 def _parse(spot: Spot, words: list[LineWord], treated: Treated, reader: str) -> Candidate | None:
