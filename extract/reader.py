@@ -143,6 +143,8 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
             if spec.field is None and not spec.sets_role:
                 yield Found(hit, None)
                 continue
+            if hit.score < 1.0 and _PLACE_DATE.match(row.text, hit.start):
+                continue  # "Cẩm Bình, ngày 08 tháng 12 ..." is the dated line, not a misread "Sinh ngày"
             nxt = hits[i][k + 1].start if k + 1 < len(hits[i]) else len(row.text)
             if spec.flow:
                 yield Found(hit, _flow(rows, hits, i, hit, nxt))

@@ -33,8 +33,11 @@ FAMILY_NAMES = frozenset({
     "ÂU", "DIỆP", "TÔN", "THÂN", "NÔNG", "GIANG", "MẠC", "LÒ", "KIM", "KHỔNG", "ĐÀM", "LỤC", "HỨA", "DOÃN", "TỪ",
     "TỐNG", "NGHIÊM", "QUAN", "CÙ", "ÔNG", "ĐỒNG", "BẠCH", "HẦU", "NINH", "HÀN", "MÃ", "MA", "SẦM", "TIÊU", "VI",
     "LƯỜNG", "LẠI", "CẤN", "BẾ", "KHƯƠNG", "THẠCH", "DANH", "KHA", "SƠN", "LỮ", "PHÍ", "VĂN", "YÊN",
+    # Family names of the larger minorities (Tày, Thái, Mường, Nùng, H'Mông).
+    "CẦM", "QUÀNG", "XA", "LĂNG", "LỘC", "GIÀNG", "SÙNG", "VÀNG", "THÀO", "LẦU", "HỜ", "LY",
 })
 RESPELLED = 0.9
+_MIDDLE = {"thi": "THỊ", "th": "THỊ", "tri": "THỊ", "van": "VĂN"}
 NEAR_NAME = 0.85  # a word read as the one name syllable a misread letter or mark away
 TWO_TONES = 0.7  # a word with two tone marks is no Vietnamese syllable: OCR stacked a speck on it
 _TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
@@ -76,8 +79,11 @@ def usual_spelling(name: str) -> tuple[str, float]:
         words[0] = canon[fold(words[0])]  # type: ignore[assignment]
         factor *= RESPELLED
     for k in range(1, len(words) - 1):
-        if words[k] != "THỊ" and fold(words[k]) == "thi":
-            words[k] = "THỊ"
+        # THỊ and VĂN are the middle names of most women and men: their misread marks ("THI", "TH", "VẤN") and
+        # the h of THỊ read as r ("TRỊ") are far more often OCR than rare middle names.
+        middle = _MIDDLE.get(fold(words[k]))
+        if middle is not None and words[k] != middle:
+            words[k] = middle
             factor *= RESPELLED
     return " ".join(words), factor
 
@@ -89,7 +95,7 @@ def _known() -> frozenset[str]:
 
 @cache
 def _decomposed(family: bool) -> tuple[tuple[str, str], ...]:
-    words = (canonical_tones(w) for w in FAMILY_NAMES) if family else _known()
+    words = {canonical_tones(w) for w in (FAMILY_NAMES if family else name_syllables())}
     return tuple((unicodedata.normalize("NFD", w), w) for w in words)
 
 
@@ -100,16 +106,31 @@ def is_known(word: str) -> bool:
 
 @cache
 def nearest_name(word: str, family: bool = False) -> str | None:
-    """The one known name syllable (``family``: family name) one letter or mark away from ``word``, letters
+    """The one middle or given name syllable (``family``: family name) one letter or mark away from ``word``, letters
     and marks compared decomposed ("THÁO"/"THẢO" and "LƠNG"/"LONG" are one apart); None if none or several are,
     or if ``word`` is one already."""
     canon = canonical_tones(word)
     if len(word) < 2 or (canon in {c for _, c in _decomposed(True)} if family else is_known(word)):
         return None
     target = unicodedata.normalize("NFD", canon)
-    near = [w for d, w in _decomposed(family) if abs(len(d) - len(target)) <= 1
-            and Levenshtein.distance(d, target, score_cutoff=1) <= 1]
-    return near[0] if len(near) == 1 else None
+    near = [w for d, w in _decomposed(family) if abs(len(d) - len(target)) <= 2
+            and Levenshtein.distance(d, target, score_cutoff=2) <= 2]
+    costs = sorted((_cost(unicodedata.normalize("NFD", w), target), w) for w in near)
+    costs = [(c, w) for c, w in costs if c <= 1.0]
+    if not costs or (len(costs) > 1 and costs[1][0] == costs[0][0]):
+        return None
+    return costs[0][1]
+
+
+def _cost(a: str, b: str) -> float:
+    """Edits between two decomposed words; an edit of a mark alone (tone, circumflex, breve, horn) costs half a
+    letter: OCR swaps "á" and "ả" far more often than it swaps letters."""
+    letters = Levenshtein.distance(_bare(a), _bare(b))
+    return letters + 0.5 * max(0, Levenshtein.distance(a, b) - letters)
+
+
+def _bare(decomposed: str) -> str:
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def repair_name(name: str) -> tuple[str, float, list[str]]:

@@ -38,6 +38,7 @@ _BROKEN_DATE = re.compile(
 BROKEN_DATE = 0.5
 _SLASH_AS_ONE = re.compile(r"(?<![0-9])([0-9]{2})[1Il|]([0-9]{2})[1Il|]((?:1[89]|20)[0-9]{2})(?![0-9])")
 SLASH_REPAIRED = 0.6
+_LETTER_SLASH = re.compile(r"(?<=[0-9])[Il|](?=[0-9])")
 ZERO_REPAIRED = 0.6
 # Tesseract reads the 0 of "04" as 6, 8 or 9 (and 8 is also a misread 3): what a leading digit that no day or
 # month can have may have been printed as.
@@ -213,6 +214,11 @@ def _name_factor(value: str, printed: str) -> float:
 def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
     piece = trim(strip_leaders(piece, cut=False))
     parsed = parse_date(piece.text)
+    if parsed is None or len(parsed.value) != 10:
+        # "28/8I1948": a slash read as I, l or |, letters no date holds; same length, so the same offsets.
+        slashed = parse_date(_LETTER_SLASH.sub("/", piece.text))
+        if slashed is not None and len(slashed.value) == 10:
+            return slashed.value, piece.sub(*slashed.span), SLASH_REPAIRED
     if parsed is None and (slashed := _SLASH_AS_ONE.search(piece.text)):
         # "0710511971": a small sans "/" read as 1 or I; the date it must then be is read at reduced confidence.
         d, mo, y = slashed.groups()
