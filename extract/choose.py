@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from extract.ids import check_citizen_id, check_old_id
 from extract.model import FieldValue
 from extract.spelling import FAMILY_NAMES, is_known
@@ -21,9 +23,11 @@ from extract.syllables import is_syllable
 from extract.values import Candidate
 
 VOTE = 0.15  # score of one more reading giving the same value
+FIRST_WEIGHT = 1.5  # the first reading counts as this many re-readings
 CONSISTENT = 0.4  # a birth date and an ID that agree (or, negated, contradict each other)
 MIN_VOTES = 2  # re-readings needed to put a value other than the first reading in the record
 MIN_VALIDITY = 0.8  # ... and, for a value the first reading missed, its validity
+MEND_GAIN, MEND_LETTERS = 0.1, 2  # a single re-reading of a name: validity gained, letters changed at most
 KNOWN, SYLLABLE, OTHER = 1.0, 0.7, 0.2  # validity of a name word: a common name syllable, a syllable, neither
 
 
@@ -49,7 +53,8 @@ class _Option:
 
     @property
     def score(self) -> float:
-        return self.validity + VOTE * self.agree + 0.05 * self.sample.confidence
+        # The first reading weighs more than one re-reading: re-readings of one crop are not independent.
+        return self.validity + VOTE * (self.votes + FIRST_WEIGHT * self.first) + 0.05 * self.sample.confidence
 
 
 def name_validity(value: str) -> float:
@@ -123,7 +128,11 @@ def _acceptable(best: _Option, options: list[_Option]) -> bool:
     if best.first:
         return True
     if best.votes < MIN_VOTES:
-        return False
+        # One re-reading may mend a name the first reading spelled as no name, letter by letter: it must agree
+        # with the first reading but for a couple of letters and be clearly better validated.
+        return (original is not None and best.validity >= original.validity + MEND_GAIN
+                and Levenshtein.distance(best.value, original.value) <= MEND_LETTERS
+                and best.sample.field == "full_name")
     return best.validity >= MIN_VALIDITY if original is None else best.score > original.score
 
 
