@@ -144,17 +144,27 @@ def _c(field: str, value: str, conf: float = 0.8, source: str = "reread:gray@1:v
 
 
 def test_a_value_other_than_the_first_reading_needs_two_readings_and_a_better_score():
-    spot = _spot("full_name", "name")
-    own = _c("full_name", "NGUYỄN THỊ THÁO", 0.7, "label")
-    one = choose_person([(spot, own, [_c("full_name", "NGUYỄN THỊ THẢO")], 2)], {}, TODAY)
-    assert one == []
-    two = choose_person([(spot, own, [_c("full_name", "NGUYỄN THỊ THẢO")] * 2, 2)], {}, TODAY)
-    assert [c.candidate.value for c in two] == ["NGUYỄN THỊ THẢO"]
+    spot = _spot("date_of_birth", "date")
+    own = _c("date_of_birth", "1945-04-02", 0.7, "label")
+    assert choose_person([(spot, own, [_c("date_of_birth", "1945-04-07")], 3)], {}, TODAY) == []
+    two = choose_person([(spot, own, [_c("date_of_birth", "1945-04-07")] * 2, 3)], {}, TODAY)
+    assert [c.candidate.value for c in two] == ["1945-04-07"]
     assert two[0].replaces is own and "re-read" in two[0].candidate.reasons[-1]
     # Two readings of a worse name ("N" is no syllable) do not replace a good one.
-    junk = choose_person([(spot, _c("full_name", "NGUYỄN THỊ THẢO", 0.7, "label"),
+    name = _spot("full_name", "name")
+    junk = choose_person([(name, _c("full_name", "NGUYỄN THỊ THẢO", 0.7, "label"),
                            [_c("full_name", "NGUYỄN THỊ THẢO N")] * 2, 2)], {}, TODAY)
     assert all(c.candidate.value == "NGUYỄN THỊ THẢO" for c in junk)
+
+
+def test_one_reading_may_mend_a_name_letter_by_letter_but_not_replace_it():
+    name = _spot("full_name", "name")
+    own = _c("full_name", "NGUYỄN THỊ HGỌC", 0.6, "label")  # HGỌC is no syllable
+    mended = choose_person([(name, own, [_c("full_name", "NGUYỄN THỊ NGỌC")], 2)], {}, TODAY)
+    assert [c.candidate.value for c in mended] == ["NGUYỄN THỊ NGỌC"]
+    other = choose_person([(name, _c("full_name", "NGUYỄN THỊ HOA", 0.6, "label"),
+                            [_c("full_name", "NGUYỄN THỊ LAN")], 2)], {}, TODAY)
+    assert other == []
 
 
 def test_birth_date_and_id_are_chosen_together():
