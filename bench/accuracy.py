@@ -42,6 +42,11 @@ from tests.synth import DOC_TYPES, LEVELS, cer, cer_unordered, make_document, ma
 SEED = 770_000
 REGISTRY_SIZE = 5000
 TARGETS = ("full_name", "date_of_birth", "citizen_id")
+_SHOWN = ("full_name", "date_of_birth", "gender", "citizen_id", "old_id_number", "place_of_origin")
+
+
+def _shown(fields: dict) -> dict:
+    return {k: v for k, v in fields.items() if k in _SHOWN}
 
 
 def save_scan(doc, folder: Path) -> Path:
@@ -57,10 +62,25 @@ def save_scan(doc, folder: Path) -> Path:
 
 
 def pair_persons(truth: list[dict], persons: list) -> list[tuple[dict, object | None]]:
-    """Each truth person with the extracted person of the same role and the closest name (or None)."""
+    """Each truth person with the extracted person that reads them (or None).
+
+    An extracted person linked to a citizen who is on the page is that citizen's reading; the others are paired
+    by role and the closest name. (Pairing by name alone would, on a household page whose member was not read,
+    pair that member with another member, read and linked right, and count a wrong link.)
+    """
     free = list(persons)
+    paired: dict[int, object] = {}
+    for i, t in enumerate(truth):
+        linked = next((p for p in free if p.match.status == "matched" and p.match.citizen_id == t["true_citizen_id"]),
+                      None)
+        if linked is not None:
+            paired[i] = linked
+            free.remove(linked)
     out = []
-    for t in truth:
+    for i, t in enumerate(truth):
+        if i in paired:
+            out.append((t, paired[i]))
+            continue
         same = [p for p in free if p.role == t["role"]]
         name = t["fields"].get("full_name", "")
 
@@ -98,6 +118,7 @@ class Outcome:
     seconds: float = 0.0
     pages: int = 0
     error: str | None = None
+    wrong_links: list[str] = field(default_factory=list)  # what was read and linked, for --explain
 
 
 def _process(job: tuple[int, str, str, int, int]):
@@ -144,6 +165,10 @@ def score(truth: dict, extraction, text: str, error: dict | None, seconds: float
                 out.correct += bool(t["in_registry"])
             else:
                 out.wrong += 1
+                read = {k: v.value for k, v in got.fields.items() if k in _SHOWN}
+                out.wrong_links.append(f"seed {truth['seed']} {truth['doc_type']}/{truth['level']} {t['role']}: "
+                                       f"printed {_shown(t['fields'])}, in registry: {t['in_registry']}; read "
+                                       f"{read}; linked {match.citizen_id} score {match.score} {match.reasons}")
         out.review += match is not None and match.status == "review"
     paired = {id(got) for _, got in pairs if got is not None}
     for p in persons:
@@ -202,6 +227,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--registry", type=int, default=REGISTRY_SIZE, help="citizens in the synthetic registry")
     parser.add_argument("--fields", action="store_true", help="also print exact match of every field per level")
+    parser.add_argument("--explain", action="store_true", help="print what was read for every wrong link")
     args = parser.parse_args()
 
     from storage.index import make_engine
@@ -235,6 +261,9 @@ def main() -> None:
     wrong_type = [o for o in outcomes if o.got_type != o.doc_type]
     if wrong_type:
         print("\ndoc type missed: " + ", ".join(f"{o.doc_type}/{o.level}→{o.got_type}" for o in wrong_type))
+    if args.explain:
+        for line in (w for o in outcomes for w in o.wrong_links):
+            print("wrong link:", line)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Each weak value's stretch (from its label to what follows the value, ``extract.r
 enlarged and treated a few ways (``ocr.crops``) and read as a single line (``ocr.lines``: ``--psm 7``, digits
 only for IDs and numeric dates). Every reading is parsed like the first one, and the readings vote
 (``extract.choose``): a value replaces the first reading only when it is better validated, or as well validated
-and read alike by more treatments, and never on one reading alone. What changed says so in the field's reasons.
+and read alike by more treatments; one re-reading alone may only mend a name by a letter or two. What changed
+says so in the field's reasons. A card's machine-readable zone is read again too (``SecondLook.mrz``).
 
 Runs inside the extract stage while the OCR images still exist (``OcrPage.ocr_image_path``); a stage that
 reruns extraction from stored hOCR alone has no images and no second look.
@@ -23,7 +24,7 @@ import cv2
 import numpy as np
 
 from config.templates import LabelSpec
-from extract.choose import Choice, choose_person
+from extract.choose import Choice, choose_person, name_validity
 from extract.layout import PageText, Row
 from extract.model import FieldValue
 from extract.mrz import MRZ_CHARS, Mrz, find_mrz, looks_like_mrz
@@ -42,9 +43,8 @@ WEAK = 0.9  # a confidence under this gets a second look
 # document's OCR language. Chosen on degraded pages of seeds the benchmark does not use: Tesseract's English
 # model reads typewritten digits better than the Vietnamese one, enlarging helps digits and hurts names.
 TEXT_PLAN = (("gray", 1.0, "doc", None), ("sharp", 1.0, "doc", None))
-MRZ_PLAN = (("gray", 2.0), ("soft", 2.0), ("gray", 1.0))
-MRZ_ROOM = 0.0  # of the row's width read beyond each of its ends
 DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/"), ("soft", 2.0, "eng", DIGITS + "/"), ("gray", 1.0, "doc", None))
+MRZ_PLAN = (("gray", 2.0), ("soft", 2.0), ("gray", 1.0))  # English model, the zone's character set
 
 DATE_ROOM = 8.0  # word heights a numeric date may take, from its label's end
 NAME_ROOM = 3.0  # word heights after the first reading's last word
@@ -90,7 +90,6 @@ class Spot:
         keep = (cand.bbox[0], cand.bbox[2]) if cand is not None and cand.bbox is not None else None
         return Spot(field, spec.kind, found.hit.row.page, (x0, y0, x1, y1), h, digits, full, keep)
 
-
     @staticmethod
     def at(cand: Candidate, row: Row) -> Spot | None:
         """The spot of a value found without its label (a card's name found by its zone): its own words."""
@@ -105,8 +104,6 @@ class Spot:
 
 def weak(fv: FieldValue | None, spot: Spot) -> bool:
     """Whether a settled value deserves a second look."""
-    from extract.choose import name_validity
-
     if fv is None or fv.confidence < WEAK or fv.reasons:
         return True
     if spot.field == "full_name":
@@ -171,9 +168,7 @@ class SecondLook:
             h = row.height or 1.0
             x0, _, x1, _ = row.bbox
             y0, y1 = _band(row)
-            # OCR often keeps only part of a zone line as words: look well beyond both ends of what it kept.
-            room = round(max(h, MRZ_ROOM * (x1 - x0)))
-            box = (x0 - room, y0, x1 + room, y1)
+            box = (x0 - round(h), y0, x1 + round(h), y1)
             crop = cut(page, box, h, self.images[row.page][1], (x0, x1)) if page is not None else None
             if crop is not None:
                 items += [(row, treat(crop, how, scale)) for how, scale in MRZ_PLAN]

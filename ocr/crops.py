@@ -1,9 +1,9 @@
 """One line of a page, cut out and treated several ways for a second reading.
 
-A value Tesseract misread on the whole page is often read right from its own crop, enlarged, once the strokes
-are made thinner (bold typewriter faces, ink bleed) or thicker (faded ink, dropout): which treatment helps is
-not known in advance, so each crop is given in a few treatments and the readings are compared afterwards
-(``extract.second_look``).
+A value Tesseract misread on the whole page is often read right from its own crop, once the rows above and
+below, the label's colon and the next word are out of it: Tesseract's single-line mode fails on a crop that
+holds pieces of other lines. Which treatment helps is not known in advance, so each crop is given in a few and
+the readings are compared afterwards (``extract.second_look``).
 """
 
 from __future__ import annotations
