@@ -176,6 +176,28 @@ def test_review_items_are_settled_with_the_keyboard(site, browser):
     assert browser.find_element(By.ID, "doc-status").get_attribute("data-status") == "done"
 
 
+def drop_files(browser, zone_id: str, paths) -> None:
+    """Drag and drop as Chromium delivers it: a drop event whose DataTransfer holds the files.
+
+    WebDriver cannot drag from outside the browser, so the files are read through a file input made for the
+    purpose and handed to the page's drop zone in the same events a real drag from a file manager fires.
+    """
+    picker = browser.execute_script(
+        "var i = document.createElement('input'); i.type = 'file'; i.multiple = true;"
+        "i.style.position = 'fixed'; i.style.left = '-1000px'; document.body.appendChild(i); return i;"
+    )
+    picker.send_keys("\n".join(str(p) for p in paths))
+    browser.execute_script(
+        "var picker = arguments[0], zone = document.getElementById(arguments[1]), data = new DataTransfer();"
+        "for (var k = 0; k < picker.files.length; k++) data.items.add(picker.files[k]);"
+        "['dragenter', 'dragover', 'drop'].forEach(function (type) {"
+        "  zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data})); });"
+        "picker.remove();",
+        picker,
+        zone_id,
+    )
+
+
 def test_two_uploaded_scans_reach_done(site, browser):
     scans, _ = write_scans(site["root"] / "upload", [(31, "birth_certificate"), (32, "land_use_certificate")],
                            level="mild", namesakes=False)
@@ -187,7 +209,8 @@ def test_two_uploaded_scans_reach_done(site, browser):
     browser.find_element(By.ID, "batch-name").send_keys("2026-12 kho B")
     browser.find_element(By.CSS_SELECTOR, "#open-batch button").click()
     wait(browser).until(ec.presence_of_element_located((By.ID, "drop-zone")))
-    browser.find_element(By.ID, "file-input").send_keys("\n".join(str(f) for f in [*files, broken]))
+    browser.find_element(By.ID, "file-input").send_keys("\n".join(str(f) for f in files))
+    drop_files(browser, "drop-zone", [broken])  # dragged from the file manager onto the page
     wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#upload-list li.uploaded")) == 3)
     for bar in browser.find_elements(By.CSS_SELECTOR, "#upload-list progress"):
         assert bar.get_attribute("value") == bar.get_attribute("max")  # each file's own upload progress
