@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import orjson
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.url import URL
@@ -42,13 +43,30 @@ def parse_url(url: str) -> URL:
     return parsed
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    # WAL lets readers (the CLI, the API) run while a batch writes; the timeout rides out short write locks.
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
+SQLITE_SYNCHRONOUS = ("full", "normal")
+
+
+def _sqlite_pragmas(synchronous: str):
+    def on_connect(dbapi_conn, _record) -> None:
+        cur = dbapi_conn.cursor()
+        # WAL lets readers (the CLI, the API) run while a batch writes; the timeout rides out short write locks.
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        cur.close()
+
+    return on_connect
+
+
+def _sqlite_synchronous(parsed: URL) -> tuple[URL, str]:
+    """``?synchronous=normal`` on a SQLite URL: in WAL mode, commits stop waiting for the disk (fsync) and
+    only checkpoints sync; a power cut (not a crash of sohoa) may roll back the last commits. ``full``
+    (the default) makes every commit durable before it returns."""
+    value = str(parsed.query.get("synchronous", "full")).lower()
+    if value not in SQLITE_SYNCHRONOUS:
+        raise DatabaseError(f"synchronous={value!r} on a SQLite URL: use one of {', '.join(SQLITE_SYNCHRONOUS)}")
+    return parsed.difference_update_query(["synchronous"]), value
 
 
 def make_engine(url: str) -> Engine:
@@ -56,13 +74,16 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, pool_pre_ping=True)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        # No pre-ping: a file has no server that could have gone away, and the ping is a query per checkout.
+        parsed, synchronous = _sqlite_synchronous(parsed)
+        engine = create_engine(parsed, json_deserializer=orjson.loads)
+        event.listen(engine, "connect", _sqlite_pragmas(synchronous))
     else:
         # pool_pre_ping: a pooled connection that died with a server restart is replaced before it is used.
         engine = create_engine(
             parsed,
             pool_pre_ping=True,
+            json_deserializer=orjson.loads,
             connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "sohoa"},
         )
     _forget_pool_in_forked_children(engine)

@@ -215,3 +215,22 @@ def test_a_forked_child_opens_its_own_connections(index):
     assert connection_id() == parents  # the parent's own connection is still there, and works
     assert index.doc_ids() == ["d1", "d2"]
     assert [h.doc_id for h in index.search("le thi binh")] == ["d2"]
+
+
+def test_sqlite_commits_sync_to_disk_unless_the_url_asks_otherwise(tmp_path):
+    from sqlalchemy import text
+
+    from storage.db_errors import DatabaseError
+    from storage.engine import make_engine
+
+    def synchronous(url: str) -> int:
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            value = conn.execute(text("PRAGMA synchronous")).scalar()
+        engine.dispose()
+        return value
+
+    assert synchronous(f"sqlite:///{tmp_path / 'a.sqlite3'}") == 2  # FULL: every commit waits for fsync
+    assert synchronous(f"sqlite:///{tmp_path / 'a.sqlite3'}?synchronous=normal") == 1
+    with pytest.raises(DatabaseError, match="synchronous='off'"):
+        make_engine(f"sqlite:///{tmp_path / 'a.sqlite3'}?synchronous=off")

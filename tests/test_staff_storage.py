@@ -99,6 +99,23 @@ def test_corrections_and_their_log(index):
     assert corrections_for(index, "other") == []
 
 
+def test_the_logs_of_human_decisions_cannot_be_changed_or_deleted(index):
+    from sqlalchemy import text
+
+    from storage.reviews import new_decision, record_decision
+
+    index.save_record(make_record("d1", "x"))
+    record_correction(index, new_correction("d1", 0, "full_name", "NGUYỄN VĂN AN", "can.bo.a"), "NGUYEN VAN AM")
+    record_decision(index, new_decision("d1", 0, "accept", "001085000001", "can.bo.a"))
+    for table in ("field_correction_log", "review_log"):
+        for statement in (f"UPDATE {table} SET \"user\" = 'someone else'", f"DELETE FROM {table}"):
+            with pytest.raises(Exception, match=f"{table} is append-only"), index.engine.begin() as conn:
+                conn.execute(text(statement))
+    assert [e.user for e in correction_log(index, doc_id="d1")] == ["can.bo.a"]
+    with index.engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM review_log")).scalar() == 1
+
+
 def test_accounts_and_lockout(index):
     clock = [datetime(2026, 12, 4, 8, 0, tzinfo=UTC)]
     users = Users(index, LoginPolicy(max_failures=2), hasher=PasswordHasher(time_cost=1, memory_cost=1024,
