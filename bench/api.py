@@ -32,8 +32,9 @@ ROUTES = ("GET /v1/citizens/{id}/documents", "POST /v1/dossiers", "all")
 
 
 def _prepare(url: str, home: Path, documents: int, citizens: int) -> tuple[Index, Path, dict]:
-    marker = home / f"built-{hashlib.sha256(url.encode()).hexdigest()[:8]}.json"
-    wanted = {"documents": documents, "citizens": citizens, "url": url.split("@")[-1]}
+    place = url.split("?")[0]  # the same database whatever its connection options
+    marker = home / f"built-{hashlib.sha256(place.encode()).hexdigest()[:8]}.json"
+    wanted = {"documents": documents, "citizens": citizens, "url": place.split("@")[-1]}
     index = Index(url)
     if marker.exists() and {k: v for k, v in json.loads(marker.read_text()).items() if k in wanted} == wanted:
         return index, home / "citizens.txt", json.loads(marker.read_text())
@@ -102,11 +103,20 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="uvicorn worker counts to compare side by side")
     parser.add_argument("--database-url", help="an existing empty database instead of SQLite")
     parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL cluster")
+    parser.add_argument(
+        "--sqlite-sync",
+        default="full,normal",
+        help="SQLite's synchronous modes to compare (?synchronous= on the URL; full is the default)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     args.home.mkdir(parents=True, exist_ok=True)
     (args.home / "objects").mkdir(exist_ok=True)
-    databases = [("SQLite", f"sqlite:///{(args.home / 'index.sqlite3').resolve()}")]
+    sqlite = f"sqlite:///{(args.home / 'index.sqlite3').resolve()}"
+    databases = [
+        (f"SQLite ({mode})", sqlite if mode == "full" else f"{sqlite}?synchronous={mode}")
+        for mode in filter(None, args.sqlite_sync.split(","))
+    ]
     if args.database_url:
         databases = [(args.database_url.split(":")[0], args.database_url)]
     rows = []

@@ -21,30 +21,44 @@ from urllib.parse import urlparse
 
 
 class Pool:
-    def __init__(self, host: str, port: int, limit: int = 256) -> None:
-        self.host, self.port, self.limit = host, port, limit
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    """Keep-alive connections, reused most recent first; like common HTTP clients (httpx's keepalive_expiry),
+    a connection idle longer than ``expiry`` is closed rather than reused, as the server may be closing it."""
+
+    def __init__(self, host: str, port: int, limit: int = 256, expiry: float = 4.0) -> None:
+        self.host, self.port, self.limit, self.expiry = host, port, limit, expiry
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self.opened = 0
 
     async def request(self, raw: bytes) -> int:
         for attempt in range(2):
-            fresh = not self.idle
-            conn = self.idle.pop() if self.idle else await self._open()
+            conn = self._reusable() if not attempt else None
+            fresh = conn is None
+            if conn is None:
+                conn = await self._open()
             try:
                 status, keep = await _exchange(conn, raw)
             except (ConnectionError, asyncio.IncompleteReadError):
                 conn[1].close()
-                if fresh or attempt:  # a reused connection may have timed out on the server: retry once
+                if fresh:  # a reused connection may have been closed by the server: retry once on a new one
                     raise
                 continue
             if keep:
-                self.idle.append(conn)
+                self.idle.append((conn[0], conn[1], time.monotonic()))
             else:
                 conn[1].close()
             return status
         raise ConnectionError("unreachable")
 
-    async def _open(self):
+    def _reusable(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        now = time.monotonic()
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            if now - since < self.expiry:
+                return reader, writer
+            writer.close()
+        return None
+
+    async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         self.opened += 1
         return await asyncio.open_connection(self.host, self.port)
 
