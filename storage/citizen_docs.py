@@ -97,8 +97,25 @@ def citizen_documents(
 
     A confirmed link wins over a candidacy on the same document; a citizen in two roles is listed once.
     """
-    with index.session() as s:
+    with index.reading() as s:
         rows = _rows(s, citizen_id, include_review)
+    return _listed(rows, doc_type, role, date_from, date_to)
+
+
+def confirmed_documents(index: Index, citizen_ids: list[str]) -> dict[str, list[CitizenDocument]]:
+    """:func:`citizen_documents` (confirmed links, no filters) of several citizens, read together."""
+    with index.reading() as s:
+        rows = {cid: _rows(s, cid, False) for cid in citizen_ids}
+    return {cid: _listed(found, None, None, None, None) for cid, found in rows.items()}
+
+
+def _listed(
+    rows: list[tuple[str, str, str, dict, int]],
+    doc_type: str | None,
+    role: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> list[CitizenDocument]:
     docs: dict[str, tuple[list[str], str, dict, int]] = {}
     for doc_id, person_role, kind, record, count in rows:
         if record["status"] not in LISTED_STATUSES or (doc_type and record.get("doc_type") != doc_type):

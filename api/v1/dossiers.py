@@ -15,7 +15,7 @@ from api.problems import ApiError
 from api.responses import AUTHENTICATED, problems
 from api.views import citizen_item
 from storage import audit, dossiers, queries
-from storage.citizen_docs import citizen_documents
+from storage.citizen_docs import confirmed_documents
 from storage.dossiers import DOSSIER_CODE_PATTERN, VIETNAM
 from storage.reuse import reuse_report
 
@@ -61,12 +61,9 @@ def register_dossier(
     except dossiers.DossierError as exc:
         raise ApiError(422, exc.code, exc.message) from None
     hidden, staff = caller.hidden_fields(), caller.principal.is_staff
+    found = confirmed_documents(state.index, citizens)
     answers = [
-        {
-            "citizen_id": cid,
-            "documents": [citizen_item(d, hidden, staff, ()) for d in citizen_documents(state.index, cid)],
-        }
-        for cid in citizens
+        {"citizen_id": cid, "documents": [citizen_item(d, hidden, staff, ()) for d in found[cid]]} for cid in citizens
     ]
     return JSONResponse(
         {
