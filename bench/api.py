@@ -88,7 +88,8 @@ def _postgres(home: Path):
     """A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's binaries), durable like production (fsync on)."""
     from tests.servers.postgres import PostgresServer
 
-    durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+    # Durable like production (fsync, synchronous commit), with the memory a production server would be given.
+    durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on", "shared_buffers": "2GB"}
     with PostgresServer(settings=durable) as pg:
         yield pg.create_database("bench_api")
 
