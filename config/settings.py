@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     database_retry_seconds: float = Field(default=30.0, ge=0)
     redis_url: str | None = None
     ocr_lang: str = "vie"
+    # A folder of Tesseract models (``.ci/tessdata`` installs tessdata_best vie there); unset: the project's
+    # var/tessdata when installed, else the system's models (``ocr.tessdata``).
+    tessdata_dir: Path | None = None
     jobs: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     # Pages bigger than this are refused before decoding (a 50000x50000 header must not allocate 7 GB).
     max_page_pixels: int = 200_000_000

@@ -33,6 +33,7 @@ from extract.values import Candidate, Piece, read
 from ocr.crops import Treated, cut, treat
 from ocr.hocr import Word
 from ocr.lines import DIGITS, LineWord, read_lines
+from ocr.tessdata import usable
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +120,11 @@ People = Sequence[tuple[Mapping[str, list[Candidate]], Sequence[Spot], Mapping[s
 class SecondLook:
     """Re-reads the weak person values of one document from its OCR images (page number → image path)."""
 
-    def __init__(self, images: Mapping[int, tuple[str, float]], language: str = "vie") -> None:
+    def __init__(self, images: Mapping[int, tuple[str, float]], language: str = "vie",
+                 tessdata: str | None = None) -> None:
         self.images = {n: (p, dpi) for n, (p, dpi) in images.items() if p and Path(p).is_file()}
         self.language = language
+        self.tessdata = tessdata  # the models of the first reading (``OcrResult.tessdata``)
         self._pages: dict[int, np.ndarray | None] = {}
 
     def _page(self, number: int) -> np.ndarray | None:
@@ -172,7 +175,8 @@ class SecondLook:
             crop = cut(page, box, h, self.images[row.page][1], (x0, x1)) if page is not None else None
             if crop is not None:
                 items += [(row, treat(crop, how, scale)) for how, scale in MRZ_PLAN]
-        lines = read_lines([t.image for _, t in items], language="eng", whitelist=MRZ_CHARS)
+        lines = read_lines([t.image for _, t in items], language="eng", whitelist=MRZ_CHARS,
+                           tessdata=self._models("eng"))
         reread = [Row(row.page, tuple(Word(w.text, t.to_page(w.bbox), w.confidence, 0) for w in words))
                   for (row, t), words in zip(items, lines, strict=True) if words]
         again = find_mrz([PageText(0, 0, 0, tuple(reread))]) if reread else None
@@ -182,6 +186,9 @@ class SecondLook:
             return again
         return Mrz(first.citizen_id or again.citizen_id, first.birth or again.birth,
                    first.sex if first.birth else again.sex, first.names or again.names, first.rows + again.rows)
+
+    def _models(self, language: str) -> str | None:
+        return self.tessdata if self.tessdata and usable(self.tessdata, language) else None
 
     def _read(self, spots: list[Spot]) -> list[list[Candidate]]:
         """Every spot's crop in every treatment of its plan, read in one Tesseract run per reader, then parsed."""
@@ -199,7 +206,8 @@ class SecondLook:
                 jobs.setdefault(reader, []).append((i, treat(crop, how, scale)))
         out: list[list[Candidate]] = [[] for _ in spots]
         for (language, whitelist), items in jobs.items():
-            lines = read_lines([t.image for _, t in items], language=language, whitelist=whitelist)
+            lines = read_lines([t.image for _, t in items], language=language, whitelist=whitelist,
+                               tessdata=self._models(language))
             for (i, treated), words in zip(items, lines, strict=True):
                 cand = _parse(spots[i], words, treated, language)
                 if cand is not None:

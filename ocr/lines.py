@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -34,10 +35,11 @@ class LineWord:
 
 
 def read_lines(images: Sequence[NDArray[np.uint8]], *, language: str = "vie", whitelist: str | None = None,
-               timeout: float = 60.0) -> list[list[LineWord]]:
+               timeout: float = 60.0, tessdata: str | None = None) -> list[list[LineWord]]:
     """The words Tesseract reads on each image, taken as one line of text; [] for an image it cannot read.
 
-    ``whitelist`` restricts the characters Tesseract may output (digits for IDs and dates). A failing or timed
+    ``whitelist`` restricts the characters Tesseract may output (digits for IDs and dates); ``tessdata`` is the
+    folder of models (``ocr.tessdata``), None for Tesseract's default. A failing or timed
     out Tesseract gives no words rather than an error: a second look is an attempt, the first reading stands.
     """
     if not images:
@@ -46,6 +48,8 @@ def read_lines(images: Sequence[NDArray[np.uint8]], *, language: str = "vie", wh
     config = "--psm 7 -c load_system_dawg=0" if whitelist else "--psm 7"
     if whitelist:
         config += f" -c tessedit_char_whitelist={whitelist}"
+    if tessdata:
+        config = f"--tessdata-dir {shlex.quote(tessdata)} {config}"
     with tempfile.TemporaryDirectory(prefix="sohoa-lines-") as tmp:
         paths = []
         for i, image in enumerate(images):

@@ -32,6 +32,7 @@ class OcrResult:
     engine: str
     language: str
     warnings: list[str] = field(default_factory=list)
+    tessdata: str | None = None  # the folder of models Tesseract read with; None: its own default
 
     @property
     def text(self) -> str:

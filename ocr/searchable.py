@@ -14,6 +14,7 @@ import ocrmypdf
 from ocrmypdf import exceptions as ox
 
 from ingest.errors import BadInputError, OcrError
+from ocr.tessdata import models_from
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,9 @@ def run_ocrmypdf(
     skip_text: bool = False,
     thresholding: str | None = None,
     timeout: float = 180.0,
+    tessdata: str | None = None,
 ) -> None:
+    """``tessdata``: the folder of models Tesseract reads with (``ocr.tessdata``), None for its default."""
     limit_threads()
     Path(hocr_out).mkdir(parents=True, exist_ok=True)
     kwargs: dict = {
@@ -83,7 +86,8 @@ def run_ocrmypdf(
     if thresholding:
         kwargs["tesseract_thresholding"] = thresholding
     try:
-        code = ocrmypdf.ocr(input_pdf, output_pdf, **kwargs)
+        with models_from(tessdata):
+            code = ocrmypdf.ocr(input_pdf, output_pdf, **kwargs)
     except ox.EncryptedPdfError:
         raise BadInputError("the PDF is protected by a password; export it without one", code="encrypted_pdf") from None
     except (ox.InputFileError, ox.UnsupportedImageFormatError) as exc:

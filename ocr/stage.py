@@ -28,6 +28,7 @@ from ocr.ocrmypdf_plugin import page_file
 from ocr.prepare import PreparedPage, prepare_page
 from ocr.result import OcrPage, OcrResult
 from ocr.searchable import run_ocrmypdf, strip_actions
+from ocr.tessdata import resolve
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,11 @@ def ocr_document(
     redo_ocr: bool = False,
     timeout: float = 180.0,
     cleanup: bool = True,
+    tessdata: str | None = None,
 ) -> OcrResult:
-    """``cleanup=False`` gives Tesseract the scan as it is (for measuring what the cleanup is worth)."""
+    """``cleanup=False`` gives Tesseract the scan as it is (for measuring what the cleanup is worth);
+    ``tessdata`` is the setting ``SOHOA_TESSDATA_DIR`` (``ocr.tessdata.resolve``)."""
+    models = resolve(tessdata, language)
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     languages = [lang for lang in language.split("+") if lang]
@@ -68,6 +72,7 @@ def ocr_document(
             ocr_images=None,
             skip_text=True,
             timeout=timeout,
+            tessdata=models,
         )
         geometry = {p.number: (p.width, p.height, 0, 0.0, None) for p in loaded.pages}
     else:
@@ -96,6 +101,7 @@ def ocr_document(
             ocr_images=ocr_dir,
             thresholding=max(set(thresholds), key=thresholds.count) if thresholds else None,
             timeout=timeout,
+            tessdata=models,
         )
 
     images = work / "ocr-images"
@@ -106,6 +112,7 @@ def ocr_document(
         engine=engine_version(),
         language=language,
         warnings=list(loaded.warnings),
+        tessdata=models,
     )
 
 

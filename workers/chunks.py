@@ -29,6 +29,7 @@ from ingest.source import Source
 from ocr.quality import assess_document
 from ocr.result import OcrPage, OcrResult
 from ocr.stage import ocr_document
+from ocr.tessdata import resolve
 from storage.objects import ObjectNotFound, ObjectStore
 from workers.pipeline import Processed, Task
 
@@ -78,7 +79,8 @@ def process_pages(task: Task, first: int, last: int) -> tuple[LoadedDocument | N
             pages=[replace(p, number=i) for i, p in enumerate(loaded.pages, 1)],
             warnings=loaded.warnings,
         )
-        ocr = ocr_document(local, work / "ocr", language=opts.language, redo_ocr=opts.redo_ocr, timeout=opts.timeout)
+        ocr = ocr_document(local, work / "ocr", language=opts.language, redo_ocr=opts.redo_ocr, timeout=opts.timeout,
+                           tessdata=opts.tessdata)
     except BadInputError as exc:
         return None, None, {**exc.as_record(), "bad_input": True}
     numbers = {i: p.number for i, p in enumerate(loaded.pages, 1)}
@@ -174,7 +176,9 @@ def join_chunks(
         result.bad_input = bool(error.get("bad_input"))
         return result
     t = time.perf_counter()
-    result.ocr = _merged_ocr(store, key, manifests, work)
+    # The second look reads the ranges' OCR images with this machine's models.
+    result.ocr = replace(_merged_ocr(store, key, manifests, work),
+                         tessdata=resolve(task.options.tessdata, manifests[0]["language"]))
     scans = [Page(**_get_files(store, entry, work)) for m in manifests for entry in m["loaded"]]
     result.steps["join"] = time.perf_counter() - t
     t = time.perf_counter()

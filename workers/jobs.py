@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from rq.exceptions import AbandonedJobError
 from rq.job import Dependency, Job, JobStatus
@@ -24,7 +25,7 @@ from storage.objects import StorageError, sha256_of_file
 from workers import record as records
 from workers.chunks import clean_scratch, join_chunks, manifest_key, process_pages, remove_workdir, store_chunk
 from workers.context import Context, make_context
-from workers.pipeline import Task, commit, process, write_record
+from workers.pipeline import Options, Task, commit, process, write_record
 from workers.queue import LIVE, JobQueues, chunk_job_id, join_job_id, open_queues, spec_of
 from workers.spec import DocumentSpec
 
@@ -92,7 +93,7 @@ def run_join(spec_json: str, ranges: list[list[int]]) -> dict:
     queues = open_queues(ctx.settings)
     spans = [(int(a), int(b)) for a, b in ranges]
     if (record := already_recorded(ctx, spec)) is None:
-        task = Task(spec.doc_id, _source(spec), spec.options, str(ctx.settings.work_dir / f"{spec.doc_id}-join"))
+        task = Task(spec.doc_id, _source(spec), _options(ctx, spec), str(ctx.settings.work_dir / f"{spec.doc_id}-join"))
         processed = join_chunks(ctx.store, task, spec.key, spans, lost_ranges(queues, spec, spans))
         # A range's bad input or a range that failed for good: the document's failure, recorded now.
         record = commit(ctx.store, ctx.index, processed, ctx.registry)
@@ -131,7 +132,13 @@ def fetch_task(ctx: Context, spec: DocumentSpec, work_name: str) -> Task:
     ctx.store.download(original_key(spec.sha256), local)
     if sha256_of_file(local) != spec.sha256:
         raise StorageError(f"the stored original of {spec.doc_id} does not match its SHA-256", code="checksum_mismatch")
-    return Task(spec.doc_id, _source(spec, str(local)), spec.options, str(work))
+    return Task(spec.doc_id, _source(spec, str(local)), _options(ctx, spec), str(work))
+
+
+def _options(ctx: Context, spec: DocumentSpec) -> Options:
+    """The enqueuer's options with this machine's own Tesseract models (a folder is a fact of the machine)."""
+    folder = ctx.settings.tessdata_dir
+    return replace(spec.options, tessdata=str(folder) if folder else None)
 
 
 def _source(spec: DocumentSpec, path: str = "") -> Source:

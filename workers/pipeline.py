@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 class Options:
     batch: str
     language: str = "vie"
+    tessdata: str | None = None  # SOHOA_TESSDATA_DIR (see ocr.tessdata)
     dpi: float | None = None
     redo_ocr: bool = False
     repair_pdf: bool = False
@@ -55,6 +56,7 @@ class Options:
         values: dict = {
             "batch": batch,
             "language": settings.ocr_lang,
+            "tessdata": str(settings.tessdata_dir) if settings.tessdata_dir else None,
             "timeout": settings.tesseract_timeout,
             "max_pixels": settings.max_page_pixels,
             "max_pages": settings.max_pages,
@@ -109,7 +111,8 @@ def process(task: Task) -> Processed:
         result.steps["load"] = time.perf_counter() - t
         t = time.perf_counter()
         result.ocr = ocr_document(
-            loaded, work / "ocr", language=opts.language, redo_ocr=opts.redo_ocr, timeout=opts.timeout
+            loaded, work / "ocr", language=opts.language, redo_ocr=opts.redo_ocr, timeout=opts.timeout,
+            tessdata=opts.tessdata,
         )
         result.steps["ocr"] = time.perf_counter() - t
         t = time.perf_counter()
