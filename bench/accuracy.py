@@ -121,18 +121,18 @@ class Outcome:
     wrong_links: list[str] = field(default_factory=list)  # what was read and linked, for --explain
 
 
-def _process(job: tuple[int, str, str, int, int, str | None]):
+def _process(job: tuple[int, str, str, int, int, str | None, str]):
     """In a pool worker: generate one document, save it as a scan and run the pipeline's process step on it."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from extract.fields import extraction_from_ocr
     from ingest.source import describe
     from workers.pipeline import Options, Task, process
 
-    seed, doc_type, level, registry_seed, registry_size, tessdata = job
+    seed, doc_type, level, registry_seed, registry_size, tessdata, page_models = job
     doc = make_document(seed, doc_type, level, registry=_registry(registry_seed, registry_size))
     work = Path(tempfile.mkdtemp(prefix="sohoa-accuracy-"))
     try:
-        options = Options(batch="bench", tessdata=tessdata)
+        options = Options(batch="bench", tessdata=tessdata, page_models=page_models)
         task = Task(f"bench-{seed}", describe(save_scan(doc, work)), options, str(work / "work"))
         done = process(task)
         text = done.ocr.text if done.ocr else ""
@@ -232,7 +232,8 @@ def main() -> None:
     parser.add_argument("--registry", type=int, default=REGISTRY_SIZE, help="citizens in the synthetic registry")
     parser.add_argument("--fields", action="store_true", help="also print exact match of every field per level")
     parser.add_argument("--explain", action="store_true", help="print what was read for every wrong link")
-    parser.add_argument("--tessdata", help="folder of Tesseract models (SOHOA_TESSDATA_DIR; default: as the pipeline)")
+    parser.add_argument("--tessdata", help="folder of tessdata_best (SOHOA_TESSDATA_DIR; default: as the pipeline)")
+    parser.add_argument("--page-models", default="fast", choices=("fast", "best"), help="SOHOA_PAGE_MODELS")
     args = parser.parse_args()
 
     from storage.index import make_engine
@@ -243,7 +244,7 @@ def main() -> None:
 
     levels = [lv for lv in args.levels.split(",") if lv]
     types = [t for t in args.types.split(",") if t]
-    jobs = [(args.seed + 97 * i + k, t, lv, args.seed, args.registry, args.tessdata)
+    jobs = [(args.seed + 97 * i + k, t, lv, args.seed, args.registry, args.tessdata, args.page_models)
             for i in range(args.count) for k, t in enumerate(types) for lv in levels]
     with tempfile.TemporaryDirectory(prefix="sohoa-accuracy-registry-") as tmp:
         csv_path = write_registry(_registry(args.seed, args.registry), Path(tmp) / "registry.csv")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,8 +38,11 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     ocr_lang: str = "vie"
     # A folder of Tesseract models (``.ci/tessdata`` installs tessdata_best vie there); unset: the project's
-    # var/tessdata when installed, else the system's models (``ocr.tessdata``).
+    # var/tessdata when installed (``ocr.tessdata``). Pages are read with page_models ("fast": the system's
+    # tessdata_fast, which reads degraded pages' fields better; "best": the folder's); weak values get a second
+    # look with both when both are there.
     tessdata_dir: Path | None = None
+    page_models: Literal["fast", "best"] = "fast"
     jobs: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     # Pages bigger than this are refused before decoding (a 50000x50000 header must not allocate 7 GB).
     max_page_pixels: int = 200_000_000

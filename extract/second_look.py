@@ -33,18 +33,23 @@ from extract.values import Candidate, Piece, read
 from ocr.crops import Treated, cut, treat
 from ocr.hocr import Word
 from ocr.lines import DIGITS, LineWord, read_lines
-from ocr.tessdata import usable
+from ocr.tessdata import other_models, usable
 
 log = logging.getLogger(__name__)
 
 KINDS = frozenset({"name", "date", "citizen_id", "old_id", "person_id"})
 FIELDS = frozenset({"full_name", "date_of_birth", "citizen_id", "old_id_number"})
 WEAK = 0.9  # a confidence under this gets a second look
-# How each kind of spot is read again: (treatment, enlargement, language, character whitelist); "doc" is the
-# document's OCR language. Chosen on degraded pages of seeds the benchmark does not use: Tesseract's English
-# model reads typewritten digits better than the Vietnamese one, enlarging helps digits and hurts names.
-TEXT_PLAN = (("gray", 1.0, "doc", None), ("sharp", 1.0, "doc", None))
-DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/"), ("soft", 2.0, "eng", DIGITS + "/"), ("gray", 1.0, "doc", None))
+# How each kind of spot is read again: (treatment, enlargement, language, character whitelist, models); "doc" is
+# the document's OCR language; models "first" are those of the page's reading, "other" the other Vietnamese
+# model (tessdata_best and Debian's tessdata_fast: ``ocr.tessdata.other_models``), left out when there is none.
+# Chosen on degraded pages of seeds the benchmark does not use: Tesseract's English model reads typewritten
+# digits better than the Vietnamese one, enlarging helps digits and hurts names, and the two Vietnamese models
+# misread different letters, so a misreading of one is rarely confirmed by the other.
+TEXT_PLAN = (("gray", 1.0, "doc", None, "first"), ("sharp", 1.0, "doc", None, "first"),
+             ("gray", 1.0, "doc", None, "other"), ("sharp", 1.0, "doc", None, "other"))
+DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/", "first"), ("soft", 2.0, "eng", DIGITS + "/", "first"),
+              ("gray", 1.0, "doc", None, "first"), ("gray", 1.0, "doc", None, "other"))
 MRZ_PLAN = (("gray", 2.0), ("soft", 2.0), ("gray", 1.0))  # English model, the zone's character set
 
 DATE_ROOM = 8.0  # word heights a numeric date may take, from its label's end
@@ -121,10 +126,12 @@ class SecondLook:
     """Re-reads the weak person values of one document from its OCR images (page number → image path)."""
 
     def __init__(self, images: Mapping[int, tuple[str, float]], language: str = "vie",
-                 tessdata: str | None = None) -> None:
+                 tessdata: str | None = None, best: str | None = None) -> None:
         self.images = {n: (p, dpi) for n, (p, dpi) in images.items() if p and Path(p).is_file()}
         self.language = language
         self.tessdata = tessdata  # the models of the first reading (``OcrResult.tessdata``)
+        self.best = best  # the folder of tessdata_best (``OcrResult.best_tessdata``)
+        self._other: dict[str, str | None] = {}
         self._pages: dict[int, np.ndarray | None] = {}
 
     def _page(self, number: int) -> np.ndarray | None:
@@ -150,7 +157,7 @@ class SecondLook:
         out: dict[int, dict[str, list[Candidate]]] = {}
         for k in sorted({k for k, _, _ in asked}):
             values, _, fields = people[k]
-            mine = [(spot, own, found, len(DIGIT_PLAN if spot.digits else TEXT_PLAN))
+            mine = [(spot, own, found, len(self._plan(spot)))
                     for (j, spot, own), found in zip(asked, readings, strict=True) if j == k]
             choices = choose_person(mine, fields)
             if choices:
@@ -190,6 +197,20 @@ class SecondLook:
     def _models(self, language: str) -> str | None:
         return self.tessdata if self.tessdata and usable(self.tessdata, language) else None
 
+    def _plan(self, spot: Spot) -> list[tuple[str, float, str, str | None, str | None]]:
+        """The spot's readings: (treatment, enlargement, language, whitelist, folder of models or None)."""
+        out = []
+        for how, scale, language, whitelist, models in (DIGIT_PLAN if spot.digits else TEXT_PLAN):
+            language = self.language if language == "doc" else language
+            if models == "first":
+                out.append((how, scale, language, whitelist, self._models(language)))
+                continue
+            if language not in self._other:
+                self._other[language] = other_models(self.tessdata, self.best, language)
+            if self._other[language] is not None:
+                out.append((how, scale, language, whitelist, self._other[language]))
+        return out
+
     def _read(self, spots: list[Spot]) -> list[list[Candidate]]:
         """Every spot's crop in every treatment of its plan, read in one Tesseract run per reader, then parsed."""
         crops = []
@@ -197,19 +218,19 @@ class SecondLook:
             page = self._page(spot.page)
             dpi = self.images[spot.page][1]
             crops.append(cut(page, spot.region, spot.height, dpi, spot.keep) if page is not None else None)
-        jobs: dict[tuple[str, str | None], list[tuple[int, Treated]]] = {}
+        jobs: dict[tuple[str, str | None, str | None], list[tuple[int, Treated]]] = {}
         for i, (spot, crop) in enumerate(zip(spots, crops, strict=True)):
             if crop is None:
                 continue
-            for how, scale, language, whitelist in (DIGIT_PLAN if spot.digits else TEXT_PLAN):
-                reader = (self.language if language == "doc" else language, whitelist)
-                jobs.setdefault(reader, []).append((i, treat(crop, how, scale)))
+            for how, scale, language, whitelist, folder in self._plan(spot):
+                jobs.setdefault((language, whitelist, folder), []).append((i, treat(crop, how, scale)))
         out: list[list[Candidate]] = [[] for _ in spots]
-        for (language, whitelist), items in jobs.items():
+        for (language, whitelist, folder), items in jobs.items():
             lines = read_lines([t.image for _, t in items], language=language, whitelist=whitelist,
-                               tessdata=self._models(language))
+                               tessdata=folder)
             for (i, treated), words in zip(items, lines, strict=True):
-                cand = _parse(spots[i], words, treated, language)
+                reader = language if folder == self._models(language) else f"{language}:other"
+                cand = _parse(spots[i], words, treated, reader)
                 if cand is not None:
                     out[i].append(cand)
         return out

@@ -32,7 +32,8 @@ class OcrResult:
     engine: str
     language: str
     warnings: list[str] = field(default_factory=list)
-    tessdata: str | None = None  # the folder of models Tesseract read with; None: its own default
+    tessdata: str | None = None  # the folder of models Tesseract read the pages with; None: its own default
+    best_tessdata: str | None = None  # the folder of tessdata_best when installed (``ocr.tessdata``)
 
     @property
     def text(self) -> str:

@@ -28,7 +28,7 @@ from ocr.ocrmypdf_plugin import page_file
 from ocr.prepare import PreparedPage, prepare_page
 from ocr.result import OcrPage, OcrResult
 from ocr.searchable import run_ocrmypdf, strip_actions
-from ocr.tessdata import resolve
+from ocr.tessdata import page_models as select_models
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,12 @@ def ocr_document(
     timeout: float = 180.0,
     cleanup: bool = True,
     tessdata: str | None = None,
+    page_models: str = "fast",
 ) -> OcrResult:
     """``cleanup=False`` gives Tesseract the scan as it is (for measuring what the cleanup is worth);
-    ``tessdata`` is the setting ``SOHOA_TESSDATA_DIR`` (``ocr.tessdata.resolve``)."""
-    models = resolve(tessdata, language)
+    ``tessdata`` and ``page_models`` are the settings ``SOHOA_TESSDATA_DIR`` and ``SOHOA_PAGE_MODELS``
+    (``ocr.tessdata.page_models``)."""
+    models, best = select_models(tessdata, language, page_models)
     work = Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     languages = [lang for lang in language.split("+") if lang]
@@ -113,6 +115,7 @@ def ocr_document(
         language=language,
         warnings=list(loaded.warnings),
         tessdata=models,
+        best_tessdata=best,
     )
 
 

@@ -10,8 +10,11 @@ failure.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -21,7 +24,8 @@ log = logging.getLogger(__name__)
 
 # Where .ci/tessdata installs the models when SOHOA_TESSDATA_DIR is not set: var/tessdata in the project.
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "var" / "tessdata"
-CONFIGS = ("hocr", "tsv")  # what OCRmyPDF and pytesseract ask Tesseract for
+CONFIGS = ("hocr", "tsv")
+PAGE_MODELS = ("fast", "best")  # what OCRmyPDF and pytesseract ask Tesseract for
 
 
 def usable(folder: str | Path, languages: str) -> bool:
@@ -46,6 +50,54 @@ def resolve(setting: str | Path | None, languages: str = "vie") -> str | None:
     if setting:
         _warn_once(str(folder), languages)
     return None
+
+
+@cache
+def default_dir() -> str | None:
+    """The folder Tesseract reads from when not told (``TESSDATA_PREFIX`` or its built-in one), or None."""
+    try:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r'"(.+?)/?"', out.stdout + out.stderr)
+    return found.group(1) if found else None
+
+
+def page_models(setting: str | Path | None, languages: str, which: str) -> tuple[str | None, str | None]:
+    """(folder the page is read with, folder of tessdata_best), either None for Tesseract's default / none.
+
+    ``which`` is ``SOHOA_PAGE_MODELS``: "fast" reads pages with Tesseract's default models (Debian's
+    tessdata_fast), "best" with the folder's when it is installed."""
+    if which not in PAGE_MODELS:
+        raise ValueError(f"page models must be one of {PAGE_MODELS}, not {which!r}")
+    best = resolve(setting, languages)
+    return (best if which == "best" else None), best
+
+
+def other_models(folder: str | None, best: str | None, languages: str = "vie") -> str | None:
+    """The folder of other models for ``languages`` than those in ``folder`` (None: Tesseract's default):
+    tessdata_best's (``best``) when the page was read with the system's, the system's when it was read with
+    tessdata_best; None when there is no other (a second reading with the same model only repeats the first)."""
+    first = folder or default_dir()
+    for candidate in (best, default_dir()):
+        if candidate and usable(candidate, languages) and not _same(candidate, first, languages):
+            return candidate
+    return None
+
+
+def _same(a: str, b: str | None, languages: str) -> bool:
+    if b is None:
+        return False
+    return all(_digest(str(Path(a) / f"{lang}.traineddata")) == _digest(str(Path(b) / f"{lang}.traineddata"))
+               for lang in languages.split("+") if lang)
+
+
+@cache
+def _digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return path
 
 
 @contextmanager

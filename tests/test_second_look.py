@@ -238,3 +238,24 @@ def test_second_look_spots_carry_what_the_crop_needs(birth_page):
         x0, y0, x1, y1 = s.region
         assert 0 <= x0 < x1 <= hocr.width + 50 and 0 <= y0 < y1 <= hocr.height
         assert s.digits == (s.field != "full_name")
+
+
+def test_weak_values_are_read_again_with_both_vietnamese_models(tmp_path):
+    from extract.second_look import SecondLook
+    from ocr.tessdata import PROJECT_DIR
+
+    page = np.full((260, 1200), 255, np.uint8)
+    line = _line_image("NGUYỄN THỊ HƯỜNG", 40)
+    page[100:100 + line.shape[0], 100:100 + line.shape[1]] = line
+    rows = np.nonzero((page < 128).any(axis=1))[0]
+    path = tmp_path / "page-0001.png"
+    cv2.imwrite(str(path), page)
+    spot = Spot("full_name", "name", 1, (90, int(rows[0]), 110 + line.shape[1], int(rows[-1]) + 1),
+                float(rows[-1] - rows[0]), False)
+    both = SecondLook({1: (str(path), 300.0)}, "vie", None, str(PROJECT_DIR))._read([spot])[0]
+    assert {c.source for c in both} == {"reread:gray@1:vie", "reread:sharp@1:vie", "reread:gray@1:vie:other",
+                                        "reread:sharp@1:vie:other"}
+    assert {c.value for c in both} == {"NGUYỄN THỊ HƯỜNG"}
+    # Without tessdata_best, only the model of the page's reading: no reading is counted twice.
+    alone = SecondLook({1: (str(path), 300.0)}, "vie", None, None)._read([spot])[0]
+    assert {c.source for c in alone} == {"reread:gray@1:vie", "reread:sharp@1:vie"}

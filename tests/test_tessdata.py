@@ -76,14 +76,16 @@ def test_the_page_and_the_second_look_read_with_the_set_folder(tmp_path):
     loaded = load_pages(describe(scan), tmp_path / "pages")
     vietnamese = ocr_document(loaded, tmp_path / "vie")
     assert MARKS.search(vietnamese.text), vietnamese.text
-    misread = ocr_document(loaded, tmp_path / "eng", tessdata=str(english))
-    assert misread.tessdata == str(english.resolve())
+    # By default pages are read with the system's models; the set folder is tessdata_best for the second look.
+    assert vietnamese.tessdata is None
+    misread = ocr_document(loaded, tmp_path / "eng", tessdata=str(english), page_models="best")
+    assert misread.tessdata == misread.best_tessdata == str(english.resolve())
     assert "NGUY" in misread.text and not MARKS.search(misread.text), misread.text
     # A set folder that cannot serve falls back to the system's models rather than failing the document.
     empty = tmp_path / "empty"
     empty.mkdir()
-    fallback = ocr_document(loaded, tmp_path / "fallback", tessdata=str(empty))
-    assert fallback.tessdata is None and MARKS.search(fallback.text)
+    fallback = ocr_document(loaded, tmp_path / "fallback", tessdata=str(empty), page_models="best")
+    assert fallback.tessdata is None and fallback.best_tessdata is None and MARKS.search(fallback.text)
 
     import cv2
 

@@ -29,7 +29,7 @@ from ingest.source import Source
 from ocr.quality import assess_document
 from ocr.result import OcrPage, OcrResult
 from ocr.stage import ocr_document
-from ocr.tessdata import resolve
+from ocr.tessdata import page_models
 from storage.objects import ObjectNotFound, ObjectStore
 from workers.pipeline import Processed, Task
 
@@ -80,7 +80,7 @@ def process_pages(task: Task, first: int, last: int) -> tuple[LoadedDocument | N
             warnings=loaded.warnings,
         )
         ocr = ocr_document(local, work / "ocr", language=opts.language, redo_ocr=opts.redo_ocr, timeout=opts.timeout,
-                           tessdata=opts.tessdata)
+                           tessdata=opts.tessdata, page_models=opts.page_models)
     except BadInputError as exc:
         return None, None, {**exc.as_record(), "bad_input": True}
     numbers = {i: p.number for i, p in enumerate(loaded.pages, 1)}
@@ -177,8 +177,8 @@ def join_chunks(
         return result
     t = time.perf_counter()
     # The second look reads the ranges' OCR images with this machine's models.
-    result.ocr = replace(_merged_ocr(store, key, manifests, work),
-                         tessdata=resolve(task.options.tessdata, manifests[0]["language"]))
+    page, best = page_models(task.options.tessdata, manifests[0]["language"], task.options.page_models)
+    result.ocr = replace(_merged_ocr(store, key, manifests, work), tessdata=page, best_tessdata=best)
     scans = [Page(**_get_files(store, entry, work)) for m in manifests for entry in m["loaded"]]
     result.steps["join"] = time.perf_counter() - t
     t = time.perf_counter()

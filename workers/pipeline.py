@@ -42,6 +42,7 @@ class Options:
     batch: str
     language: str = "vie"
     tessdata: str | None = None  # SOHOA_TESSDATA_DIR (see ocr.tessdata)
+    page_models: str = "fast"  # SOHOA_PAGE_MODELS
     dpi: float | None = None
     redo_ocr: bool = False
     repair_pdf: bool = False
@@ -57,6 +58,7 @@ class Options:
             "batch": batch,
             "language": settings.ocr_lang,
             "tessdata": str(settings.tessdata_dir) if settings.tessdata_dir else None,
+            "page_models": settings.page_models,
             "timeout": settings.tesseract_timeout,
             "max_pixels": settings.max_page_pixels,
             "max_pages": settings.max_pages,
@@ -112,7 +114,7 @@ def process(task: Task) -> Processed:
         t = time.perf_counter()
         result.ocr = ocr_document(
             loaded, work / "ocr", language=opts.language, redo_ocr=opts.redo_ocr, timeout=opts.timeout,
-            tessdata=opts.tessdata,
+            tessdata=opts.tessdata, page_models=opts.page_models,
         )
         result.steps["ocr"] = time.perf_counter() - t
         t = time.perf_counter()
