@@ -24,14 +24,14 @@ import pikepdf
 
 from extract.stage import extract_document
 from ingest.errors import BadInputError, SohoaError
-from ingest.pages import LoadedDocument, Page, load_pages
+from ingest.pages import LoadedDocument, Page
 from ingest.source import Source
 from ocr.quality import assess_document
 from ocr.result import OcrPage, OcrResult
 from ocr.stage import ocr_document
 from ocr.tessdata import page_models
 from storage.objects import ObjectNotFound, ObjectStore
-from workers.pipeline import Processed, Task
+from workers.pipeline import Processed, Task, load_task_pages
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +64,7 @@ def process_pages(task: Task, first: int, last: int) -> tuple[LoadedDocument | N
     work = Path(task.workdir)
     opts = task.options
     try:
-        loaded = load_pages(
-            task.source,
-            work / "pages",
-            dpi=opts.dpi,
-            redo_ocr=opts.redo_ocr,
-            repair_pdf=opts.repair_pdf,
-            max_pixels=opts.max_pixels,
-            max_pages=opts.max_pages,
-            page_range=(first, last),
-        )
+        loaded = load_task_pages(task, (first, last))
         local = LoadedDocument(
             source=_range_source(task.source, first, last, work, loaded),
             pages=[replace(p, number=i) for i, p in enumerate(loaded.pages, 1)],

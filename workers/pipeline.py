@@ -20,7 +20,7 @@ from extract.matching import RegistryLookup, match_persons
 from extract.model import Extraction
 from extract.stage import extract_document
 from ingest.errors import BadInputError, SohoaError
-from ingest.pages import load_pages
+from ingest.pages import LoadedDocument, load_pages
 from ingest.source import Source
 from ocr.pdfmeta import stamp
 from ocr.quality import QualityFlag, QualityThresholds, assess_document
@@ -93,6 +93,21 @@ class Processed:
         return len(self.ocr.pages) if self.ocr else 0
 
 
+def load_task_pages(task: Task, page_range: tuple[int, int] | None = None) -> LoadedDocument:
+    """The task's pages (all, or ``page_range``) in its work folder, loaded with its options."""
+    opts = task.options
+    return load_pages(
+        task.source,
+        Path(task.workdir) / "pages",
+        dpi=opts.dpi,
+        redo_ocr=opts.redo_ocr,
+        repair_pdf=opts.repair_pdf,
+        max_pixels=opts.max_pixels,
+        max_pages=opts.max_pages,
+        page_range=page_range,
+    )
+
+
 def process(task: Task) -> Processed:
     """load → prepare/recognize → extract, timing each step; errors become data, never escape."""
     started = time.perf_counter()
@@ -101,15 +116,7 @@ def process(task: Task) -> Processed:
     opts = task.options
     try:
         t = time.perf_counter()
-        loaded = load_pages(
-            task.source,
-            work / "pages",
-            dpi=opts.dpi,
-            redo_ocr=opts.redo_ocr,
-            repair_pdf=opts.repair_pdf,
-            max_pixels=opts.max_pixels,
-            max_pages=opts.max_pages,
-        )
+        loaded = load_task_pages(task)
         result.steps["load"] = time.perf_counter() - t
         t = time.perf_counter()
         result.ocr = ocr_document(
