@@ -76,23 +76,25 @@ def pair_persons(truth: list[dict], persons: list) -> list[tuple[dict, object | 
         if linked is not None:
             paired[i] = linked
             free.remove(linked)
-    out = []
+    # The rest by role and name, closest pairs first: in truth order, a member whose name was misread could
+    # take the reading of the next member, and every member after would be scored against the wrong reading.
+    candidates = []
     for i, t in enumerate(truth):
         if i in paired:
-            out.append((t, paired[i]))
             continue
-        same = [p for p in free if p.role == t["role"]]
-        name = t["fields"].get("full_name", "")
-
-        def closeness(p, name=name) -> float:
-            got = p.fields.get("full_name")
-            return Levenshtein.normalized_similarity(name, got.value) if got else 0.0
-
-        best = max(same, key=closeness, default=None)
-        if best is not None:
-            free.remove(best)
-        out.append((t, best))
-    return out
+        name, born = t["fields"].get("full_name", ""), t["fields"].get("date_of_birth")
+        for j, p in enumerate(free):
+            if p.role == t["role"]:
+                got, got_born = p.fields.get("full_name"), p.fields.get("date_of_birth")
+                closeness = Levenshtein.normalized_similarity(name, got.value) if got else 0.0
+                closeness += 0.25 * (got_born is not None and got_born.value == born)  # a tie-break, not a match
+                candidates.append((-closeness, i, j))
+    taken: set[int] = set()
+    for _, i, j in sorted(candidates):
+        if i not in paired and j not in taken:
+            paired[i] = free[j]
+            taken.add(j)
+    return [(t, paired.get(i)) for i, t in enumerate(truth)]
 
 
 @cache

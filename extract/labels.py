@@ -172,6 +172,9 @@ class LabelIndex:
                 continue
             if not _case_fits(alias, win.text, colon):
                 continue
+            if alias.spec.kind == "name" and _in_parentheses(text, win.start):
+                # "(Ký, ghi rõ họ tên)" under a signature tells the signer what to write: no one's name follows.
+                continue
             score = 1.0 - float(dist[a_i, w_i]) / len(alias.skel)
             key = (int(a_i), win.first)
             if key not in best or score > best[key].score:
@@ -182,6 +185,11 @@ class LabelIndex:
             if all(hit.end <= t.start or t.end <= hit.start for t in taken):
                 taken.append(hit)
         return sorted(taken, key=lambda h: h.start)
+
+
+def _in_parentheses(text: str, pos: int) -> bool:
+    before = text[:pos]
+    return before.rfind("(") > before.rfind(")")
 
 
 def _windows(row: Row, span: int) -> list[_Window]:

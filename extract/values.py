@@ -17,7 +17,7 @@ from extract.gender import parse_gender
 from extract.ids import find_ids
 from extract.layout import Row, union_box
 from extract.names import normalize_name
-from extract.spelling import repair_name, syllable_factor
+from extract.spelling import is_known, repair_name, syllable_factor
 from extract.syllables import is_syllable
 from extract.text import collapse_spaces, fold
 from ocr.hocr import Word
@@ -44,6 +44,10 @@ ZERO_REPAIRED = 0.6
 # month can have may have been printed as.
 _LEADING = {"6": "0", "9": "0", "8": "03"}
 _MAX_NAME_WORDS = 7
+# Digits a name word cannot hold, as the letters OCR takes them for ("1an" is "lan"): only a replacement that makes
+# a known name syllable is taken (``_letters_for_digits``).
+_DIGIT_AS_LETTER = {"1": "LI", "0": "O", "5": "S", "8": "B"}
+DIGIT_IN_NAME = 0.8
 _ID_LEAD = 3  # characters of junk tolerated before an ID in its value
 _ID_TAIL_DIGITS = 3  # more digits than this after the ID and the value is OCR noise, not an ID field
 
@@ -175,15 +179,21 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
     # A colon between letters is a misread space or comma inside the name ("NGUYÊN:VĂN"); same length, same offsets.
     text = _INNER_COLON.sub(" ", piece.text)
     words: list[tuple[int, int]] = []
+    notes: list[tuple[int, str]] = []
     for m in re.finditer(r"\S+", text):
         tok = m.group()
+        fixed = _letters_for_digits(tok)
+        if fixed is not None:  # same length, so the offsets into the piece still hold
+            notes.append((m.start(), f"{tok} read as {fixed}: a digit where a name has a letter"))
+            text = text[: m.start()] + fixed + text[m.end():]
+            tok = fixed
         head = tok
         for ch in _NAME_STOPS:
             head = head.split(ch)[0]
         if _LATIN.search(fold(head)) and normalize_name(head):
             letters = [c for c in head if c.isalpha()]
             # Names are printed in capitals or title case; a small first letter is the sentence going on.
-            if letters and letters[0].islower():
+            if letters and letters[0].islower() and not (words and _name_goes_on(head, text[m.end():])):
                 break
             # Vietnamese names have no one-letter words: before the name they are specks (a card's photo edge).
             if len(letters) > 1 or words:
@@ -196,8 +206,40 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
     if not words:
         return None
     span = piece.sub(words[0][0], words[-1][1])
-    value, factor, notes = repair_name(normalize_name(span.text))
-    return value, span, factor * _name_factor(value, span.text), notes
+    printed = text[words[0][0]:words[-1][1]]
+    value, factor, repairs = repair_name(normalize_name(printed))
+    digits = [note for at, note in notes if at < words[-1][1]]
+    factor *= DIGIT_IN_NAME ** len(digits)
+    return value, span, factor * _name_factor(value, printed), digits + repairs
+
+
+def _name_goes_on(word: str, rest: str) -> bool:
+    """A small first letter inside a name ("Lý thanh Loan"): a name syllable between name words in title case is
+    a capital OCR read small, not the sentence going on."""
+    nxt = rest.split(maxsplit=1)[0].strip(_EDGE) if rest.strip() else ""
+    return is_known(word.upper()) and nxt[:1].isupper() and is_known(nxt.upper())
+
+
+def _letters_for_digits(token: str) -> str | None:
+    """``token`` with its digits as the letters they were misread for, when exactly one way makes a known name
+    syllable ("1an" → "Lan", "H0A" → "HOA"); None when it has no digit, no letter, or no single such reading."""
+    core = token.strip(_EDGE)
+    if not core or not any(c.isdigit() for c in core) or not any(c.isalpha() for c in core):
+        return None
+    at = token.index(core)
+    options = [""]
+    for ch in core:
+        if ch.isdigit():
+            if ch not in _DIGIT_AS_LETTER:
+                return None
+            options = [o + letter for o in options for letter in _DIGIT_AS_LETTER[ch]]
+        else:
+            options = [o + ch for o in options]
+    known = {o for o in options if is_known(o.upper())}
+    if len(known) != 1:
+        return None
+    word = known.pop()
+    return token[:at] + word[0].upper() + word[1:] + token[at + len(core):]
 
 
 def _name_factor(value: str, printed: str) -> float:
