@@ -172,7 +172,7 @@ class LabelIndex:
                 continue
             if not _case_fits(alias, win.text, colon):
                 continue
-            if alias.spec.kind == "name" and _in_parentheses(text, win.start):
+            if alias.spec.kind == "name" and _signers_instruction(text, win.start, win.text):
                 # "(Ký, ghi rõ họ tên)" under a signature tells the signer what to write: no one's name follows.
                 continue
             score = 1.0 - float(dist[a_i, w_i]) / len(alias.skel)
@@ -187,9 +187,15 @@ class LabelIndex:
         return sorted(taken, key=lambda h: h.start)
 
 
-def _in_parentheses(text: str, pos: int) -> bool:
-    before = text[:pos]
-    return before.rfind("(") > before.rfind(")")
+_SIGN_WORDS = frozenset({"ky", "ghi"})
+
+
+def _signers_instruction(text: str, pos: int, window: str) -> bool:
+    """Whether ``pos`` is inside a parenthesis that tells a signer what to do ("(Ký, ghi rõ họ tên)"); other
+    parentheses hold labels ("Ông (Bà):")."""
+    before = text[:pos] + window[: len(window) - len(window.lstrip(" ([{"))]
+    opened = before.rfind("(")
+    return opened > before.rfind(")") and not _SIGN_WORDS.isdisjoint(skeleton(before[opened:]).split())
 
 
 def _windows(row: Row, span: int) -> list[_Window]:

@@ -15,7 +15,8 @@ import pytest
 
 from config.templates import TemplateError, load_template_file, load_templates
 from extract.fields import extract_fields, extraction_from_ocr
-from extract.layout import PageWords, page_from_text
+from extract.labels import LabelIndex
+from extract.layout import PageWords, page_from_text, page_text
 from extract.model import Extraction, Person
 from extract.mrz import check_digit
 from ocr.result import OcrPage, OcrResult
@@ -291,6 +292,46 @@ def test_leader_dots_and_ocr_junk_after_a_name_are_dropped():
                          "Họ và tên: TRẦN THỊ CÚC .............-222- 222cc 2211202211",
                          "Ngày, tháng, năm sinh: 14/12/1980 ...."]))
     assert values(person(ex, "subject")) == {"full_name": "TRẦN THỊ CÚC", "date_of_birth": "1980-12-14"}
+
+
+@pytest.mark.parametrize(("printed", "value", "note"), [
+    ("Nguyễn Thị 1an", "NGUYỄN THỊ LAN", "1an read as Lan"),  # l read as 1
+    ("TRẦN VĂN 8ÌNH", "TRẦN VĂN BÌNH", "8ÌNH read as BÌNH"),
+    ("LÊ THỊ H0A", "LÊ THỊ HOA", "H0A read as HOA"),
+])
+def test_a_digit_in_a_name_word_is_the_letter_that_makes_a_name(printed, value, note):
+    ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")], f"Họ và tên: {printed}",
+                         "Ngày, tháng, năm sinh: 14/12/1980"]))
+    name = person(ex, "subject").fields["full_name"]
+    assert name.value == value
+    assert any(note in r for r in name.reasons)
+    assert name.confidence < 0.9  # low enough for a second look
+
+
+def test_a_digit_that_makes_no_name_is_not_turned_into_one():
+    ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")], "Họ và tên: NGUYỄN VĂN 7AM",
+                         "Ngày, tháng, năm sinh: 14/12/1980"]))
+    assert person(ex, "subject").fields["full_name"].value == "NGUYỄN VĂN AM"  # digit dropped, as before
+    assert not any("digit" in r for r in person(ex, "subject").fields["full_name"].reasons)
+
+
+def test_a_name_syllable_read_in_small_letters_inside_a_title_case_name():
+    ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")], "Họ và tên: Lý thanh Loan",
+                         "Ngày, tháng, năm sinh: 14/12/1980"]))
+    assert person(ex, "subject").fields["full_name"].value == "LÝ THANH LOAN"
+    ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")], "Họ và tên: Lý Loan sinh tại nhà",
+                         "Ngày, tháng, năm sinh: 14/12/1980"]))
+    assert person(ex, "subject").fields["full_name"].value == "LÝ LOAN"  # the sentence goes on
+
+
+@pytest.mark.parametrize("row", ["(Ký.,- ạh:. tõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)", "(ký và họ tên)"])
+def test_the_signers_instruction_is_no_name_label(row):
+    # "(Ký, ghi rõ họ tên)" under a signature, worn past its own alias: its "họ tên" opens no person.
+    household = next(t for t in load_templates() if t.doc_type == "household_registration")
+    index = LabelIndex(household.labels)
+    rows = page_text(page_from_text(1, f"{row}\nHọ tên: Nguyễn Thị Lan")).rows
+    assert [h.spec.field for h in index.find(rows[0]) if h.spec.field] == []
+    assert [h.spec.field for h in index.find(rows[1])] == ["full_name"]
 
 
 # --- marriage: two columns -----------------------------------------------------------------------------------
