@@ -18,12 +18,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from config.templates import LabelSpec, Template
-from extract.labels import Hit, LabelIndex
+from extract.labels import Hit, LabelIndex, skeleton
 from extract.layout import PageText, Row, gap_after, split_columns
 from extract.values import Piece, meaningful, strip_leaders, trim
 from ocr.hocr import Word
 
 HEADER_SHARE = 0.25  # of the first page's height, taken as its header when no title was found
+NAME_LABEL_SCORE = 0.9  # a name label opening its row this well read ends such a header ...
+NAME_LABEL_WORDS = 3  # ... when it has this many words ("Họ và tên", not "Ông")
 SLOT_END = 0.6  # word heights of room after a value that ends its row (its last letter may be cut short)
 SLOT_EMPTY = 15.0  # word heights of room given to a value whose label ends the row (nothing was read after it)
 GAP_STOP = 3.0  # a gap of this many word heights ends a value: the next field of a tab-stopped row
@@ -62,7 +64,7 @@ def walk(pages: Sequence[PageText], template: Template, title: Sequence[Row] = (
     index = LabelIndex(template.labels)
     out: list[Found] = []
     for page in pages:
-        header = {id(r) for r in _header_rows(page, title)}
+        header = {id(r) for r in _header_rows(page, title, index)}
         for segment in _segments(page, template, index):
             for found in _read(segment, index):
                 head = id(found.hit.row) in header
@@ -70,8 +72,9 @@ def walk(pages: Sequence[PageText], template: Template, title: Sequence[Row] = (
     return out
 
 
-def _header_rows(page: PageText, title: Sequence[Row]) -> list[Row]:
-    """Rows above the title on its page; without a title, the top quarter of the first page."""
+def _header_rows(page: PageText, title: Sequence[Row], index: LabelIndex) -> list[Row]:
+    """Rows above the title on its page; without a title, the top quarter of the first page, up to the first
+    row that opens with a person's name label read well (no organ or motto is misread as "Họ và tên ...")."""
     first = title[0] if title else None
     if first is not None and first.page != page.number:
         return []
@@ -79,6 +82,14 @@ def _header_rows(page: PageText, title: Sequence[Row]) -> list[Row]:
         # Text-layer rows are the title candidates themselves: the header is what comes before the title.
         return list(page.rows[: page.rows.index(first)]) if first is not None and first in page.rows else []
     top = first.bbox[1] if first is not None else (HEADER_SHARE * page.height if page.number == 1 else -1.0)
+    if first is None:
+        for row in page.rows:
+            if row.bbox[3] > top:
+                break
+            if any(h.spec.kind == "name" and h.score >= NAME_LABEL_SCORE and h.first == 0
+                   and len(skeleton(h.alias).split()) >= NAME_LABEL_WORDS for h in index.find(row)):
+                top = row.bbox[1]
+                break
     return [r for r in page.rows if r.bbox[3] <= top]
 
 

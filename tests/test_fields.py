@@ -334,6 +334,20 @@ def test_the_signers_instruction_is_no_name_label(row):
     assert [h.spec.field for h in index.find(rows[1])] == ["full_name"]
 
 
+def test_a_name_label_in_the_top_quarter_of_a_page_whose_title_was_lost_is_read():
+    # Without a title the top quarter is taken as the header (organ, motto, numbers), where a person's label is a
+    # misreading; a well-read "Họ và tên người chết" opening its row ends that header.
+    lines = [*HEADER, [(150, "Quyển số: 04/1996")], "Họ và tên người chết: QUÁCH THỊ NGA",
+             "Ngày, tháng, năm sinh: 27/12/1934", "Nơi chết: Bệnh viện Đa khoa tỉnh Nam Định",
+             "Nguyên nhân chết: Tai nạn giao thông"]
+    page = layout(lines, top=200)
+    assert page.words[-1].bbox[3] < 0.25 * page.height  # all of it inside the top quarter
+    ex = extract(page)
+    assert ex.doc_type == "death_certificate"
+    assert values(person(ex, "deceased"))["full_name"] == "QUÁCH THỊ NGA"
+    assert ex.fields["registration_number"].value == "41"  # the header's own labels still read there
+
+
 # --- marriage: two columns -----------------------------------------------------------------------------------
 
 def test_marriage_columns_merged_by_ocr_give_wife_and_husband():
