@@ -188,14 +188,18 @@ class LabelIndex:
 
 
 _SIGN_WORDS = frozenset({"ky", "ghi"})
+_SIGN_REACH = 2  # "ghi" this many words before a name label asks for it ("ghi rõ họ tên")
 
 
 def _signers_instruction(text: str, pos: int, window: str) -> bool:
-    """Whether ``pos`` is inside a parenthesis that tells a signer what to do ("(Ký, ghi rõ họ tên)"); other
-    parentheses hold labels ("Ông (Bà):")."""
+    """Whether ``pos`` is in what tells a signer what to do ("(Ký, ghi rõ họ tên)"): inside a parenthesis that
+    says so (other parentheses hold labels: "Ông (Bà):"), or a word or two after "ghi" when OCR lost the
+    parenthesis ("Šx. 4y, ghí cả họ tên}")."""
     before = text[:pos] + window[: len(window) - len(window.lstrip(" ([{"))]
     opened = before.rfind("(")
-    return opened > before.rfind(")") and not _SIGN_WORDS.isdisjoint(skeleton(before[opened:]).split())
+    if opened > before.rfind(")") and not _SIGN_WORDS.isdisjoint(skeleton(before[opened:]).split()):
+        return True
+    return "ghi" in skeleton(before).split()[-_SIGN_REACH:]
 
 
 def _windows(row: Row, span: int) -> list[_Window]:

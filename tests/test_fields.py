@@ -324,7 +324,8 @@ def test_a_name_syllable_read_in_small_letters_inside_a_title_case_name():
     assert person(ex, "subject").fields["full_name"].value == "LÝ LOAN"  # the sentence goes on
 
 
-@pytest.mark.parametrize("row", ["(Ký.,- ạh:. tõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)", "(ký và họ tên)"])
+@pytest.mark.parametrize("row", ["(Ký.,- ạh:. tõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)", "(ký và họ tên)",
+                                 "ta) vét ; Šx. 4y, ghí cả họ tên}"])
 def test_the_signers_instruction_is_no_name_label(row):
     # "(Ký, ghi rõ họ tên)" under a signature, worn past its own alias: its "họ tên" opens no person.
     household = next(t for t in load_templates() if t.doc_type == "household_registration")
