@@ -96,15 +96,48 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
                     sex = {"M": "male", "F": "female"}.get(m.group(3))
                     used.append(row)
             elif not any(c.isdigit() for c in s):
-                parts = tuple(p for p in re.split(r"<+", s) if p)
-                # Each word a syllable: a filler misread as K ("THIKHOAKCKKK") makes none.
-                if 2 <= len(parts) <= 7 and all(p.isalpha() and is_syllable(p.lower()) for p in parts):
+                parts = name_parts(s)
+                if parts:
                     spelled[parts] += 1
                     used.append(row)
     names = spelled.most_common(1)[0][0] if spelled else ()
     if citizen_id is None and birth is None and not names:
         return None
     return Mrz(citizen_id, birth, sex, names, tuple(used))
+
+
+_FILLER_RUN = re.compile(r"<{3,}")
+_FILLER_AS = "KCEXL"  # letters OCR makes of a lone '<' between two names ("VANKCUONG")
+
+
+def name_parts(line: str) -> tuple[str, ...]:
+    """The name words of a zone's name line ("DANG<<THANH<AN<<<<<<C" → DANG, THANH, AN), or () when a word is no
+    syllable. The name ends at the first run of fillers: what OCR makes of the rest ("<<<<C") is not part of it.
+    A word that is two syllables around a letter OCR makes of a filler ("VANKCUONG") is read as those two."""
+    head = _FILLER_RUN.split(line, maxsplit=1)[0]
+    parts: list[str] = []
+    for part in (p for p in re.split(r"<+", head) if p):
+        split = _syllables(part)
+        if split is None:
+            return ()
+        parts += split
+    return tuple(parts) if 2 <= len(parts) <= 7 else ()
+
+
+def _syllables(part: str) -> list[str] | None:
+    if not part.isalpha():
+        return None
+    if is_syllable(part.lower()):
+        return [part]
+    # "QUACHK<VAN": a filler read as K; not where the letter may be a misread one of a longer name ("ANK": ANH).
+    if part[-1] in _FILLER_AS and is_syllable(part[:-1].lower()) and not any(
+            is_syllable((part[:-1] + c).lower()) for c in "ABCDEGHIKLMNOPQRSTUVXY"):
+        return [part[:-1]]
+    # Where the letter could also begin the next name ("LEKHOA": LE<HOA or LE<KHOA), it is not taken.
+    splits = [[part[:i], part[i + 1:]] for i in range(2, len(part) - 1) if part[i] in _FILLER_AS
+              and is_syllable(part[:i].lower()) and is_syllable(part[i + 1:].lower())
+              and not is_syllable(part[i:].lower())]
+    return splits[0] if len(splits) == 1 else None
 
 
 NAME_MATCH = 0.75  # similarity of a printed row's letters to the zone's name for the row to be taken as the name

@@ -527,6 +527,21 @@ def test_a_misread_mrz_is_ignored():
     assert "citizen_id" not in person(ex, "holder").fields
 
 
+@pytest.mark.parametrize(("line", "parts"), [
+    ("DANG<<THANH<AN<<<<<C", ("DANG", "THANH", "AN")),  # fillers read as letters after the name
+    ("NGO<<VANKCUONG<<<<<<", ("NGO", "VAN", "CUONG")),  # one filler read as K between two names
+    ("QUACHK<VAN<AN<<<<", ("QUACH", "VAN", "AN")),
+    ("LE<<THI<KHOA<<<", ("LE", "THI", "KHOA")),
+    ("NGUYEN<<VAN<ANK<<<<", ()),  # ANK may be ANH misread: not cut to AN
+    ("LE<<VANKHOA<<<", ()),  # VAN<KHOA or VAN<HOA: not guessed
+    ("THIKHOAKCKKK", ()),
+])
+def test_the_zones_name_line(line, parts):
+    from extract.mrz import name_parts
+
+    assert name_parts(line) == parts
+
+
 # --- pages without geometry, and the OCR stage's result ------------------------------------------------------
 
 def test_text_layer_pages_have_values_without_boxes():
