@@ -34,6 +34,7 @@ W_ID_SAME = 0.10
 W_ID_SAME_INVALID = 0.06
 W_ID_NEAR = 0.06
 W_OLD_ID_SAME = 0.06
+W_OLD_ID_NEAR = 0.03
 W_ADDRESS_STRONG = 0.06
 W_ADDRESS_CLOSE = 0.03
 W_ORIGIN = 0.02
@@ -42,6 +43,11 @@ W_ID_CONFLICT = -0.30
 W_OLD_ID_CONFLICT = -0.15
 W_OLD_ID_UNKNOWN = -0.05
 W_ORIGIN_CONFLICT = -0.10
+# Digits Tesseract reads for one another on degraded scans (closed loops and their broken forms; 1 and 7).
+DIGIT_CONFUSIONS = frozenset(
+    frozenset(p) for p in ("06", "08", "09", "68", "69", "89", "38", "35", "56", "17", "14")
+)
+MISREAD_DIGITS_MAX = 3
 W_PROVINCE = 0.02  # births are registered where they happen, not always where the person is from
 
 ROLE_GENDER = {"father": "male", "husband": "male", "mother": "female", "wife": "female"}
@@ -163,7 +169,7 @@ class Assessment:
     name: float
     birth: str  # exact | near | year | none | mismatch
     gender: str  # same | unknown | differ
-    ident: str  # id_same | id_near | old_id_same | id_conflict | old_id_conflict | old_id_unknown | none
+    ident: str  # id_same | id_near | old_id_same | old_id_near | id_conflict | old_id_conflict | old_id_unknown | none
     address: float | None
     origin: float | None
     score: float
@@ -232,6 +238,15 @@ def place_similarity(a: str | None, b: str | None) -> float | None:
     return 2.0 * common / (len(pa) + len(pb))
 
 
+def misread_digits(read: str, registered: str) -> bool:
+    """Whether ``read`` is ``registered`` with at most MISREAD_DIGITS_MAX digits misread as ones OCR confuses
+    them with (same length: a misread digit is not a lost one)."""
+    if len(read) != len(registered):
+        return False
+    diffs = [frozenset((a, b)) for a, b in zip(read, registered, strict=True) if a != b]
+    return 0 < len(diffs) <= MISREAD_DIGITS_MAX and all(d in DIGIT_CONFUSIONS for d in diffs)
+
+
 def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str | None]:
     if ev.citizen_id:
         if ev.citizen_id == e.citizen_id:
@@ -244,8 +259,13 @@ def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str
     if ev.old_id and e.old_id_number:
         if ev.old_id == e.old_id_number:
             return "old_id_same", "old ID number matches"
-        if Levenshtein.distance(ev.old_id, e.old_id_number, score_cutoff=1) > 1:
-            return "old_id_conflict", "old ID number differs"
+        if Levenshtein.distance(ev.old_id, e.old_id_number, score_cutoff=1) <= 1:
+            return "none", None
+        if misread_digits(ev.old_id, e.old_id_number):
+            # On a worn page 0, 6, 8 and 9 are read for one another, two or three times in a number; someone
+            # else's number would differ in most of its digits, so this backs the candidate up, if weakly.
+            return "old_id_near", "old ID number differs only in digits OCR confuses (misread?)"
+        return "old_id_conflict", "old ID number differs"
     elif ev.old_id and old_ids_known:
         # The registry records old IDs, yet none for this citizen: the document's holder may be someone else.
         return "old_id_unknown", "old ID number unknown to the registry"
@@ -278,6 +298,7 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
         "id_same": W_ID_SAME if ev.id_valid else W_ID_SAME_INVALID,
         "id_near": W_ID_NEAR,
         "old_id_same": W_OLD_ID_SAME,
+        "old_id_near": W_OLD_ID_NEAR,
     }.get(ident, 0.0)
     penalty = {
         "id_conflict": W_ID_CONFLICT,

@@ -53,6 +53,7 @@ NAME_DIFFERENT = 0.60  # below this the names are different people's: an ID owne
 # The best candidate must lead the next by this much, or two people fit: review. Same-name-same-birthday
 # pairs tie at 0.90; an address, old ID or ID on one side only moves one of them 0.06 or more ahead.
 MARGIN = 0.05
+BACKING = ("id_same", "id_near", "old_id_same", "old_id_near")  # what lets a letter-damaged name link
 MAX_CANDIDATES = 5
 # A name carried by this share of the registry (the synthetic NGUYỄN VĂN AN has 2.7%) is common enough that
 # someone missing from the registry may well share it with a registered person born the same day: such a
@@ -109,7 +110,7 @@ def mask_id(value: str | None) -> str:
 def _corroborated(a: Assessment) -> bool:
     """Something beyond name, birth and gender ties the document to this citizen."""
     return (
-        a.ident in ("id_same", "id_near", "old_id_same")
+        a.ident in BACKING
         or (a.address or 0.0) >= ADDRESS_STRONG
         or (a.origin or 0.0) >= ADDRESS_STRONG
     )
@@ -118,7 +119,7 @@ def _corroborated(a: Assessment) -> bool:
 def _auto_ok(a: Assessment) -> bool:
     if a.conflict:
         return False
-    backed = a.ident in ("id_same", "id_near", "old_id_same")
+    backed = a.ident in BACKING
     if a.name < (NAME_WITH_ID if backed else NAME_AUTO):
         return False
     return a.birth == "exact" or (a.birth in ("near", "year") and _corroborated(a))

@@ -53,6 +53,7 @@ CRAFTED = [
     ("001178100011", "LẠI THỊ LOAN", "1978-09-09", "female", "", ORIGIN_B, HOME_B),
     ("031205100012", "KHỔNG QUỐC BẢO", "2005-04-04", "male", "", ORIGIN_B, HOME_B),
     ("036163100013", "ÔNG VĂN THIỆN", "1963", "male", "", ORIGIN_A, HOME_A),  # the registry knows the year only
+    ("036170100014", "BÙI THỊ PHƯƠNG", "1970-06-16", "female", "080268618", ORIGIN_B, HOME_C),
 ]
 
 
@@ -132,6 +133,36 @@ def test_another_persons_id_blocks_the_name_and_birth_match(lookup):
     m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male", citizen_id="079072987654")
     assert m.status == "review" and m.citizen_id is None
     assert "document shows another ID" in m.reasons
+
+
+# -- the old ID (CMND) ------------------------------------------------------------------------------------------
+
+
+def test_old_id_with_digits_ocr_confuses_is_no_conflict(lookup):
+    # 080268618 printed, 060268619 read: 8 and 6, 8 and 9 are what worn digits are misread as.
+    m = link(lookup, full_name="BÙI THỊ PHƯƠNG", date_of_birth="1970-06-16", gender="female",
+             old_id_number="060268619")
+    assert (m.status, m.citizen_id) == ("matched", "036170100014")
+    assert "old ID number differs only in digits OCR confuses (misread?)" in m.reasons
+
+
+def test_old_id_misread_backs_a_name_with_a_misread_letter(lookup):
+    printed = {"full_name": "BỞI THỊ PHƯƠNG", "date_of_birth": "1970-06-16", "gender": "female"}
+    assert link(lookup, **printed).status == "review"  # a letter off and nothing else: not on its own
+    m = link(lookup, **printed, old_id_number="060268619")
+    assert (m.status, m.citizen_id) == ("matched", "036170100014")
+
+
+def test_old_id_with_other_digits_is_a_conflict(lookup):
+    m = link(lookup, full_name="BÙI THỊ PHƯƠNG", date_of_birth="1970-06-16", gender="female",
+             old_id_number="082268612")  # 0 for 2 and 8 for 2: someone else's number
+    assert m.status == "review" and "old ID number differs" in m.reasons
+
+
+def test_a_misread_old_id_still_separates_same_name_same_birthday(lookup):
+    m = link(lookup, full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-03-18", gender="male",
+             old_id_number="162345618")  # 162345678 with its 7 read as 1
+    assert (m.status, m.citizen_id) == ("matched", "036085100001")
 
 
 # -- namesakes -----------------------------------------------------------------------------------------------
