@@ -109,15 +109,15 @@ def colour_kind(image: Image) -> str:
     return "grey_in_colour" if np.mean(spread > _CHANNEL_TOLERANCE) < _GREY_MAX_COLOUR_SHARE else "colour"
 
 
-def border_mask(gray: Image) -> NDArray[np.bool_]:
+def border_mask(gray: Image, *, bright: bool = True) -> NDArray[np.bool_]:
     """What around the paper is not paper: regions touching the image edge, far larger than any glyph, and
-    darker than the paper (a lid left open, a page smaller than the glass) or clearly brighter than a
-    tinted paper (the scanner's light lid, the wedges around a skewed page)."""
+    darker than the paper (a lid left open, a page smaller than the glass) or, with ``bright``, clearly
+    brighter than a tinted paper (the scanner's light lid, the wedges around a skewed page)."""
     smooth = cv2.medianBlur(gray, 5)
     paper_guess = float(np.percentile(smooth, 75))
     dark = smooth < _BORDER_DARKNESS * paper_guess
     mask = _edge_regions(dark)
-    if paper_guess + _BORDER_BRIGHTER < 250:
+    if bright and paper_guess + _BORDER_BRIGHTER < 250:
         mask |= _edge_regions(smooth > paper_guess + _BORDER_BRIGHTER)
     return mask
 

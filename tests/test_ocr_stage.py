@@ -132,3 +132,20 @@ def test_redo_ocr_reads_a_text_pdf_again(tmp_path):
     page = ocr_document(loaded, tmp_path / "ocr", redo_ocr=True).pages[0]
     assert not page.text_layer and page.hocr_path is not None
     assert "khai sinh" in page.text
+
+
+def test_a_dark_scanner_border_hides_no_text(tmp_path):
+    # A hard page scanned 7.8° askew with the lid open: dark wedges around the paper, which flattening turns into
+    # fields of noise. Left in the OCR image, Tesseract's layout analysis took them for pictures and dropped the
+    # columns beside them (a marriage certificate read as two lines); made white, both spouses are read.
+    from extract.fields import extraction_from_ocr
+    from tests.synth import make_registry
+
+    doc = make_document(930001, "marriage_certificate", "hard", registry=make_registry(930000, 5000))
+    assert {"name": "skew", "angle_deg": -7.78, "background": 40} in doc.truth["pages"][0]["degradations"]
+    result = run_ocr(doc.pages[0], doc.dpi, tmp_path)
+    ex = extraction_from_ocr(result, second_look=False)
+    assert ex.doc_type == "marriage_certificate"
+    names = {p.role: p.fields["full_name"].value for p in ex.persons if "full_name" in p.fields}
+    truth = {p["role"]: p["fields"]["full_name"] for p in doc.truth["persons"]}
+    assert names == truth
