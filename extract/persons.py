@@ -232,13 +232,38 @@ def settle(values: dict[str, list[Candidate]], today: date) -> dict[str, FieldVa
             if value is not None:
                 out[name] = value
     if birth is not None and len(birth.value) == 6:  # MRZ YYMMDD alone: the ID's century digit places it
-        century = _century(out.get("citizen_id"))
         out.pop("date_of_birth")
-        if century is not None:
-            yy, mm, dd = birth.value[:2], birth.value[2:4], birth.value[4:]
-            out["date_of_birth"] = FieldValue(f"{century + int(yy)}-{mm}-{dd}", birth.confidence * 0.95,
-                                              reasons=("century taken from the ID's century digit",))
+        placed = _mrz_birth(birth, out.get("citizen_id"), today)
+        if placed is not None:
+            out["date_of_birth"] = placed
     return out
+
+
+MRZ_CENTURY_SURE = 0.95  # of the zone's confidence when the ID's century digit places its YYMMDD
+MRZ_CENTURY_AGE = 0.9  # when only the holder's plausible age does
+MRZ_CENTURY_GUESS = 0.6  # when both centuries give a plausible card holder: review will look at it
+CARD_AGES = (14, 100)  # years: CCCD cards went to citizens from 14 until mid-2024; few holders pass 100
+
+
+def _mrz_birth(birth: FieldValue, cid: FieldValue | None, today: date) -> FieldValue | None:
+    """The zone's YYMMDD as a full date: the century from the ID's century digit when an ID was read, else from
+    the holder's age (a year in the future is no birth year; a holder is 14 to 100 years old) - never silently:
+    the reason says which, and a century that age alone cannot decide gets a low confidence."""
+    yy, mm, dd = birth.value[:2], birth.value[2:4], birth.value[4:]
+    century = _century(cid)
+    if century is not None:
+        return FieldValue(f"{century + int(yy)}-{mm}-{dd}", birth.confidence * MRZ_CENTURY_SURE,
+                          reasons=("century taken from the ID's century digit",))
+    years = [c + int(yy) for c in (1900, 2000) if c + int(yy) <= today.year]
+    if not years:
+        return None
+    plausible = [y for y in years if CARD_AGES[0] <= today.year - y <= CARD_AGES[1]]
+    if len(plausible) == 1:
+        return FieldValue(f"{plausible[0]}-{mm}-{dd}", birth.confidence * MRZ_CENTURY_AGE,
+                          reasons=("century taken from the card holder's plausible age",))
+    year = max(plausible or years)
+    return FieldValue(f"{year}-{mm}-{dd}", birth.confidence * MRZ_CENTURY_GUESS,
+                      reasons=("century unsure: the machine-readable zone gives only YYMMDD",))
 
 
 def _century(cid: FieldValue | None) -> int | None:

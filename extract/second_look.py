@@ -14,6 +14,7 @@ reruns extraction from stored hOCR alone has no images and no second look.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import statistics
 from collections.abc import Mapping, Sequence
@@ -173,11 +174,8 @@ class SecondLook:
         if not rows or (first is not None and first.citizen_id and first.birth and first.names):
             return first
         items: list[tuple[Row, Treated]] = []
-        for row in rows:
+        for row, (x0, y0, x1, y1), h in [_zone_line(r) for r in rows] + _missing_lines(rows):
             page = self._page(row.page)
-            h = row.height or 1.0
-            x0, _, x1, _ = row.bbox
-            y0, y1 = _band(row)
             box = (x0 - round(h), y0, x1 + round(h), y1)
             crop = cut(page, box, h, self.images[row.page][1], (x0, x1)) if page is not None else None
             if crop is not None:
@@ -234,6 +232,45 @@ class SecondLook:
                 if cand is not None:
                     out[i].append(cand)
         return out
+
+
+MRZ_LINES = 3  # a TD1 card's zone
+MRZ_PITCH = 1.7  # line pitch in text heights, when a single line of the zone was read
+
+
+def _zone_line(row: Row) -> tuple[Row, tuple[int, int, int, int], float]:
+    x0, _, x1, _ = row.bbox
+    y0, y1 = _band(row)
+    return row, (x0, y0, x1, y1), float(row.height or 1.0)
+
+
+def _missing_lines(rows: Sequence[Row]) -> list[tuple[Row, tuple[int, int, int, int], float]]:
+    """Where the zone's lines that the first reading lost must be: at the zone's line pitch above and below the
+    lines it read (the first reading often drops a line of small print whole). What is read there counts only
+    through ``find_mrz``'s check digits and shapes, like any other line."""
+    out: list[tuple[Row, tuple[int, int, int, int], float]] = []
+    for number in sorted({r.page for r in rows}):
+        lines = sorted((_zone_line(r) for r in rows if r.page == number), key=lambda z: z[1][1])
+        if len(lines) >= MRZ_LINES:
+            continue
+        h = statistics.median(z[2] for z in lines)
+        tops = [z[1][1] for z in lines]
+        gaps = [b - a for a, b in itertools.pairwise(tops)]
+        steps = [g for g in gaps if 0 < g < 1.5 * MRZ_PITCH * h]
+        pitch = min(steps) if steps else MRZ_PITCH * h
+        x0, x1 = min(z[1][0] for z in lines), max(z[1][2] for z in lines)
+        (first, (_, top, _, _), _), (last, (_, _, _, bottom), _) = lines[0], lines[-1]
+        if any(g > 1.5 * pitch for g in gaps):  # the middle line is the one lost
+            middle = next(z for z, g in zip(lines, gaps, strict=False) if g > 1.5 * pitch)
+            y = middle[1][1] + round(pitch)
+            out.append((middle[0], (x0, y, x1, y + round(h)), h))
+            continue
+        for k in range(1, MRZ_LINES - len(lines) + 1):
+            shift = round(k * pitch)
+            if top - shift >= 0:
+                out.append((first, (x0, top - shift, x1, top - shift + round(h)), h))
+            out.append((last, (x0, bottom + shift - round(h), x1, bottom + shift), h))
+    return out
 
 
 def _band(row: Row) -> tuple[int, int]:

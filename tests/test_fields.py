@@ -527,6 +527,22 @@ def test_a_misread_mrz_is_ignored():
     assert "citizen_id" not in person(ex, "holder").fields
 
 
+@pytest.mark.parametrize(("born", "want", "why"), [
+    ("381108", "1938-11-08", "plausible age"),  # 2038 is still to come
+    ("100315", "2010-03-15", "plausible age"),  # a holder born in 1910 would be 115
+    ("250710", "1925-07-10", "plausible age"),  # born last month: no card holder
+    ("120101", "2012-01-01", "century unsure"),  # 13 or 113 years old: neither is a usual holder
+])
+def test_a_zone_birth_date_without_an_id_takes_its_century_from_the_holders_age(born, want, why):
+    mrz = _mrz("001038631122", born, "M", "LUONG VAN AN")
+    ex = extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], *[[(300, line)] for line in mrz[1:]]]))
+    holder = person(ex, "holder").fields
+    assert "citizen_id" not in holder
+    assert holder["date_of_birth"].value == want
+    assert any(why in r for r in holder["date_of_birth"].reasons)
+    assert (holder["date_of_birth"].confidence < 0.7) == (why == "century unsure")
+
+
 @pytest.mark.parametrize(("line", "parts"), [
     ("DANG<<THANH<AN<<<<<C", ("DANG", "THANH", "AN")),  # fillers read as letters after the name
     ("NGO<<VANKCUONG<<<<<<", ("NGO", "VAN", "CUONG")),  # one filler read as K between two names
