@@ -137,7 +137,10 @@ class PersonBuilder:
                 default = role
                 continue
             head = " ".join(words[: len(key.split())])
-            if head and Levenshtein.normalized_similarity(fold(key), head) >= ROLE_MATCH:
+            # OCR drops or adds the space between a key's words ("Chủbộ"): compared without spaces too.
+            joined, bare = "".join(words), fold(key).replace(" ", "")
+            if head and max(Levenshtein.normalized_similarity(fold(key), head),
+                            Levenshtein.normalized_similarity(bare, joined[: len(bare)])) >= ROLE_MATCH:
                 return role
         return default
 

@@ -411,6 +411,20 @@ def test_household_book_lists_head_and_members_over_two_pages():
         "document_date": "1996-03-30"}
 
 
+@pytest.mark.parametrize("relation", ["Chủbộ", "Chủ hô", "ChủHộ."])
+def test_the_head_listed_with_a_misread_relation_is_still_the_head(relation):
+    ex = extract(layout([
+        [(800, "SỔ HỘ KHẨU")],
+        "Họ và tên chủ hộ: ĐẶNG CÔNG AN",
+        [(100, "Họ và tên: ĐẶNG CÔNG AN"), (1100, f"Quan hệ với chủ hộ: {relation}")],
+        [(100, "Ngày, tháng, năm sinh: 02/01/1937"), (1100, "Giới tính: Nam")],
+        [(100, "Họ và tên: TRỊNH MINH LINH"), (1100, "Quan hệ với chủ hộ: Chú")],
+        [(100, "Ngày, tháng, năm sinh: 14/07/1936"), (1100, "Giới tính: Nữ")],
+    ]))
+    assert [(p.role, p.fields["full_name"].value, p.fields["date_of_birth"].value) for p in ex.persons] == [
+        ("head", "ĐẶNG CÔNG AN", "1937-01-02"), ("member", "TRỊNH MINH LINH", "1936-07-14")]
+
+
 # --- land, decision, card ----------------------------------------------------------------------------------
 
 def test_land_users_with_gender_from_their_title():
