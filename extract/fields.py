@@ -35,8 +35,11 @@ __all__ = ["PageWords", "extract_fields", "extraction_from_ocr"]
 
 def extract_fields(pages: list[PageWords], templates: Sequence[Template] | None = None, *,
                    today: date | None = None, look: SecondLook | None = None) -> Extraction:
-    """``look`` re-reads weak person values from the OCR images (see extract.second_look)."""
+    """``look`` reads the lines the page reading lost and re-reads weak person values from the OCR images (see
+    extract.second_look)."""
     templates = list(templates) if templates is not None else load_templates()
+    if look is not None:
+        pages = look.unread(pages)
     texts = [page_text(p) for p in sorted(pages, key=lambda p: p.number)]
     found = classify_detail(texts, templates)
     log.debug("doc type %s (%.2f)", found.doc_type, found.confidence)

@@ -194,7 +194,10 @@ _SIGN_REACH = 2  # "ghi" this many words before a name label asks for it ("ghi r
 def _signers_instruction(text: str, pos: int, window: str) -> bool:
     """Whether ``pos`` is in what tells a signer what to do ("(Ký, ghi rõ họ tên)"): inside a parenthesis that
     says so (other parentheses hold labels: "Ông (Bà):"), or a word or two after "ghi" when OCR lost the
-    parenthesis ("Šx. 4y, ghí cả họ tên}")."""
+    parenthesis ("Šx. 4y, ghí cả họ tên}"), or closed by a parenthesis whose opening was lost ("'ð họ tên)")."""
+    closes = window.rstrip().endswith(")") or text[pos + len(window):].lstrip().startswith(")")
+    if closes and skeleton(window).split()[-1:] == ["ten"]:
+        return True  # "... họ tên)": its opening lost with the words before it; no label ends in a parenthesis
     before = text[:pos] + window[: len(window) - len(window.lstrip(" ([{"))]
     opened = before.rfind("(")
     if opened > before.rfind(")") and not _SIGN_WORDS.isdisjoint(skeleton(before[opened:]).split()):

@@ -39,6 +39,7 @@ MRZ_CONFIDENCE = 0.97  # an MRZ value whose check digit holds
 MRZ_NAME_CONFIDENCE = 0.5  # the MRZ name has no diacritics: better than nothing, not the name as printed
 AGREE_FLOOR = 0.97  # two independent readings that agree
 ROLE_MATCH = 0.75
+LABEL_NAME_TRUST = 0.5  # a name its label introduced, read with less confidence, does not stop the zone's search
 
 
 @dataclass
@@ -106,9 +107,11 @@ class PersonBuilder:
             self.current.add(Candidate(f, v, IMPLIED_CONFIDENCE, found.hit.row.page, bbox, source="implied"))
 
     def printed_name(self, role: str, pages: Sequence[PageText], names: tuple[str, ...]) -> None:
-        """The card's printed name found by the name its zone spells, when no label introduced it."""
+        """The card's printed name found by the name its zone spells, when no label introduced a name read with
+        some confidence (what a label finds on a 150 dpi card copy may be specks: "FƯII" at 0.06)."""
         draft = next((d for d in self.drafts if d.role == role), None)
-        if draft is not None and any(c.source == "label" for c in draft.values.get("full_name", [])):
+        if draft is not None and any(c.source == "label" and c.confidence >= LABEL_NAME_TRUST
+                                     for c in draft.values.get("full_name", [])):
             return
         found = printed_name(pages, names)
         if found is None:
@@ -249,12 +252,14 @@ CARD_AGES = (14, 100)  # years: CCCD cards went to citizens from 14 until mid-20
 
 
 def _mrz_birth(birth: FieldValue, cid: FieldValue | None, today: date) -> FieldValue | None:
-    """The zone's YYMMDD as a full date: the century from the ID's century digit when an ID was read, else from
-    the holder's age (a year in the future is no birth year; a holder is 14 to 100 years old) - never silently:
-    the reason says which, and a century that age alone cannot decide gets a low confidence."""
+    """The zone's YYMMDD as a full date: the century from the ID's century digit when an ID with the same year
+    digits was read, else from the holder's age (a year in the future is no birth year; a holder is 14 to 100
+    years old) - never silently: the reason says which, and a century age alone cannot decide gets a low
+    confidence."""
     yy, mm, dd = birth.value[:2], birth.value[2:4], birth.value[4:]
-    century = _century(cid)
-    if century is not None:
+    # Only an ID whose year digits are the zone's: a misread ID's century digit would place the date anywhere.
+    century = _century(cid) if cid is not None and cid.value[4:6] == yy else None
+    if century is not None and century + int(yy) <= today.year:
         return FieldValue(f"{century + int(yy)}-{mm}-{dd}", birth.confidence * MRZ_CENTURY_SURE,
                           reasons=("century taken from the ID's century digit",))
     years = [c + int(yy) for c in (1900, 2000) if c + int(yy) <= today.year]

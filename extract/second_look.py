@@ -6,7 +6,8 @@ enlarged and treated a few ways (``ocr.crops``) and read as a single line (``ocr
 only for IDs and numeric dates). Every reading is parsed like the first one, and the readings vote
 (``extract.choose``): a value replaces the first reading only when it is better validated, or as well validated
 and read alike by more treatments; one re-reading alone may only mend a name by a letter or two. What changed
-says so in the field's reasons. A card's machine-readable zone is read again too (``SecondLook.mrz``).
+says so in the field's reasons. A card's machine-readable zone is read again too (``SecondLook.mrz``), and before
+anything is extracted, the lines of print the page reading lost whole are read one by one (``SecondLook.unread``).
 
 Runs inside the extract stage while the OCR images still exist (``OcrPage.ocr_image_path``); a stage that
 reruns extraction from stored hOCR alone has no images and no second look.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -26,12 +28,13 @@ import numpy as np
 
 from config.templates import LabelSpec
 from extract.choose import Choice, choose_person, name_validity
-from extract.layout import PageText, Row
+from extract.layout import PageText, PageWords, Row
 from extract.model import FieldValue
 from extract.mrz import MRZ_CHARS, Mrz, find_mrz, looks_like_mrz
 from extract.text import fold
 from extract.values import Candidate, Piece, read
 from ocr.crops import Treated, cut, treat
+from ocr.gaps import unread_lines
 from ocr.hocr import Word
 from ocr.lines import DIGITS, LineWord, read_lines
 from ocr.tessdata import other_models, usable
@@ -192,6 +195,37 @@ class SecondLook:
         return Mrz(first.citizen_id or again.citizen_id, first.birth or again.birth,
                    first.sex if first.birth else again.sex, first.names or again.names, first.rows + again.rows)
 
+    def unread(self, pages: Sequence[PageWords]) -> list[PageWords]:
+        """The pages with the lines their reading lost (``ocr.gaps``) read one by one and added as lines of their
+        own; a line read with little confidence or without two letters or digits in a row is left out (a
+        signature, a fingerprint, grain), and so is a piece of a line under three words."""
+        asked: list[tuple[int, Treated]] = []
+        for k, page in enumerate(pages):
+            image = self._page(page.number)
+            boxes = [w.bbox for w in page.words if w.bbox != (0, 0, 0, 0)]
+            if image is None or not boxes:
+                continue
+            h = float(statistics.median(b[3] - b[1] for b in boxes))
+            for x0, y0, x1, y1 in unread_lines(image, boxes, h):
+                room = round(UNREAD_ROOM * (y1 - y0))  # the crop's sides must not cut the first or last letter
+                crop = cut(image, (x0 - room, y0, x1 + room, y1), h, self.images[page.number][1], (x0, x1))
+                if crop is not None:
+                    asked.append((k, treat(crop, "gray", UNREAD_ENLARGE if y1 - y0 < UNREAD_SMALL else 1.0)))
+        if not asked:
+            return list(pages)
+        read = read_lines([t.image for _, t in asked], language=self.language,
+                          tessdata=self._models(self.language))
+        out = [replace(p, words=list(p.words)) for p in pages]
+        added = 0
+        for (k, treated), words in zip(asked, read, strict=True):
+            if not _legible(words):
+                continue
+            line = 1 + max((w.line for w in out[k].words), default=0)
+            out[k].words.extend(Word(w.text, treated.to_page(w.bbox), w.confidence, line) for w in words)
+            added += 1
+        log.debug("second look: %d of %d unread lines added", added, len(asked))
+        return out
+
     def _models(self, language: str) -> str | None:
         return self.tessdata if self.tessdata and usable(self.tessdata, language) else None
 
@@ -232,6 +266,22 @@ class SecondLook:
                 if cand is not None:
                     out[i].append(cand)
         return out
+
+
+UNREAD_CONFIDENCE = 0.7  # mean word confidence of a lost line's reading for it to be added (a card's 7-point
+# print read enlarged gives lines of 0.5-0.65 that are mostly misread)
+_RUN = re.compile(r"\w\w", re.UNICODE)
+
+
+UNREAD_ROOM = 0.5  # of the line's height, kept on each side of a lost line's ink
+UNREAD_SMALL = 24  # pixels: a lost line lower than this (a card's print at 150 dpi) is read enlarged
+UNREAD_ENLARGE = 2.0
+UNREAD_WORDS = 3  # fewer words are a piece of a line (a signer's instruction's "họ tên)" would pass for a label)
+
+
+def _legible(words: Sequence[LineWord]) -> bool:
+    return len(words) >= UNREAD_WORDS and statistics.fmean(w.confidence for w in words) >= UNREAD_CONFIDENCE \
+        and sum(bool(_RUN.search(w.text)) for w in words) >= 2
 
 
 MRZ_LINES = 3  # a TD1 card's zone

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -325,7 +326,7 @@ def test_a_name_syllable_read_in_small_letters_inside_a_title_case_name():
 
 
 @pytest.mark.parametrize("row", ["(Ký.,- ạh:. tõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)", "(ký và họ tên)",
-                                 "ta) vét ; Šx. 4y, ghí cả họ tên}"])
+                                 "ta) vét ; Šx. 4y, ghí cả họ tên}", "'ð họ tên)", "họ tên )"])
 def test_the_signers_instruction_is_no_name_label(row):
     # "(Ký, ghi rõ họ tên)" under a signature, worn past its own alias: its "họ tên" opens no person.
     household = next(t for t in load_templates() if t.doc_type == "household_registration")
@@ -555,6 +556,26 @@ def test_a_zone_birth_date_without_an_id_takes_its_century_from_the_holders_age(
     assert holder["date_of_birth"].value == want
     assert any(why in r for r in holder["date_of_birth"].reasons)
     assert (holder["date_of_birth"].confidence < 0.7) == (why == "century unsure")
+
+
+def test_specks_under_the_name_label_do_not_hide_the_name_the_zone_spells():
+    mrz = _mrz("017306485209", "060116", "F", "LE NGOC TRANG")
+    page = layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(600, "Họ và tên / Full name:")], [(600, "FƯII")],
+                   [(560, "LÊ NGỌC TRANG")], *[[(300, line)] for line in mrz]])
+    specks = [replace(w, confidence=0.06) if w.text == "FƯII" else w for w in page.words]
+    holder = person(extract(replace(page, words=specks)), "holder").fields
+    assert holder["full_name"].value == "LÊ NGỌC TRANG"
+
+
+def test_a_misread_id_does_not_place_the_zones_birth_date():
+    # The printed ID misread with another century and year ("019270008064"): its century digit says 2000s, but
+    # its year digits are not the zone's, so the holder's age places the date.
+    mrz = _mrz("079076806064", "760507", "M", "DANG THANH AN")
+    ex = extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(300, "FE>"), (600, "Số / No.: 019270008064")],
+                         *[[(300, line)] for line in mrz[1:]]]))
+    holder = person(ex, "holder").fields
+    assert holder["date_of_birth"].value == "1976-05-07"
+    assert "century taken from the card holder's plausible age" in holder["date_of_birth"].reasons
 
 
 @pytest.mark.parametrize(("line", "parts"), [

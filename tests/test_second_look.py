@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from extract.choose import choose_person, name_validity
 from extract.fields import extraction_from_ocr
 from extract.model import Extraction, FieldValue, Person
-from extract.second_look import Spot
+from extract.second_look import SecondLook, Spot
 from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
 from extract.text import fold
@@ -108,6 +108,21 @@ def test_the_zone_lines_the_page_reading_lost_are_read_where_they_must_be(tmp_pa
     assert second["full_name"].value == "HOANG TUAN DUNG" == fold(truth["full_name"]).upper()
     assert second["date_of_birth"].value == truth["date_of_birth"]
     assert "citizen_id" not in second  # the ID's line stays misread: no check digit holds
+
+
+def test_a_line_the_page_reading_lost_is_read_on_its_own(tmp_path, monkeypatch):
+    """A 150 dpi death certificate, blurred and grainy: the page reading loses the deceased's name and birth date
+    lines whole. Found as ink outside every read word and read one by one, they give the birth date right and
+    the name; without them the record has no deceased's name or birth date."""
+    doc = make_document(950293, "death_certificate", "hard", registry=make_registry(950000, 5000))
+    truth = doc.truth["persons"][0]["fields"]
+    ocr = _ocr(doc, tmp_path)
+    found = subject(extraction_from_ocr(ocr), "deceased").fields
+    assert found["date_of_birth"].value == truth["date_of_birth"]
+    assert fold(found["full_name"].value) == fold(truth["full_name"])  # an accent may still be misread
+    monkeypatch.setattr(SecondLook, "unread", lambda self, pages: list(pages))
+    without = [p.fields for p in extraction_from_ocr(ocr).persons if p.role == "deceased"]
+    assert not any("date_of_birth" in f or "full_name" in f for f in without)
 
 
 def _line_image(text: str, height_px: int = 28) -> np.ndarray:
