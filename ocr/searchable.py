@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import ocrmypdf
@@ -22,6 +25,18 @@ PLUGIN = "ocr.ocrmypdf_plugin"
 
 # OCRmyPDF logs every page at INFO; a batch of thousands would bury sohoa's own messages.
 logging.getLogger("ocrmypdf").setLevel(logging.WARNING)
+
+
+@contextmanager
+def _stdio_kept() -> Iterator[None]:
+    """sys.stdout and sys.stderr as they were. OCRmyPDF checks its output with pikepdf's check_linearization,
+    which (pikepdf 10.18) leaves sys.stderr pointing to its StringIO when the file is not linearized, as ours
+    never is: everything the process wrote to stderr afterwards (rich consoles, warnings) was lost."""
+    out, err = sys.stdout, sys.stderr
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def limit_threads() -> None:
@@ -86,7 +101,7 @@ def run_ocrmypdf(
     if thresholding:
         kwargs["tesseract_thresholding"] = thresholding
     try:
-        with models_from(tessdata):
+        with models_from(tessdata), _stdio_kept():
             code = ocrmypdf.ocr(input_pdf, output_pdf, **kwargs)
     except ox.EncryptedPdfError:
         raise BadInputError("the PDF is protected by a password; export it without one", code="encrypted_pdf") from None

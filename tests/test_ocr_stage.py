@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -51,6 +52,14 @@ def test_text_layer_reads_the_page_and_lies_on_the_printed_words(mild_page, tmp_
         assert text == word.text
         offsets.append(abs(x0 - word.bbox[0] * scale) + abs(y0 - word.bbox[1] * scale))
     assert statistics.median(offsets) < 3.0  # points
+
+
+def test_the_process_keeps_its_stderr(mild_page, tmp_path):
+    # pikepdf's linearization check inside OCRmyPDF leaves sys.stderr on a StringIO; the CLI's console and
+    # warnings written after the first document would vanish.
+    out, err = sys.stdout, sys.stderr
+    run_ocr(mild_page.pages[0], mild_page.dpi, tmp_path)
+    assert sys.stdout is out and sys.stderr is err
 
 
 def test_one_recognition_gives_text_layer_and_hocr(mild_page, tmp_path):
