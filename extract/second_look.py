@@ -268,15 +268,14 @@ class SecondLook:
         return out
 
 
-UNREAD_CONFIDENCE = 0.7  # mean word confidence of a lost line's reading for it to be added (a card's 7-point
-# print read enlarged gives lines of 0.5-0.65 that are mostly misread)
-_RUN = re.compile(r"\w\w", re.UNICODE)
-
-
-UNREAD_ROOM = 0.5  # of the line's height, kept on each side of a lost line's ink
-UNREAD_SMALL = 24  # pixels: a lost line lower than this (a card's print at 150 dpi) is read enlarged
+# Lines the page reading lost (``SecondLook.unread``):
+UNREAD_ROOM = 0.5  # of the line's height, kept on each side of its ink
+UNREAD_SMALL = 24  # pixels: a line lower than this (a card's print at 150 dpi) is read enlarged
 UNREAD_ENLARGE = 2.0
+UNREAD_CONFIDENCE = 0.7  # mean word confidence for a reading to be added (a card's 7-point print read enlarged
+# gives lines of 0.5-0.65 that are mostly misread)
 UNREAD_WORDS = 3  # fewer words are a piece of a line (a signer's instruction's "họ tên)" would pass for a label)
+_RUN = re.compile(r"\w\w", re.UNICODE)
 
 
 def _legible(words: Sequence[LineWord]) -> bool:
