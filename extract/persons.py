@@ -22,7 +22,7 @@ from config.templates import DOCUMENT_FIELDS, Template
 from extract.ids import check_citizen_id, check_old_id
 from extract.layout import PageText
 from extract.model import FieldValue, Person
-from extract.mrz import Mrz, printed_name
+from extract.mrz import Mrz, printed_name, zone_birth_date
 from extract.reader import Found
 from extract.second_look import SecondLook, Spot
 from extract.text import fold
@@ -237,47 +237,14 @@ def settle(values: dict[str, list[Candidate]], today: date) -> dict[str, FieldVa
             value = _settle_id(name, values[name], year, gender)
             if value is not None:
                 out[name] = value
-    if birth is not None and len(birth.value) == 6:  # MRZ YYMMDD alone: the ID's century digit places it
+    if birth is not None and len(birth.value) == 6:  # the zone's YYMMDD alone: placed in its century
         out.pop("date_of_birth")
-        placed = _mrz_birth(birth, out.get("citizen_id"), today)
+        cid = out.get("citizen_id")
+        placed = zone_birth_date(birth.value, cid.value if cid is not None else None, today)
         if placed is not None:
-            out["date_of_birth"] = placed
+            value, factor, why = placed
+            out["date_of_birth"] = FieldValue(value, birth.confidence * factor, reasons=(why,))
     return out
-
-
-MRZ_CENTURY_SURE = 0.95  # of the zone's confidence when the ID's century digit places its YYMMDD
-MRZ_CENTURY_AGE = 0.9  # when only the holder's plausible age does
-MRZ_CENTURY_GUESS = 0.6  # when both centuries give a plausible card holder: review will look at it
-CARD_AGES = (14, 100)  # years: CCCD cards went to citizens from 14 until mid-2024; few holders pass 100
-
-
-def _mrz_birth(birth: FieldValue, cid: FieldValue | None, today: date) -> FieldValue | None:
-    """The zone's YYMMDD as a full date: the century from the ID's century digit when an ID with the same year
-    digits was read, else from the holder's age (a year in the future is no birth year; a holder is 14 to 100
-    years old) - never silently: the reason says which, and a century age alone cannot decide gets a low
-    confidence."""
-    yy, mm, dd = birth.value[:2], birth.value[2:4], birth.value[4:]
-    # Only an ID whose year digits are the zone's: a misread ID's century digit would place the date anywhere.
-    century = _century(cid) if cid is not None and cid.value[4:6] == yy else None
-    if century is not None and century + int(yy) <= today.year:
-        return FieldValue(f"{century + int(yy)}-{mm}-{dd}", birth.confidence * MRZ_CENTURY_SURE,
-                          reasons=("century taken from the ID's century digit",))
-    years = [c + int(yy) for c in (1900, 2000) if c + int(yy) <= today.year]
-    if not years:
-        return None
-    plausible = [y for y in years if CARD_AGES[0] <= today.year - y <= CARD_AGES[1]]
-    if len(plausible) == 1:
-        return FieldValue(f"{plausible[0]}-{mm}-{dd}", birth.confidence * MRZ_CENTURY_AGE,
-                          reasons=("century taken from the card holder's plausible age",))
-    year = max(plausible or years)
-    return FieldValue(f"{year}-{mm}-{dd}", birth.confidence * MRZ_CENTURY_GUESS,
-                      reasons=("century unsure: the machine-readable zone gives only YYMMDD",))
-
-
-def _century(cid: FieldValue | None) -> int | None:
-    if cid is None or len(cid.value) != 12:
-        return None
-    return 1900 + 100 * (int(cid.value[3]) // 2)
 
 
 def _settle_plain(cands: list[Candidate]) -> FieldValue | None:

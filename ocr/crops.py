@@ -74,10 +74,11 @@ def cut(page: Image, box: tuple[int, int, int, int], row_height: float, dpi: flo
     return Crop(_clear_sides(gray, ink, keep_local), (x0, top + start))
 
 
-def ink_mask(gray: Image) -> Image:
+def ink_mask(gray: Image, dark_percentile: float = 2.0) -> Image:
     """Ink pixels (255) of a small crop: darker than halfway from paper to ink. Otsu on a crop that is mostly
-    grainy paper takes the grain for ink and joins the letters into blobs."""
-    paper, dark = float(np.percentile(gray, 90)), float(np.percentile(gray, 2))
+    grainy paper takes the grain for ink and joins the letters into blobs. A whole page, with less of its area
+    in ink, takes its ink's darkness from a lower ``dark_percentile``."""
+    paper, dark = float(np.percentile(gray, 90)), float(np.percentile(gray, dark_percentile))
     if paper - dark < MIN_CONTRAST:
         return np.zeros_like(gray)
     return np.where(gray < (paper + dark) / 2, 255, 0).astype(np.uint8)

@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ocr.crops import ink_mask
+
 Box = tuple[int, int, int, int]
 
 # In the page's typical word height (``text_height``):
@@ -34,7 +36,8 @@ def unread_lines(image: NDArray[np.uint8], words: Sequence[Box], text_height: fl
     if text_height <= 0 or image.size == 0:
         return []
     h = float(text_height)
-    ink = _ink(image)
+    # A 3x3 median first: on a grainy page single dark specks would pass for the dots of letters.
+    ink = ink_mask(cv2.medianBlur(image, 3), dark_percentile=1.0)
     pad = round(MARGIN * h)
     for x0, y0, x1, y1 in words:
         ink[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = 0
@@ -63,14 +66,6 @@ def unread_lines(image: NDArray[np.uint8], words: Sequence[Box], text_height: fl
         if fill >= MIN_FILL and not any(_beside(box, word, h) for word in words):
             out.append(box)
     return sorted(out, key=lambda b: (b[1], b[0]))
-
-
-def _ink(image: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """Print (255) darker than halfway from paper to ink, after a 3x3 median: Otsu on a page that is mostly
-    grainy paper puts its threshold in the grain."""
-    smooth = cv2.medianBlur(image, 3)
-    paper, dark = np.percentile(smooth, (90, 1))
-    return np.where(smooth < (paper + dark) / 2, 255, 0).astype(np.uint8)
 
 
 def _beside(box: Box, word: Box, h: float) -> bool:
