@@ -3,7 +3,13 @@
 The SDK's own urllib3 retries (5 tries, 0.2 s backoff: about 6 s in all, and none for a POST or a dropped
 read) are switched off in favour of this single loop, so that one budget (``SOHOA_S3_RETRY_SECONDS``) bounds
 every operation: an S3 server gone for 20 s is ridden out, one that never comes back fails with
-``storage_unavailable`` after the budget (plus at most one request's timeout), never hangs.
+``storage_unavailable`` after the budget, never hangs.
+
+The budget is checked between attempts, so an operation can outlast it by the attempt that found the server
+gone and the last one. Against a server that accepts connections but never answers, one attempt of a
+multipart upload costs up to the connect timeout (urllib3 sends a body under the connect timeout: the part
+blocks once the socket buffers are full) plus the read timeout (the SDK then aborts the multipart upload, a
+request that waits for its answer too).
 """
 
 from __future__ import annotations
