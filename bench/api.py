@@ -8,7 +8,8 @@ GET /v1/citizens/{id}/documents + POST /v1/dossiers at a fixed arrival rate from
 
 Target: p99 under 50 ms at 200 requests/s. Latency is counted from each request's scheduled send time. Before
 each measured run the disk is synced and the database's files are read into the page cache (``api_data.warm``),
-as a database in service has them.
+as a database in service has them. A second table says what the host did during each run (API CPU per request,
+iowait, CPU stolen by other guests, pages read back from disk): a disturbed run shows there.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench import host
 from bench.api_data import build, sample_citizens, warm
 from storage import apikeys
 from storage.index import Index
@@ -62,7 +64,7 @@ def _run(home: Path, url: str, index: Index, citizens: Path, workers: int, rate:
         load = [sys.executable, "-m", "bench.api_load", server.url, key, str(citizens)]
         # A short warm-up (connections, caches) at the same rate, not counted.
         subprocess.run([*load, "--rate", str(rate), "--seconds", "5"], check=True, capture_output=True, timeout=300)
-        cpu_before, load_before = _cpu_seconds(server.proc.pid), os.getloadavg()[0]
+        cpu_before, load_before, host_before = _cpu_seconds(server.proc.pid), os.getloadavg()[0], host.sample()
         proc = subprocess.run(
             [*load, "--rate", str(rate), "--seconds", str(seconds)],
             check=True,
@@ -71,9 +73,11 @@ def _run(home: Path, url: str, index: Index, citizens: Path, workers: int, rate:
             timeout=seconds + 600,
         )
         cpu = _cpu_seconds(server.proc.pid) - cpu_before
+        during = host.between(host_before, host.sample())
     report = json.loads(proc.stdout)
     report["server_cpu_ms_per_request"] = round(1000 * cpu / max(1, report["summary"]["all"]["requests"]), 2)
     report["load_average"] = (round(load_before, 1), round(os.getloadavg()[0], 1))
+    report["host"] = during.as_dict()
     return report
 
 
@@ -127,7 +131,7 @@ def main() -> None:
     ]
     if args.database_url:
         databases = [(args.database_url.split(":")[0], args.database_url)]
-    rows = []
+    rows, hosts = [], []
     with contextlib.ExitStack() as stack:
         if args.postgres:
             databases.append(("PostgreSQL", stack.enter_context(_postgres(args.home))))
@@ -136,6 +140,7 @@ def main() -> None:
             for workers in (int(w) for w in args.workers.split(",")):
                 report = _run(args.home, url, index, citizens, workers, args.rate, args.seconds)
                 rows += [(name, workers, route, report["summary"].get(route)) for route in ROUTES]
+                hosts.append((name, workers, report["server_cpu_ms_per_request"], report["host"]))
                 extra = {
                     k: report[k]
                     for k in ("server_cpu_ms_per_request", "load_average", "statuses", "failures", "connections")
@@ -154,6 +159,13 @@ def main() -> None:
                 f"| {name} | {workers} | {route} | {s['requests']} | {s['p50_ms']} | {s['p95_ms']} | "
                 f"{s['p99_ms']} | {s['max_ms']} | {s['errors']} |"
             )
+    # The same requests cost the same CPU on an undisturbed machine: a run with more API CPU per request, steal
+    # or disk reads than its neighbours was disturbed by the host, and its tail says so.
+    print("\n| database | workers | API CPU ms/request | host busy % | iowait % | steal % | major faults |")
+    print("|---|---|---|---|---|---|---|")
+    for name, workers, cpu_ms, h in hosts:
+        figures = (cpu_ms, h["busy_%"], h["iowait_%"], h["steal_%"], h["major_faults"])
+        print(f"| {name} | {workers} | " + " | ".join(str(v) for v in figures) + " |")
 
 
 if __name__ == "__main__":
