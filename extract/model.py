@@ -14,6 +14,9 @@ class FieldValue:
     # Why the confidence is lowered or the value was changed (an ID's century digit against the birth year, an
     # unknown province code, a re-read from the page): in the record only when there is something to say.
     reasons: tuple[str, ...] = ()
+    # What OCR read, when a confident registry link proved it misread and its value replaced it
+    # (extract.confirm); the record shows it as ``confirmed``, the way a staff correction shows ``corrected``.
+    ocr_value: str | None = None
 
     def as_record(self) -> dict:
         out: dict = {"value": self.value, "confidence": round(self.confidence, 4)}
@@ -23,6 +26,8 @@ class FieldValue:
             out["bbox"] = list(self.bbox)
         if self.reasons:
             out["reasons"] = list(self.reasons)
+        if self.ocr_value is not None:
+            out["confirmed"] = {"by": "registry", "ocr_value": self.ocr_value}
         return out
 
 

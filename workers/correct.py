@@ -47,7 +47,8 @@ def rematch(ctx: Context, record: dict) -> dict:
     """The record matched again from its OCR fields with the corrections and decisions in force; stored."""
     extraction = records.extraction_from_record(corrections.ocr_view(record))
     applied = corrections.apply_to_extraction(extraction, corrections_for(ctx.index, record["doc_id"]))
-    updated = records.with_extraction(record, match_step(applied.extraction, ctx.registry))
+    matched = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
+    updated = records.with_extraction(record, matched)
     updated = corrections.mark(updated, applied)
     updated = records.apply_decisions(updated, decisions_for(ctx.index, record["doc_id"]))
     write_record(ctx.store, ctx.index, updated)

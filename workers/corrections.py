@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, replace
 
+from extract.confirm import REASON_PREFIX as CONFIRM_REASON
 from extract.model import Extraction, FieldValue
 from storage.corrections import Correction
 
@@ -72,9 +73,17 @@ def mark(record: dict, applied: Applied) -> dict:
 
 
 def ocr_view(record: dict) -> dict:
-    """The record's fields as OCR and extraction read them, before any correction."""
+    """The record's fields as OCR and extraction read them, before any correction or registry confirmation."""
     out = copy.deepcopy(record)
     for fields in [out.get("fields") or {}, *[p.get("fields") or {} for p in out.get("persons") or []]]:
+        for name in [n for n, f in fields.items() if "confirmed" in f]:
+            f = fields[name]
+            f["value"] = f.pop("confirmed")["ocr_value"]
+            kept = [r for r in f.get("reasons") or [] if not r.startswith(CONFIRM_REASON)]
+            if kept:
+                f["reasons"] = kept
+            else:
+                f.pop("reasons", None)
         for name in [n for n, f in fields.items() if "corrected" in f]:
             note = fields[name].pop("corrected")
             if note.get("ocr_value") is None:

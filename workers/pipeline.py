@@ -12,10 +12,12 @@ import logging
 import resource
 import shutil
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from config.settings import Settings
+from extract.confirm import confirm_persons
 from extract.matching import RegistryLookup, match_persons
 from extract.model import Extraction
 from extract.stage import extract_document
@@ -141,11 +143,22 @@ def process(task: Task) -> Processed:
     return result
 
 
-def match_step(extraction: Extraction, lookup: RegistryLookup | None) -> Extraction:
-    """Link every person to the registry (runs where the registry is: the parent process, or the rq job)."""
+def match_step(
+    extraction: Extraction,
+    lookup: RegistryLookup | None,
+    *,
+    confirm: bool = True,
+    corrected: Collection[tuple[int | None, str]] = (),
+) -> Extraction:
+    """Link every person to the registry (runs where the registry is: the parent process, or the rq job), then
+    replace the values a confident link proves misread (``extract.confirm``), except those staff ``corrected``
+    ((person index, field) pairs); ``confirm=False`` measures what OCR read alone."""
     if lookup is None or not extraction.persons:
         return extraction
-    return replace(extraction, persons=match_persons(extraction.persons, lookup))
+    persons = match_persons(extraction.persons, lookup)
+    if confirm:
+        persons = confirm_persons(persons, lookup, corrected)
+    return replace(extraction, persons=persons)
 
 
 def commit(store: ObjectStore, index: Index, processed: Processed, lookup: RegistryLookup | None = None) -> dict:
@@ -161,7 +174,7 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
     else:
         # Staff corrections first: a corrected name, birth date or ID is what matching must see.
         applied = corrections.apply_to_extraction(processed.extraction, corrections_for(index, task.doc_id))
-        extraction = match_step(applied.extraction, lookup)
+        extraction = match_step(applied.extraction, lookup, corrected=applied.marks.keys())
         record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, extraction)
         record = records.with_quality(record, processed.quality)
         record = corrections.mark(record, applied)

@@ -44,7 +44,8 @@ def _fields_view(record: dict, fields: dict, order: tuple[str, ...] = ()) -> lis
     for name, value in sorted((fields or {}).items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])):
         out.append({"name": name, "value": value.get("value"), "confidence": value.get("confidence"),
                     "page": value.get("page"), "box": page_images.field_box(record, value),
-                    "corrected": value.get("corrected"), "reasons": value.get("reasons") or []})
+                    "corrected": value.get("corrected"), "confirmed": value.get("confirmed"),
+                    "reasons": value.get("reasons") or []})
     return out
 
 

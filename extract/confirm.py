@@ -1,0 +1,110 @@
+"""Values a confident link proves misread: the linked citizen's registry entry, where OCR only slipped.
+
+A person linked automatically (``matched``) is tied to a citizen by more than one piece of evidence (an ID and
+a name, or a name and a birth date, and no conflict). Where one of that person's values then differs from the
+citizen's registry entry only as OCR misreads do, the page almost surely prints the registry's value:
+
+- a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
+  them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
+  are both printed; the page's is kept);
+- a birth date (or year) one digit off;
+- an ID at most two digits off (the link did not rest on it: its digits are not what tied them).
+
+Such a value is replaced by the registry's, with a reason that keeps what OCR read. A larger difference is a
+real disagreement between paper and registry and stays as read; nothing is added that was not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+
+from extract.matching import CitizenEntry, RegistryLookup, mask_id
+from extract.model import Person
+from extract.names import canonical_tones, fold, normalize_name
+
+__all__ = ["confirm_person", "confirm_persons"]
+
+MAX_ID_DIGITS = 2
+REASON_PREFIX = "registry: "  # how a confirmation's reason starts (workers.corrections.ocr_view drops it)
+
+
+def _differs(a: str, b: str) -> int:
+    """Positions where two strings of the same length differ (-1: not the same length)."""
+    if len(a) != len(b):
+        return -1
+    return sum(x != y for x, y in zip(a, b, strict=True))
+
+
+def name_misread(read: str, registered: str) -> bool:
+    """Whether ``read`` is ``registered`` with marks misread and at most one letter of one syllable."""
+    r, g = normalize_name(read), normalize_name(registered)
+    if not r or r == g or canonical_tones(r) == canonical_tones(g):
+        return False
+    rs, gs = r.split(" "), g.split(" ")
+    if len(rs) != len(gs):
+        return False
+    letters = 0
+    for a, b in zip(rs, gs, strict=True):
+        off = _differs(fold(a), fold(b))
+        if off < 0:
+            return False
+        letters += off
+    return letters <= 1
+
+
+def date_misread(read: str, registered: str) -> bool:
+    """One digit of the same form (ISO date or year) read wrong."""
+    return _differs(read, registered) == 1 and read.replace("-", "").isdigit()
+
+
+def id_misread(read: str, registered: str) -> bool:
+    return read.isdigit() and 0 < _differs(read, registered) <= MAX_ID_DIGITS
+
+
+def _registry_birth(entry: CitizenEntry, read: str) -> str | None:
+    """The registry's birth date in the read value's form (a year-only value compares with the year)."""
+    if len(read) == 4:
+        return str(entry.year) if entry.year is not None else None
+    return entry.date_of_birth
+
+
+def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = ()) -> Person:
+    """``person`` with the values its linked registry ``entry`` proves misread replaced (see the module);
+    the fields in ``keep`` (typed by staff) stay as they are."""
+    fields = dict(person.fields)
+    changed = False
+
+    def take(name: str, value: str, why: str) -> None:
+        nonlocal changed
+        old = fields[name]
+        shown = mask_id(old.value) if name == "citizen_id" else repr(old.value)
+        reason = f"{REASON_PREFIX}OCR read {shown}, {why} the linked citizen's registry entry"
+        fields[name] = replace(old, value=value, ocr_value=old.value, reasons=(*old.reasons, reason))
+        changed = True
+
+    name = fields.get("full_name")
+    if name is not None and "full_name" not in keep and name_misread(name.value, entry.full_name):
+        take("full_name", normalize_name(entry.full_name), "marks or one letter off")
+    birth = fields.get("date_of_birth")
+    if birth is not None and "date_of_birth" not in keep:
+        registered = _registry_birth(entry, birth.value)
+        if registered and date_misread(birth.value, registered):
+            take("date_of_birth", registered, "one digit off")
+    ident = fields.get("citizen_id")
+    if ident is not None and "citizen_id" not in keep and id_misread(ident.value, entry.citizen_id):
+        take("citizen_id", entry.citizen_id, f"{_differs(ident.value, entry.citizen_id)} digit(s) off")
+    return replace(person, fields=fields) if changed else person
+
+
+def confirm_persons(
+    persons: Sequence[Person], lookup: RegistryLookup, keep: Collection[tuple[int | None, str]] = ()
+) -> list[Person]:
+    """Every automatically linked person's values checked against the citizen it is linked to; ``keep``:
+    (person index, field) pairs staff corrected, left alone."""
+    out = []
+    for i, p in enumerate(persons):
+        entry = lookup.by_id(p.match.citizen_id) if p.match.status == "matched" and p.match.citizen_id else None
+        kept = {name for idx, name in keep if idx == i}
+        out.append(confirm_person(p, entry, kept) if entry is not None else p)
+    return out

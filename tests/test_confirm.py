@@ -1,0 +1,106 @@
+"""Values a confident registry link proves misread (extract.confirm), against a real SQLite registry."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from extract.confirm import REASON_PREFIX, confirm_persons, date_misread, id_misread, name_misread
+from extract.matching import match_persons
+from extract.model import Extraction, FieldValue, Person
+from storage.index import make_engine
+from storage.registry import import_csv
+from storage.registry_lookup import SqlRegistryLookup
+from tests.synth import make_registry, write_registry
+from workers import corrections
+from workers.pipeline import match_step
+from workers.record import with_extraction
+
+HOME = "Thôn Đông, xã Hải Anh, huyện Hải Hậu, tỉnh Nam Định"
+# citizen_id, full_name, date_of_birth, gender, old_id_number, place_of_origin, permanent_address
+CRAFTED = [
+    ("079072100006", "VÕ MINH TRIẾT", "1972-11-30", "male", "", HOME, HOME),
+    ("036085100001", "ĐINH CÔNG KHẢI", "1985-03-18", "male", "", HOME, HOME),
+    ("040160100009", "KIỀU THỊ THỦY", "1960-02-02", "female", "", HOME, HOME),
+    ]
+
+
+@pytest.fixture(scope="module")
+def lookup(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("registry")
+    path = write_registry(make_registry(11, 1500), tmp / "registry.csv")
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(CRAFTED)
+    engine = make_engine(f"sqlite:///{tmp / 'index.sqlite3'}")
+    import_csv(engine, path)
+    yield SqlRegistryLookup(engine)
+    engine.dispose()
+
+
+def person(role: str = "subject", **values: str) -> Person:
+    return Person(role, {k: FieldValue(v, 0.7, 1, (10, 20, 300, 50)) for k, v in values.items()})
+
+
+def linked(lookup, p: Person, keep=()) -> Person:
+    matched = match_persons([p], lookup)
+    assert matched[0].match.status == "matched", matched[0].match
+    return confirm_persons(matched, lookup, keep)[0]
+
+
+def test_the_kinds_of_difference_ocr_makes_and_the_ones_it_does_not():
+    assert name_misread("VÕ MINH TRIỆT", "VÕ MINH TRIẾT")  # a mark
+    assert name_misread("DANG THANH AN", "ĐẶNG THANH AN")  # a card zone's spelling, without marks
+    assert name_misread("NGUYỄN HỮU NINH", "NGUYỄN HỮU MINH")  # one letter
+    assert not name_misread("KIỀU THỊ THUỶ", "KIỀU THỊ THỦY")  # tone placement: both are printed
+    assert not name_misread("NGUYỄN HỮU NINH", "NGUYỄN HỮU MINH ANH")  # another syllable count
+    assert not name_misread("LÊ THỊ LAN", "LÊ THỊ LOAN")  # a letter added is another name
+    assert not name_misread("NGUYỄN HỮU NINH", "NGUYỄN HỮU MINK")  # two letters
+    assert date_misread("1985-03-19", "1985-03-18") and date_misread("1953", "1963")
+    assert not date_misread("1985-03-29", "1985-03-18") and not date_misread("1985", "1985-03-18")
+    assert id_misread("640073863274", "040073863274") and id_misread("991091675141", "091091673141")
+    assert not id_misread("991091675149", "091091673141")  # three digits: someone else's number
+
+
+def test_a_linked_person_takes_the_registry_values_ocr_slipped_on(lookup):
+    got = linked(lookup, person(full_name="VÕ MINH TRIỆT", date_of_birth="1972-11-30", gender="male",
+                                citizen_id="079072100006"))
+    name = got.fields["full_name"]
+    assert name.value == "VÕ MINH TRIẾT" and name.ocr_value == "VÕ MINH TRIỆT"
+    assert name.reasons[-1].startswith(REASON_PREFIX) and (name.page, name.bbox) == (1, (10, 20, 300, 50))
+    assert got.fields["date_of_birth"].ocr_value is None  # read right: untouched
+
+    got = linked(lookup, person(full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-08-18", gender="male",
+                                citizen_id="036085100001"))
+    assert got.fields["date_of_birth"].value == "1985-03-18"
+    assert got.fields["date_of_birth"].ocr_value == "1985-08-18"
+
+
+def test_tone_placement_and_large_differences_stay_as_printed(lookup):
+    got = linked(lookup, person(full_name="KIỀU THỊ THUỶ", date_of_birth="1960-02-02", gender="female",
+                                citizen_id="040160100009"))
+    assert got.fields["full_name"].value == "KIỀU THỊ THUỶ" and got.fields["full_name"].ocr_value is None
+    # Linked on its ID and birth date, with a name two letters from the registry's: kept as read.
+    got = linked(lookup, person(full_name="VŨ MINH TRIỆN", date_of_birth="1972-11-30", gender="male",
+                                citizen_id="079072100006"))
+    assert got.fields["full_name"].value == "VŨ MINH TRIỆN" and got.fields["full_name"].ocr_value is None
+
+
+def test_staff_corrections_and_unlinked_persons_are_left_alone(lookup):
+    p = person(full_name="VÕ MINH TRIỆT", date_of_birth="1972-11-30", gender="male", citizen_id="079072100006")
+    assert linked(lookup, p, keep=[(0, "full_name")]).fields["full_name"].value == "VÕ MINH TRIỆT"
+    stranger = person(full_name="VÕ MINH TRIỆT", date_of_birth="1931-01-01", gender="male")
+    out = confirm_persons(match_persons([stranger], lookup), lookup)[0]
+    assert out.match.status != "matched" and out.fields == stranger.fields
+
+
+def test_the_record_shows_the_confirmation_and_a_rematch_starts_from_what_ocr_read(lookup):
+    read = Extraction("id_card", {}, [person("holder", full_name="VÕ MINH TRIỆT", date_of_birth="1972-11-30",
+                                            gender="male", citizen_id="079072100006")])
+    record = with_extraction({"doc_id": "x", "fields": {}, "persons": []}, match_step(read, lookup))
+    field = record["persons"][0]["fields"]["full_name"]
+    assert field["value"] == "VÕ MINH TRIẾT"
+    assert field["confirmed"] == {"by": "registry", "ocr_value": "VÕ MINH TRIỆT"}
+    back = corrections.ocr_view(record)["persons"][0]["fields"]["full_name"]
+    assert back["value"] == "VÕ MINH TRIỆT" and "confirmed" not in back and not back.get("reasons")
+    assert match_step(read, lookup, confirm=False).persons[0].fields["full_name"].value == "VÕ MINH TRIỆT"
