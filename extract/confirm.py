@@ -16,6 +16,7 @@ real disagreement between paper and registry and stays as read; nothing is added
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
@@ -26,6 +27,7 @@ from extract.names import canonical_tones, fold, normalize_name
 __all__ = ["confirm_person", "confirm_persons"]
 
 MAX_ID_DIGITS = 2
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 REASON_PREFIX = "registry: "  # how a confirmation's reason starts (workers.corrections.ocr_view drops it)
 
 
@@ -51,6 +53,35 @@ def name_misread(read: str, registered: str) -> bool:
             return False
         letters += off
     return letters <= 1
+
+
+def _tone(syllable: str) -> tuple[str | None, int | None]:
+    """The tone mark of a syllable and the index of the letter carrying it (NFC letters)."""
+    for i, ch in enumerate(syllable):
+        marks = [m for m in unicodedata.normalize("NFD", ch)[1:] if m in TONE_MARKS]
+        if marks:
+            return marks[0], i
+    return None, None
+
+
+def _without_tone(letter: str) -> str:
+    return unicodedata.normalize("NFC", "".join(m for m in unicodedata.normalize("NFD", letter) if m not in TONE_MARKS))
+
+
+def in_printed_style(read: str, registered: str) -> str:
+    """The registry's name with each tone on the letter the page put it on: "THUỲ" read for a registered
+    "THỦY" gives "THUỶ", as an old form prints it; where the page shows no tone the registry's spelling stands."""
+    out = []
+    for r, g in zip(normalize_name(read).split(" "), normalize_name(registered).split(" "), strict=True):
+        tone, _ = _tone(g)
+        _, where = _tone(r)
+        if tone is None or where is None or len(r) != len(g):
+            out.append(g)
+            continue
+        bare = [_without_tone(ch) for ch in g]
+        bare[where] = unicodedata.normalize("NFC", bare[where] + tone)
+        out.append("".join(bare))
+    return " ".join(out)
 
 
 def date_misread(read: str, registered: str) -> bool:
@@ -85,7 +116,7 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
 
     name = fields.get("full_name")
     if name is not None and "full_name" not in keep and name_misread(name.value, entry.full_name):
-        take("full_name", normalize_name(entry.full_name), "marks or one letter off")
+        take("full_name", in_printed_style(name.value, entry.full_name), "marks or one letter off")
     birth = fields.get("date_of_birth")
     if birth is not None and "date_of_birth" not in keep:
         registered = _registry_birth(entry, birth.value)
