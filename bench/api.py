@@ -143,7 +143,8 @@ def main() -> None:
                 hosts.append((name, workers, report["server_cpu_ms_per_request"], report["host"]))
                 extra = {
                     k: report[k]
-                    for k in ("server_cpu_ms_per_request", "load_average", "statuses", "failures", "connections")
+                    for k in ("server_cpu_ms_per_request", "load_average", "statuses", "failures", "connections",
+                              "p99_ms_by_10s", "host")
                 }
                 log.warning("%s, %d workers: %s %s", name, workers, json.dumps(report["summary"]["all"]), extra)
             index.engine.dispose()

@@ -110,7 +110,8 @@ async def drive(
     parsed = urlparse(url)
     pool = Pool(parsed.hostname or "127.0.0.1", parsed.port or 80)
     plan = _requests(url, key, citizens, int(rate * seconds), mix, seed)
-    results: list[tuple[str, float, int, float]] = []  # kind, latency s, status (0 = failed), send lag s
+    results: list[tuple[str, float, int, float, float]] = []  # kind, latency s, status (0 = failed), send lag s,
+    # due time s from the start
     failures: dict[str, int] = {}
 
     async def one(kind: str, raw: bytes, due: float) -> None:
@@ -120,7 +121,7 @@ async def drive(
         except Exception as exc:  # a refused or broken connection is an error of the run, not a crash of it
             failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
             status = 0
-        results.append((kind, time.perf_counter() - due, status, lag))
+        results.append((kind, time.perf_counter() - due, status, lag, due - start))
 
     start = time.perf_counter() + 0.5
     tasks = []
@@ -135,7 +136,20 @@ async def drive(
     return {"results": results, "seconds": elapsed, "connections": pool.opened, "failures": failures}
 
 
-def summarize(results: list[tuple[str, float, int, float]]) -> dict[str, dict]:
+def windows(results: list[tuple[str, float, int, float, float]], seconds: float = 10.0) -> list[float]:
+    """p99 latency (ms) of the requests due in each ``seconds`` window: a tail spread over the run is the
+    server's steady state, one concentrated in a window is an event (a checkpoint, a vacuum, the host)."""
+    buckets: dict[int, list[float]] = {}
+    for r in results:
+        buckets.setdefault(int(r[4] // seconds), []).append(r[1] * 1000)
+    out = []
+    for _, lat in sorted(buckets.items()):
+        lat.sort()
+        out.append(round(lat[min(len(lat) - 1, int(0.99 * len(lat)))], 1))
+    return out
+
+
+def summarize(results: list[tuple[str, float, int, float, float]]) -> dict[str, dict]:
     groups: dict[str, list] = {"all": results}
     for r in results:
         groups.setdefault(r[0], []).append(r)
@@ -175,6 +189,7 @@ def main() -> None:
         statuses[r[2]] = statuses.get(r[2], 0) + 1
     report = {
         "summary": summarize(run["results"]),
+        "p99_ms_by_10s": windows(run["results"]),
         "seconds": round(run["seconds"], 2),
         "connections": run["connections"],
         "statuses": statuses,
