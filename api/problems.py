@@ -2,7 +2,8 @@
 
 Every error an HTTP client can meet goes through here: our own :class:`ApiError`, Starlette's 404/405,
 request validation (rewritten without the offending input, which may be a personal ID), and, as the last
-line, anything unexpected (logged, answered with a generic 500). The staff page (issue 7) answers errors
+line, the database or object store away (503 with Retry-After) and anything unexpected (logged, answered
+with a generic 500). The staff page (issue 7) answers errors
 in HTML on its own paths: it adds a renderer for its path prefix with :func:`add_renderer`.
 """
 
@@ -15,13 +16,18 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.metrics import PROBLEMS
+from storage.db_errors import DatabaseUnavailable
+from storage.engine import is_transient
+from storage.errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
 Renderer = Callable[[Request, "ApiError"], Response]
 
 # Clear words for validation failures on the parameters clients get wrong most.
@@ -103,6 +109,15 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
     return ApiError(422, "invalid_request", detail, errors=errors)
 
 
+def _unavailable(exc: Exception) -> str | None:
+    """What a failure says is away: the database (down, restarting, refusing connections) or the object store."""
+    if isinstance(exc, DatabaseUnavailable) or (isinstance(exc, DBAPIError) and is_transient(exc)):
+        return "database"
+    if isinstance(exc, StorageUnavailable):
+        return "object store"
+    return None
+
+
 def install(app: FastAPI) -> None:
     async def on_api_error(request: Request, exc: ApiError) -> Response:
         return problem_response(request, exc)
@@ -122,7 +137,20 @@ def install(app: FastAPI) -> None:
         log.error("unexpected %s on %s %s", type(exc).__name__, request.method, route, exc_info=exc)
         return problem_response(request, ApiError(500, "internal_error", "an unexpected error; it has been logged"))
 
+    async def on_away(request: Request, exc: Exception) -> Response:
+        away = _unavailable(exc)
+        if away is None:
+            raise exc  # another database error: a fault, answered by on_unexpected
+        # Not a fault of the request nor of sohoa: the client may retry; one line, not a traceback per request.
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        log.warning("%s unavailable on %s %s: %s", away, request.method, route, type(exc).__name__)
+        return problem_response(request, ApiError(
+            503, "service_unavailable", f"the {away} cannot be reached; retry shortly",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)}))
+
     app.add_exception_handler(ApiError, on_api_error)
+    for away in (DBAPIError, DatabaseUnavailable, StorageUnavailable):
+        app.add_exception_handler(away, on_away)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(Exception, on_unexpected)

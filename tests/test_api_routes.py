@@ -12,6 +12,7 @@ from sqlalchemy import text
 from storage import apikeys
 from tests.api_dataset import ALL_IDS, AN, LAN, LAN_NAMESAKE, PHONG, PURPOSE, QUY, Api
 from tests.api_support import store_document
+from tests.servers.postgres import PostgresServer
 
 
 @pytest.fixture
@@ -426,4 +427,20 @@ def test_pdf_on_s3_is_a_redirect_to_a_presigned_url(tmp_path, s3_url):
         assert gone.status_code == 404 and gone.json()["code"] == "pdf_missing"
         assert api.client.get("/readyz").json()["object_store"] == "ok"
     finally:
+        api.client.close()
+
+
+def test_a_database_that_goes_away_answers_503_then_serves_again(tmp_path):
+    # A server of its own: stopping the shared one would pull it from under other tests.
+    with PostgresServer() as pg:
+        api = Api(tmp_path, database_url=pg.create_database("away"))
+        url = f"/v1/citizens/{AN}/documents"
+        assert api.call("GET", url, "intake", headers=PURPOSE).status_code == 200
+        pg.stop()
+        away = api.call("GET", url, "intake", headers=PURPOSE)
+        assert away.status_code == 503 and away.headers["Retry-After"] == "5"
+        assert away.json()["code"] == "service_unavailable" and "database" in away.json()["detail"]
+        assert api.client.get("/readyz").status_code == 503
+        pg.start()
+        assert api.call("GET", url, "intake", headers=PURPOSE).status_code == 200
         api.client.close()
