@@ -8,7 +8,7 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
   are both printed; the page's is kept);
 - a birth date (or year) one digit off;
-- an ID at most two digits off (the link did not rest on it: its digits are not what tied them).
+- an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it).
 
 Such a value is replaced by the registry's, with a reason that keeps what OCR read. A larger difference is a
 real disagreement between paper and registry and stays as read; nothing is added that was not read.

@@ -6,6 +6,7 @@ corrections, uploads kept before processing."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -257,3 +258,18 @@ def test_search_filters_by_type_status_and_the_date_on_the_paper(site):
     assert found(doc_type="decision", status="done", batch="loc") == decision
     assert c.get("/staff/search", params={"q": "x", "from": "31/02/2019"}).status_code == 422
     assert c.get("/staff/search", params={"doc_type": "nonsense"}).status_code == 422
+
+
+def test_a_value_the_registry_confirmed_is_marked_with_what_ocr_read(site):
+    linked = person("subject", "TẠ ĐÌNH VĂN DŨNG", "matched", "001085000003", date_of_birth="1985-03-05")
+    name = replace(linked.fields["full_name"], ocr_value="TẠ ĐÍNH VĂN DŨNG",
+                   reasons=("registry: OCR read 'TẠ ĐÍNH VĂN DŨNG', marks or one letter off",))
+    linked = replace(linked, fields={**linked.fields, "full_name": name})
+    doc = store_document(site["ctx"], "khai-sinh-2.png", "birth_certificate", [linked], batch="xac-nhan",
+                         tmp=site["root"], text="GIẤY KHAI SINH TẠ ĐÍNH VĂN DŨNG")
+    page = logged_in(site, "canbo").get(f"/staff/documents/{doc['doc_id']}").text
+    badge = re.search(r'<span class="badge confirmed" title="([^"]+)">([^<]+)</span>', page)
+    assert badge and badge.group(2) == "theo CSDL dân cư"
+    assert "TẠ ĐÍNH VĂN DŨNG" in badge.group(1)
+    stored = site["ctx"].index.get_record(doc["doc_id"])["persons"][0]["fields"]["full_name"]
+    assert stored["confirmed"] == {"by": "registry", "ocr_value": "TẠ ĐÍNH VĂN DŨNG"}
