@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from storage import apikeys
+from storage.citizen_docs import citizen_documents
 from tests.api_dataset import ALL_IDS, AN, LAN, LAN_NAMESAKE, PHONG, PURPOSE, QUY, Api
 from tests.api_support import store_document
 from tests.servers.postgres import PostgresServer
@@ -144,6 +145,12 @@ def test_filters_and_chosen_parts(api):
     assert all("persons" in d and "source" in d for d in with_persons)
     r = api.call("GET", url + "?fields=persons,secrets", "staff")
     assert r.status_code == 422 and "persons, pipeline_version" in r.json()["detail"]
+    # A list without bulky parts asked for reads records cut by the database, the same in all they keep.
+    whole, trimmed = citizen_documents(api.ctx.index, QUY), citizen_documents(api.ctx.index, QUY, whole=False)
+    assert [d.doc_id for d in trimmed] == [d.doc_id for d in whole] and len(whole) == 2
+    for cut, full in zip(trimmed, whole, strict=True):
+        assert {"text", "persons"} <= set(full.record) and not {"text", "pages", "persons"} & set(cut.record)
+        assert cut.record == {k: v for k, v in full.record.items() if k not in ("text", "pages", "persons")}
 
 
 def test_review_candidates_never_reach_intake_keys(api):

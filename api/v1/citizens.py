@@ -14,7 +14,7 @@ from api.problems import ApiError
 from api.responses import AUTHENTICATED, problems
 from api.views import citizen_item, parse_parts
 from storage import audit, cursors
-from storage.citizen_docs import citizen_documents
+from storage.citizen_docs import BULKY_PARTS, citizen_documents
 from storage.cursors import BadCursor
 
 router = APIRouter(prefix="/v1", tags=["citizens"])
@@ -56,6 +56,7 @@ def list_citizen_documents(
         role=role,
         date_from=date_from,
         date_to=date_to,
+        whole=bool(set(parts) & set(BULKY_PARTS)),
     )
     caller.audit("citizen_documents", "ok", citizen_id=citizen_id)
     hidden, staff = caller.hidden_fields(), caller.principal.is_staff

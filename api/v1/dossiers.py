@@ -61,7 +61,7 @@ def register_dossier(
     except dossiers.DossierError as exc:
         raise ApiError(422, exc.code, exc.message) from None
     hidden, staff = caller.hidden_fields(), caller.principal.is_staff
-    found = confirmed_documents(state.index, citizens)
+    found = confirmed_documents(state.index, citizens, whole=False)
     answers = [
         {"citizen_id": cid, "documents": [citizen_item(d, hidden, staff, ()) for d in found[cid]]} for cid in citizens
     ]
