@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import JSON, ColumnElement, cast, func, select, type_coerce
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, ColumnElement, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from storage.access_schema import ReuseRow
@@ -57,13 +56,16 @@ def _in_range(value: str | None, start: date | None, end: date | None) -> bool:
 
 
 def _listed_record(s: Session) -> ColumnElement:
-    """The record without its bulky parts (OCR text, pages, persons), cut by the database: a list item needs
-    none of them, and a 6 KB record decoded per document was the largest share of a list's cost."""
+    """The record without its bulky parts (OCR text, pages, persons) where the database cuts them cheaply.
+
+    Measured side by side over 1,500 citizens of the API benchmark's million documents (in one process,
+    alternating): SQLite's json_remove makes a list 0.57x the wall time and 0.72x the CPU of reading
+    the whole 6 KB records; on PostgreSQL, whose column is ``json`` (text), cutting costs more than it saves
+    (a jsonb cast and minus: 1.59x the wall time; json_build_object of the kept parts: 3.4x), so it gets the
+    whole record.
+    """
     if s.get_bind().dialect.name == "postgresql":
-        trimmed = cast(Document.record, JSONB)
-        for part in BULKY_PARTS:
-            trimmed = trimmed.op("-")(part)
-        return type_coerce(trimmed, JSON)
+        return Document.record
     return type_coerce(func.json_remove(Document.record, *[f"$.{part}" for part in BULKY_PARTS]), JSON)
 
 

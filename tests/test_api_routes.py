@@ -145,12 +145,16 @@ def test_filters_and_chosen_parts(api):
     assert all("persons" in d and "source" in d for d in with_persons)
     r = api.call("GET", url + "?fields=persons,secrets", "staff")
     assert r.status_code == 422 and "persons, pipeline_version" in r.json()["detail"]
-    # A list without bulky parts asked for reads records cut by the database, the same in all they keep.
+    # A list without bulky parts asked for reads records cut by SQLite (PostgreSQL sends them whole: cutting
+    # its json column costs more), the same in all they keep.
     whole, trimmed = citizen_documents(api.ctx.index, QUY), citizen_documents(api.ctx.index, QUY, whole=False)
     assert [d.doc_id for d in trimmed] == [d.doc_id for d in whole] and len(whole) == 2
+    cut_here = api.ctx.index.engine.dialect.name == "sqlite"
     for cut, full in zip(trimmed, whole, strict=True):
-        assert {"text", "persons"} <= set(full.record) and not {"text", "pages", "persons"} & set(cut.record)
-        assert cut.record == {k: v for k, v in full.record.items() if k not in ("text", "pages", "persons")}
+        assert {"text", "persons"} <= set(full.record)
+        assert not {"text", "pages", "persons"} & set(cut.record) if cut_here else cut.record == full.record
+        kept = {k: v for k, v in full.record.items() if k not in ("text", "pages", "persons")}
+        assert {k: v for k, v in cut.record.items() if k not in ("text", "pages", "persons")} == kept
 
 
 def test_review_candidates_never_reach_intake_keys(api):
