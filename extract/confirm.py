@@ -16,18 +16,16 @@ real disagreement between paper and registry and stays as read; nothing is added
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from extract.matching import CitizenEntry, RegistryLookup, mask_id
 from extract.model import Person
-from extract.names import canonical_tones, fold, normalize_name
+from extract.names import canonical_tones, fold, normalize_name, tone_placed_like
 
 __all__ = ["confirm_person", "confirm_persons"]
 
 MAX_ID_DIGITS = 2
-TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 REASON_PREFIX = "registry: "  # how a confirmation's reason starts (workers.corrections.ocr_view drops it)
 
 
@@ -55,33 +53,11 @@ def name_misread(read: str, registered: str) -> bool:
     return letters <= 1
 
 
-def _tone(syllable: str) -> tuple[str | None, int | None]:
-    """The tone mark of a syllable and the index of the letter carrying it (NFC letters)."""
-    for i, ch in enumerate(syllable):
-        marks = [m for m in unicodedata.normalize("NFD", ch)[1:] if m in TONE_MARKS]
-        if marks:
-            return marks[0], i
-    return None, None
-
-
-def _without_tone(letter: str) -> str:
-    return unicodedata.normalize("NFC", "".join(m for m in unicodedata.normalize("NFD", letter) if m not in TONE_MARKS))
-
-
 def in_printed_style(read: str, registered: str) -> str:
     """The registry's name with each tone on the letter the page put it on: "THUỲ" read for a registered
     "THỦY" gives "THUỶ", as an old form prints it; where the page shows no tone the registry's spelling stands."""
-    out = []
-    for r, g in zip(normalize_name(read).split(" "), normalize_name(registered).split(" "), strict=True):
-        tone, _ = _tone(g)
-        _, where = _tone(r)
-        if tone is None or where is None or len(r) != len(g):
-            out.append(g)
-            continue
-        bare = [_without_tone(ch) for ch in g]
-        bare[where] = unicodedata.normalize("NFC", bare[where] + tone)
-        out.append("".join(bare))
-    return " ".join(out)
+    pairs = zip(normalize_name(registered).split(" "), normalize_name(read).split(" "), strict=True)
+    return " ".join(tone_placed_like(g, r) for g, r in pairs)
 
 
 def date_misread(read: str, registered: str) -> bool:
@@ -133,9 +109,11 @@ def confirm_persons(
 ) -> list[Person]:
     """Every automatically linked person's values checked against the citizen it is linked to; ``keep``:
     (person index, field) pairs staff corrected, left alone."""
+    linked = [p.match.citizen_id for p in persons if p.match.status == "matched" and p.match.citizen_id]
+    entries = {e.citizen_id: e for e in lookup.by_ids(linked)} if linked else {}  # one query per document
     out = []
     for i, p in enumerate(persons):
-        entry = lookup.by_id(p.match.citizen_id) if p.match.status == "matched" and p.match.citizen_id else None
+        entry = entries.get(p.match.citizen_id) if p.match.status == "matched" and p.match.citizen_id else None
         kept = {name for idx, name in keep if idx == i}
         out.append(confirm_person(p, entry, kept) if entry is not None else p)
     return out

@@ -88,6 +88,28 @@ def _tone_position(word: str) -> int | None:
     return i + 1  # three vowels: the middle one ("ngoài", "xoáy")
 
 
+def _tone_at(word: str) -> tuple[str | None, int | None]:
+    """The tone mark of a syllable (NFC) and the index of the letter carrying it."""
+    for i, ch in enumerate(word):
+        for mark in unicodedata.normalize("NFD", ch)[1:]:
+            if mark in _TONES:
+                return mark, i
+    return None, None
+
+
+def tone_placed_like(word: str, model: str) -> str:
+    """``word``'s letters and tone, the tone on the letter ``model`` (a same-length syllable) carries its own:
+    "THỦY" placed like "THUỲ" gives "THUỶ", the old form's spelling. ``word`` as it is when either has no tone."""
+    tone, _ = _tone_at(word)
+    _, where = _tone_at(model)
+    if tone is None or where is None or len(word) != len(model):
+        return word
+    bare = [unicodedata.normalize("NFC", "".join(m for m in unicodedata.normalize("NFD", ch) if m not in _TONES))
+            for ch in word]
+    bare[where] = unicodedata.normalize("NFC", bare[where] + tone)
+    return "".join(bare)
+
+
 def canonical_tones(text: str) -> str:
     """Tone marks moved to one canonical place per syllable: "HOÀ" → "HÒA", "THUỶ" → "THỦY", "QÚY" → "QUÝ"."""
     return " ".join(_canonical_word(w) for w in unicodedata.normalize("NFC", text).split(" "))
