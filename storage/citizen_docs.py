@@ -7,10 +7,11 @@ a candidate: handing that document out as the citizen's could give one person's 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import JSON, ColumnElement, func, select, type_coerce
+from sqlalchemy import JSON, ColumnElement, Connection, Select, String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from storage.access_schema import ReuseRow
@@ -55,7 +56,7 @@ def _in_range(value: str | None, start: date | None, end: date | None) -> bool:
     return (start is None or start.isoformat() <= value) and (end is None or value <= end.isoformat())
 
 
-def _listed_record(s: Session) -> ColumnElement:
+def _listed_record(dialect: str) -> ColumnElement:
     """The record without its bulky parts (OCR text, pages, persons) where the database cuts them cheaply.
 
     Measured side by side over 1,500 citizens of the API benchmark's million documents (in one process,
@@ -64,42 +65,46 @@ def _listed_record(s: Session) -> ColumnElement:
     (a jsonb cast and minus: 1.59x the wall time; json_build_object of the kept parts: 3.4x), so it gets the
     whole record.
     """
-    if s.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return Document.record
     return type_coerce(func.json_remove(Document.record, *[f"$.{part}" for part in BULKY_PARTS]), JSON)
 
 
-def _rows(
-    s: Session, citizen_id: str, include_review: bool, whole: bool = True
-) -> list[tuple[str, str, str, dict, int]]:
-    """(doc_id, role, link kind, record, reuse count) per link, in one query per kind of link; ``whole=False``:
-    the record without its bulky parts (:func:`_listed_record`).
+@functools.cache
+def _statement(dialect: str, kind: str, whole: bool) -> Select:
+    """The query of one kind of link, built once: (doc_id, role, record, reuse count) of ``:citizen_id``.
 
+    Built once and reused, a statement keeps its cache key (SQLAlchemy memoizes it on the object): building
+    it and computing its key again on every request cost about as much CPU as running it.
     A join from the citizen's persons rows (their index) to the documents by primary key: no list of ids
     goes back and forth, and no condition on ``documents`` lets SQLite prefer an unselective index (with a
     status condition it chose the status index and scanned a million rows: 82 ms instead of 1 ms).
     """
+    citizen = bindparam("citizen_id", type_=String)
     reuses = select(func.count()).where(ReuseRow.doc_id == Document.doc_id).correlate(Document).scalar_subquery()
-    record = Document.record if whole else _listed_record(s)
-    base = select(PersonRow.doc_id, PersonRow.role, record, reuses).join(
-        Document, Document.doc_id == PersonRow.doc_id
-    )
-    found = [
-        (doc_id, role, CONFIRMED, record, count)
-        for doc_id, role, record, count in s.execute(
-            base.where(PersonRow.citizen_id == citizen_id, PersonRow.match_status == "matched").order_by(
-                PersonRow.doc_id, PersonRow.idx
-            )
+    record = Document.record if whole else _listed_record(dialect)
+    base = select(PersonRow.doc_id, PersonRow.role, record, reuses).join(Document, Document.doc_id == PersonRow.doc_id)
+    if kind == CONFIRMED:
+        base = base.where(PersonRow.citizen_id == citizen, PersonRow.match_status == "matched")
+    else:
+        base = base.join(MatchRow, MatchRow.person_id == PersonRow.id).where(
+            MatchRow.citizen_id == citizen, PersonRow.match_status == "review"
         )
+    return base.order_by(PersonRow.doc_id, PersonRow.idx)
+
+
+def _rows(
+    conn: Connection, citizen_id: str, include_review: bool, whole: bool = True
+) -> list[tuple[str, str, str, dict, int]]:
+    """(doc_id, role, link kind, record, reuse count) per link, in one query per kind of link; ``whole=False``:
+    the record without its bulky parts (:func:`_listed_record`)."""
+    kinds = (CONFIRMED, REVIEW_CANDIDATE) if include_review else (CONFIRMED,)
+    dialect = conn.dialect.name
+    return [
+        (doc_id, role, kind, record, count)
+        for kind in kinds
+        for doc_id, role, record, count in conn.execute(_statement(dialect, kind, whole), {"citizen_id": citizen_id})
     ]
-    if include_review:
-        candidates = (
-            base.join(MatchRow, MatchRow.person_id == PersonRow.id)
-            .where(MatchRow.citizen_id == citizen_id, PersonRow.match_status == "review")
-            .order_by(PersonRow.doc_id, PersonRow.idx)
-        )
-        found += [(doc_id, role, REVIEW_CANDIDATE, rec, n) for doc_id, role, rec, n in s.execute(candidates)]
-    return found
 
 
 def citizen_documents(
@@ -118,8 +123,8 @@ def citizen_documents(
     A confirmed link wins over a candidacy on the same document; a citizen in two roles is listed once.
     ``whole=False``: records without their OCR text, pages and persons (enough for a list item).
     """
-    with index.reading() as s:
-        rows = _rows(s, citizen_id, include_review, whole)
+    with index.reading() as conn:
+        rows = _rows(conn, citizen_id, include_review, whole)
     return _listed(rows, doc_type, role, date_from, date_to)
 
 
@@ -127,8 +132,8 @@ def confirmed_documents(
     index: Index, citizen_ids: list[str], *, whole: bool = True
 ) -> dict[str, list[CitizenDocument]]:
     """:func:`citizen_documents` (confirmed links, no filters) of several citizens, read together."""
-    with index.reading() as s:
-        rows = {cid: _rows(s, cid, False, whole) for cid in citizen_ids}
+    with index.reading() as conn:
+        rows = {cid: _rows(conn, cid, False, whole) for cid in citizen_ids}
     return {cid: _listed(found, None, None, None, None) for cid, found in rows.items()}
 
 

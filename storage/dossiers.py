@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,10 +76,6 @@ def _utc(value: datetime) -> datetime:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _dossier(row: DossierRow, citizens: list[str]) -> Dossier:
-    return Dossier(row.dossier_code, row.procedure_code, _utc(row.received_at), row.received_on, tuple(citizens))
-
-
 def register(
     index: Index, code: str, procedure_code: str, received_at: datetime, citizen_ids: list[str], *, by: str
 ) -> tuple[Dossier, bool]:
@@ -101,36 +97,39 @@ def register_in(
     check_dossier_code(code)
     local = received_at if received_at.tzinfo else received_at.replace(tzinfo=VIETNAM)
     wanted = list(dict.fromkeys(citizen_ids))
-    row = s.get(DossierRow, code)
-    created = row is None
-    if row is None:
-        row = DossierRow(
-            dossier_code=code,
-            procedure_code=procedure_code,
-            received_at=local.astimezone(UTC),
-            received_on=local.astimezone(VIETNAM).date().isoformat(),
-            registered_at=datetime.now(UTC),
-            registered_by=by,
+    # Plain statements, not ORM objects: this runs once per intake request (see audit.add).
+    dossiers, members = DossierRow.__table__, DossierCitizenRow.__table__
+    found = s.execute(
+        select(dossiers.c.procedure_code, dossiers.c.received_at, dossiers.c.received_on).where(
+            dossiers.c.dossier_code == code
         )
-        s.add(row)
-        s.flush()  # the dossier row before its citizens' rows (foreign key; no ORM relationship orders them)
+    ).first()
+    created = found is None
+    if found is None:
+        row = {
+            "dossier_code": code,
+            "procedure_code": procedure_code,
+            "received_at": local.astimezone(UTC),
+            "received_on": local.astimezone(VIETNAM).date().isoformat(),
+        }
+        # The dossier row before its citizens' rows (foreign key).
+        s.execute(insert(dossiers), [{**row, "registered_at": datetime.now(UTC), "registered_by": by}])
         known: list[str] = []
     else:
-        if row.procedure_code != procedure_code or _utc(row.received_at) != local.astimezone(UTC):
+        row = {"dossier_code": code, **found._asdict()}
+        if row["procedure_code"] != procedure_code or _utc(row["received_at"]) != local.astimezone(UTC):
             raise DossierConflict(
-                f"dossier {code} is already registered with procedure {row.procedure_code} received at "
-                f"{_utc(row.received_at).astimezone(VIETNAM).isoformat()}; a dossier code names one dossier"
+                f"dossier {code} is already registered with procedure {row['procedure_code']} received at "
+                f"{_utc(row['received_at']).astimezone(VIETNAM).isoformat()}; a dossier code names one dossier"
             )
         known = list(
-            s.scalars(
-                select(DossierCitizenRow.citizen_id)
-                .where(DossierCitizenRow.dossier_code == code)
-                .order_by(DossierCitizenRow.citizen_id)
-            )
+            s.scalars(select(members.c.citizen_id).where(members.c.dossier_code == code).order_by(members.c.citizen_id))
         )
     new = [c for c in wanted if c not in known]
-    s.add_all(DossierCitizenRow(dossier_code=code, citizen_id=c) for c in new)
-    return _dossier(row, known + new), created
+    if new:
+        s.execute(insert(members), [{"dossier_code": code, "citizen_id": c} for c in new])
+    dossier = Dossier(code, row["procedure_code"], _utc(row["received_at"]), row["received_on"], tuple(known + new))
+    return dossier, created
 
 
 def record_reuse(

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,12 +57,12 @@ class Index:
             yield session
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session for reads that need no transaction of their own (autocommit): on PostgreSQL a read is one
-        round trip instead of BEGIN, SELECT and COMMIT. Not for writes, nor for reads that must agree with
-        each other."""
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn, Session(conn) as s:
-            yield s
+    def reading(self) -> Iterator[Connection]:
+        """A connection for reads that need no transaction of their own (autocommit): on PostgreSQL a read is
+        one round trip instead of BEGIN, SELECT and COMMIT. Core statements only (no ORM session: the hot
+        reads of the API do not need one). Not for writes, nor for reads that must agree with each other."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
 
     def transaction(self, work: Callable[[Session], T]) -> T:
         """``work`` in one transaction, run again while the connection to the server is being lost."""

@@ -5,8 +5,8 @@ transaction per request means one fsync per request and, on SQLite, threads queu
 write lock (whose busy handler sleeps in steps of up to 100 ms). Here one writer thread per process takes
 whatever jobs are waiting, runs them in one transaction and commits once; each caller gets its own result
 (or exception) when that commit is done. A job checks first and writes last, so a job that refuses (raises
-before writing) leaves nothing behind; if the commit itself fails, the batch's jobs are run again one by one
-so a single bad job cannot fail the others.
+before writing) leaves nothing behind; if the database refuses a statement or the commit fails, the batch's
+jobs are run again one by one, so a single bad job cannot fail (or silently undo) the others.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from storage.index import Index
@@ -88,9 +89,14 @@ class GroupWriter:
             for job in batch:
                 try:
                     job.result = job.fn(s)
+                except SQLAlchemyError:
+                    # The database refused a statement: the shared transaction is lost for every job in it
+                    # (PostgreSQL aborts it; the session rolls back after a failed flush, and its commit
+                    # would then quietly write nothing). Failing the batch runs each job again on its own.
+                    raise
                 except Exception as exc:  # refused before writing (see the module's note): the others go on
                     job.error = exc
-                    s.flush()  # a refusal that came from the database surfaces here, failing the batch
+                    s.flush()  # objects a refusing job left pending: a database error here fails the batch
 
 
 def _current_error() -> BaseException:
