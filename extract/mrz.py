@@ -18,7 +18,7 @@ from extract.layout import PageText, Row
 from extract.names import is_syllable
 from extract.text import OCR_DIGITS
 
-_MRZ_CHARS = re.compile(r"^[A-Z0-9<]{20,}$")
+_MRZ_CHARS = re.compile(r"^[A-Z0-9<?]{20,}$")  # ? stands for a stray character (_clean)
 _LINE1 = re.compile(r"V[NM][NM]([0-9A-Z]{9})([0-9])([0-9]{12})<")
 _DOC_AGREE = 6  # of the document number's 9 characters that must read as the ID's last nine digits
 _LINE2 = re.compile(r"^([0-9]{6})([0-9])([A-Z<])")
@@ -61,8 +61,16 @@ def looks_like_mrz(row: Row) -> bool:
     return fillers >= 4 or (fillers >= 2 and len(_MRZ_LIKE.findall(s)) >= 0.8 * len(s))
 
 
+STRAY_MAX = 2  # characters outside the zone's alphabet OCR may add to a line (a speck read as "§", "@" or "é")
+
+
 def _clean(row: Row) -> str:
-    return "".join(row.text.split()).upper().replace("«", "<").replace("‹", "<")
+    """The row as zone characters; a stray character becomes ``?``, which no value pattern accepts, so the
+    check digits still decide, and a line with more than ``STRAY_MAX`` of them is not taken for a zone line."""
+    s = "".join(row.text.split()).upper().replace("«", "<").replace("‹", "<")
+    if sum(c not in MRZ_CHARS for c in s) > STRAY_MAX:
+        return ""
+    return "".join(c if c in MRZ_CHARS else "?" for c in s)
 
 
 def _line1_holds(doc: str, chk: str, cid: str) -> bool:

@@ -542,6 +542,21 @@ def test_a_misread_mrz_is_ignored():
     assert "citizen_id" not in person(ex, "holder").fields
 
 
+
+def test_stray_characters_on_the_zone_lines_do_not_hide_their_checked_values():
+    # As read off a 150 dpi card (seed 940005): a speck after the birth line, an 'é' among the name's fillers.
+    lines = _mrz("089098002163", "981123", "M", "VU VAN VIET")
+    lines[1] = lines[1][:-1] + "§"
+    lines[2] = lines[2][:-8] + "«é«" + lines[2][-5:]
+    holder = person(extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], *[[(300, line)] for line in lines]])), "holder")
+    assert holder.fields["date_of_birth"].value == "1998-11-23" and holder.fields["gender"].value == "male"
+    assert holder.fields["full_name"].value == "VU VAN VIET"  # the name line: letters and fillers only
+    assert holder.fields["citizen_id"].value == "089098002163"
+    # A digit misread as a stray character fails its check digit: no value is made of it.
+    lines[1] = "98?1234" + lines[1][7:]
+    holder = person(extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], *[[(300, line)] for line in lines]])), "holder")
+    assert "date_of_birth" not in holder.fields
+
 @pytest.mark.parametrize(("born", "want", "why"), [
     ("381108", "1938-11-08", "plausible age"),  # 2038 is still to come
     ("100315", "2010-03-15", "plausible age"),  # a holder born in 1910 would be 115
