@@ -76,6 +76,7 @@ def _statement(dialect: str, kind: str, whole: bool) -> Select:
 
     Built once and reused, a statement keeps its cache key (SQLAlchemy memoizes it on the object): building
     it and computing its key again on every request cost about as much CPU as running it.
+
     A join from the citizen's persons rows (their index) to the documents by primary key: no list of ids
     goes back and forth, and no condition on ``documents`` lets SQLite prefer an unselective index (with a
     status condition it chose the status index and scanned a million rows: 82 ms instead of 1 ms).

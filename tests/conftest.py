@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers.fixtures import private_rgw, rgw, s3_url  # noqa: F401  (fixtures of the S3 test server)
-from tests.servers.postgres_fixtures import database_url, pg_server, pg_url  # noqa: F401  (the index database)
+from tests.servers.postgres_fixtures import database_url, index, pg_server, pg_url  # noqa: F401  (the index database)
 from tests.web_browser_support import browser, driver  # noqa: F401  (one Chromium per session, for page tests)
 
 SOHOA = str(Path(sys.executable).with_name("sohoa"))

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import audit, dossiers
 from storage.access_schema import AuditRow, DossierCitizenRow, DossierRow
-from storage.index import Index
 from storage.writes import GroupWriter
 
 ACCESS = audit.Access("api", "intake-test", user_id="desk.1", purpose="000.00.15.H29-261204-0001")
@@ -77,13 +76,6 @@ def _in_one_batch(writer: GroupWriter, jobs: list) -> list:
     for t in [holder, *threads]:
         t.join(30)
     return results
-
-
-@pytest.fixture
-def index(database_url):
-    ix = Index(database_url)
-    yield ix
-    ix.dispose()
 
 
 def test_jobs_in_one_batch_get_their_own_results(index):

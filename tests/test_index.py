@@ -6,7 +6,6 @@ import unicodedata
 
 import pytest
 
-from storage.index import Index
 from storage.reviews import decisions_for, new_decision, record_decision
 from storage.textfold import fold
 
@@ -48,13 +47,6 @@ def person(name: str, status: str, citizen_id: str | None, role: str = "subject"
         "match": {"status": status, "citizen_id": citizen_id, "score": 0.95, "reasons": [],
                   "candidates": [{"citizen_id": citizen_id or "001085000009", "score": 0.95}]},
     }
-
-
-@pytest.fixture
-def index(database_url):
-    ix = Index(database_url)
-    yield ix
-    ix.dispose()
 
 
 def test_records_round_trip_and_saving_again_replaces(index):

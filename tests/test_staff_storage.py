@@ -12,16 +12,8 @@ from argon2 import PasswordHasher
 
 from storage import rescan
 from storage.corrections import correction_log, corrections_for, new_correction, record_correction
-from storage.index import Index
 from storage.users import AccountLockedError, LoginFailedError, LoginPolicy, Users
 from tests.test_index import make_record
-
-
-@pytest.fixture
-def index(database_url):
-    ix = Index(database_url)
-    yield ix
-    ix.dispose()
 
 
 def _flag(code: str, **params) -> dict:

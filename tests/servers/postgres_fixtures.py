@@ -1,5 +1,5 @@
-"""pytest fixtures for the index database (imported by tests/conftest.py): the PostgreSQL test cluster and
-``database_url``, which runs a test once on SQLite and once on PostgreSQL.
+"""pytest fixtures for the index database (imported by tests/conftest.py): the PostgreSQL test cluster,
+``database_url``, which runs a test once on SQLite and once on PostgreSQL, and ``index``, an open index on it.
 
 One cluster per pytest process, started the first time a test asks for it (about 0.5-1.5 s, initdb included):
 with ``-n 2`` each xdist worker has its own, on its own port. Each test gets a new database. Tests that stop or
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from storage.index import Index
 from tests.servers.postgres import PostgresServer
 
 _databases = itertools.count()
@@ -41,3 +42,11 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'index.sqlite3'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def index(database_url: str) -> Iterator[Index]:
+    """An open index on ``database_url`` (each engine in turn), closed after the test."""
+    ix = Index(database_url)
+    yield ix
+    ix.dispose()
