@@ -113,7 +113,7 @@ def confirm_persons(
     entries = {e.citizen_id: e for e in lookup.by_ids(linked)} if linked else {}  # one query per document
     out = []
     for i, p in enumerate(persons):
-        entry = entries.get(p.match.citizen_id) if p.match.status == "matched" and p.match.citizen_id else None
+        entry = entries.get(p.match.citizen_id) if p.match.status == "matched" else None
         kept = {name for idx, name in keep if idx == i}
         out.append(confirm_person(p, entry, kept) if entry is not None else p)
     return out

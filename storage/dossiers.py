@@ -106,21 +106,18 @@ def register_in(
     ).first()
     created = found is None
     if found is None:
-        row = {
-            "dossier_code": code,
-            "procedure_code": procedure_code,
-            "received_at": local.astimezone(UTC),
-            "received_on": local.astimezone(VIETNAM).date().isoformat(),
-        }
-        # The dossier row before its citizens' rows (foreign key).
-        s.execute(insert(dossiers), [{**row, "registered_at": datetime.now(UTC), "registered_by": by}])
+        procedure, received = procedure_code, local.astimezone(UTC)
+        received_on = local.astimezone(VIETNAM).date().isoformat()
+        values = {"dossier_code": code, "procedure_code": procedure, "received_at": received,
+                  "received_on": received_on, "registered_at": datetime.now(UTC), "registered_by": by}
+        s.execute(insert(dossiers), values)  # the dossier row before its citizens' rows (foreign key)
         known: list[str] = []
     else:
-        row = {"dossier_code": code, **found._asdict()}
-        if row["procedure_code"] != procedure_code or _utc(row["received_at"]) != local.astimezone(UTC):
+        procedure, received, received_on = found.procedure_code, _utc(found.received_at), found.received_on
+        if procedure != procedure_code or received != local.astimezone(UTC):
             raise DossierConflict(
-                f"dossier {code} is already registered with procedure {row['procedure_code']} received at "
-                f"{_utc(row['received_at']).astimezone(VIETNAM).isoformat()}; a dossier code names one dossier"
+                f"dossier {code} is already registered with procedure {procedure} received at "
+                f"{received.astimezone(VIETNAM).isoformat()}; a dossier code names one dossier"
             )
         known = list(
             s.scalars(select(members.c.citizen_id).where(members.c.dossier_code == code).order_by(members.c.citizen_id))
@@ -128,8 +125,7 @@ def register_in(
     new = [c for c in wanted if c not in known]
     if new:
         s.execute(insert(members), [{"dossier_code": code, "citizen_id": c} for c in new])
-    dossier = Dossier(code, row["procedure_code"], _utc(row["received_at"]), row["received_on"], tuple(known + new))
-    return dossier, created
+    return Dossier(code, procedure, received, received_on, tuple(known + new)), created
 
 
 def record_reuse(
