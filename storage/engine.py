@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 import weakref
 from collections.abc import Callable
@@ -50,13 +51,31 @@ def _sqlite_pragmas(synchronous: str):
     def on_connect(dbapi_conn, _record) -> None:
         cur = dbapi_conn.cursor()
         # WAL lets readers (the CLI, the API) run while a batch writes; the timeout rides out short write locks.
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        _switch_to_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cur.close()
 
     return on_connect
+
+
+SQLITE_BUSY_MS = 30_000
+
+
+def _switch_to_wal(cur) -> None:
+    """``journal_mode=WAL``, waiting while another process switches the same new file: SQLite answers that
+    switch "database is locked" at once, without its busy handler (processes opening a new index together,
+    such as pool or rq workers, failed so about once in 150 openings), so the wait is ours."""
+    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _sqlite_synchronous(parsed: URL) -> tuple[URL, str]:
