@@ -5,7 +5,8 @@ full and plausible date, an ID whose structure holds) plus a share per reading t
 an ID of the same person are chosen together: a pair whose year agrees with the ID's century and year digits
 gains, a pair that contradicts itself loses. A value other than the first reading is only taken when at least
 two re-readings gave it and it scores higher; a value for a field the first reading missed needs the same two
-readings and a validity of its own.
+readings and a validity of its own. A birth date keeps the other full, plausible dates its readings gave as
+alternatives, for the registry to settle (extract.matching, extract.confirm).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ CONSISTENT = 0.4  # a birth date and an ID that agree (or, negated, contradict e
 MIN_VOTES = 2  # re-readings needed to put a value other than the first reading in the record
 MIN_VALIDITY = 0.8  # ... and, for a value the first reading missed, its validity
 MEND_GAIN, MEND_LETTERS = 0.1, 2  # a single re-reading of a name: validity gained, letters changed at most
+MAX_ALTERNATIVES = 3  # other readings of a birth date kept beside the chosen one
 KNOWN, SYLLABLE, OTHER = 1.0, 0.7, 0.2  # validity of a name word: a common name syllable, a syllable, neither
 
 
@@ -185,11 +187,26 @@ def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], f
             continue
         spot, own, options = best[field]
         original = next((o for o in options if o.first), None)
-        if not top.first and (top.votes < MIN_VOTES or (original is None and top.validity < MIN_VALIDITY)):
-            continue
-        if (c := _choice(spot, own, top)) is not None:
+        taken = top.first or not (top.votes < MIN_VOTES or (original is None and top.validity < MIN_VALIDITY))
+        c = _choice(spot, own, top) if taken else None
+        if field == "date_of_birth":
+            c = _with_alternatives(c, spot, own, options, top.value if taken else own.value if own else None)
+        if c is not None:
             out.append(c)
     return out
+
+
+def _with_alternatives(c: Choice | None, spot, own: Candidate | None, options: list[_Option],
+                       kept: str | None) -> Choice | None:
+    """The birth date that stays, carrying the other full, plausible dates its readings gave: which of them
+    the page prints is for the registry to settle (``extract.matching``), not for a vote between two models."""
+    alternatives = tuple(o.value for o in options
+                         if o.value != kept and len(o.value) == 10 and o.validity >= 1.0)[:MAX_ALTERNATIVES]
+    if not alternatives or kept is None:
+        return c
+    if c is not None:
+        return replace(c, candidate=replace(c.candidate, alternatives=alternatives))
+    return Choice(spot, replace(own, alternatives=alternatives), own) if own is not None else None
 
 
 def _fixed(field: str, fields: Mapping[str, FieldValue], gender: str | None, today: date) -> list[_Option]:

@@ -7,7 +7,8 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 - a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
   are both printed; the page's is kept);
-- a birth date (or year) one digit off;
+- a birth date (or year) one digit off, or one that another reading of the page gave
+  (``FieldValue.alternatives``);
 - an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it).
 
 Such a value is replaced by the registry's, with a reason that keeps what OCR read. A larger difference is a
@@ -98,6 +99,8 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
         registered = _registry_birth(entry, birth.value)
         if registered and date_misread(birth.value, registered):
             take("date_of_birth", registered, "one digit off")
+        elif entry.date_of_birth and entry.date_of_birth in birth.alternatives:
+            take("date_of_birth", entry.date_of_birth, "another reading of the page gives")
     ident = fields.get("citizen_id")
     if ident is not None and "citizen_id" not in keep and id_misread(ident.value, entry.citizen_id):
         take("citizen_id", entry.citizen_id, f"{_differs(ident.value, entry.citizen_id)} digit(s) off")

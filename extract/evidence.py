@@ -28,7 +28,8 @@ ORIGIN_CONFLICT = 0.60  # quê quán does not change over a life: a clearly diff
 MIN_YEAR, MAX_YEAR = 1850, 2100
 
 W_NAME = 0.60
-W_BIRTH = {"exact": 0.28, "near": 0.14, "year": 0.14, "none": 0.0, "mismatch": -0.30}
+# "read": the registry's date is one the page's readings gave besides the chosen value (FieldValue.alternatives).
+W_BIRTH = {"exact": 0.28, "read": 0.24, "near": 0.14, "year": 0.14, "none": 0.0, "mismatch": -0.30}
 W_GENDER = {"same": 0.02, "unknown": 0.0, "differ": -0.30}
 W_ID_SAME = 0.10
 W_ID_SAME_INVALID = 0.06
@@ -97,6 +98,7 @@ class Evidence:
     name: str
     dob: str | None
     year: int | None
+    dob_alternatives: tuple[str, ...]  # other full birth dates the page's readings gave (ISO, valid)
     gender: str | None
     citizen_id: str | None
     id_valid: bool
@@ -136,6 +138,8 @@ def evidence_from_fields(
     fields: Mapping[str, FieldValue], *, role: str, id_valid: bool | None = None, birth_province: str | None = None
 ) -> Evidence:
     dob, year = _parse_birth(_value(fields, "date_of_birth"))
+    birth = fields.get("date_of_birth")
+    alternatives = tuple(a for a in (_parse_birth(v)[0] for v in (birth.alternatives if birth else ())) if a)
     gender = _value(fields, "gender")
     gender = gender.lower() if gender and gender.lower() in ("male", "female") else None
     implied = ROLE_GENDER.get(role)
@@ -148,6 +152,7 @@ def evidence_from_fields(
         name=normalize_name(_value(fields, "full_name")),
         dob=dob,
         year=year,
+        dob_alternatives=alternatives,
         gender=gender,
         citizen_id=cid,
         id_valid=valid,
@@ -167,7 +172,7 @@ class Assessment:
 
     entry: CitizenEntry
     name: float
-    birth: str  # exact | near | year | none | mismatch
+    birth: str  # exact | read | near | year | none | mismatch
     gender: str  # same | unknown | differ
     ident: str  # id_same | id_near | old_id_same | old_id_near | id_conflict | old_id_conflict | old_id_unknown | none
     address: float | None
@@ -188,6 +193,8 @@ class Assessment:
 def _birth_level(ev: Evidence, e: CitizenEntry) -> str:
     if ev.year is None:
         return "none"
+    if e.date_of_birth is not None and e.date_of_birth in ev.dob_alternatives and e.date_of_birth != ev.dob:
+        return "read"
     if ev.dob is None or e.date_of_birth is None:
         return "year" if e.year == ev.year else "mismatch"
     if ev.dob == e.date_of_birth:
@@ -279,6 +286,7 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
     reasons.append(
         {
             "exact": "date of birth matches",
+            "read": "date of birth matches another reading of the page",
             "near": "date of birth differs by one digit",
             "year": "year of birth matches (no full date)",
             "none": "no date of birth",

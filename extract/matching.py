@@ -7,11 +7,12 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
    structurally invalid ID, likely misread, must agree more and be backed by the birth date). A registry
    entry with a clearly different name is not a link: the person goes to review.
 2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth
-   year (or years one misread digit away), and on the old 9-digit ID, and scored by
-   :func:`extract.evidence.assess`. The best links automatically only when its name is strong, the full
-   birth date agrees (or a year-only or one-digit-off date is backed by an ID, the address or the place of
-   origin), nothing contradicts it, the runner-up is at least ``MARGIN`` behind, and, for a name common in
-   the registry, something beyond name and birth date ties them.
+   year (or years one misread digit away), on the other birth dates the page's readings gave, and on the old
+   9-digit ID, and scored by :func:`extract.evidence.assess`. The best links automatically only when its
+   name is strong, the full birth date agrees (the chosen reading or another reading of the page; a year-only
+   or one-digit-off date must be backed by an ID, the address or the place of origin), nothing contradicts it,
+   the runner-up is at least ``MARGIN`` behind, and, for a name common in the registry, something beyond name
+   and birth date ties them.
 
 A name alone never links. This module knows nothing of the database: storage implements
 :class:`RegistryLookup`.
@@ -122,7 +123,7 @@ def _auto_ok(a: Assessment) -> bool:
     backed = a.ident in BACKING
     if a.name < (NAME_WITH_ID if backed else NAME_AUTO):
         return False
-    return a.birth == "exact" or (a.birth in ("near", "year") and _corroborated(a))
+    return a.birth in ("exact", "read") or (a.birth in ("near", "year") and _corroborated(a))
 
 
 # -- the decision ------------------------------------------------------------------------------------------
@@ -160,6 +161,8 @@ def _candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
         # year. A year-only date that is misread is too little to go on.
         years = misread_years(ev.year) if ev.dob and ev.year is not None else [ev.year] if ev.year else None
         add(lookup.by_name_key(key, years, limit=NAME_BLOCK_LIMIT))
+    for other in ev.dob_alternatives:
+        add(lookup.by_birth(other, int(other[:4]), ev.gender, limit=YEAR_BLOCK_LIMIT))
     if ev.old_id:
         add(lookup.by_old_id(ev.old_id))
     entries = list(found.values())
@@ -260,9 +263,9 @@ def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
     if a.gender == "differ" or a.birth == "mismatch":
         return False
     if ev.id_valid:
-        return a.name >= NAME_WITH_ID or a.birth == "exact"
+        return a.name >= NAME_WITH_ID or a.birth in ("exact", "read")
     # A misread ID that happens to exist must be carried by the name and the birth date, not the digits.
-    return a.name >= NAME_AUTO and a.birth in ("exact", "near", "year")
+    return a.name >= NAME_AUTO and a.birth in ("exact", "read", "near", "year")
 
 
 def _why_not(a: Assessment) -> str:

@@ -17,6 +17,9 @@ class FieldValue:
     # What OCR read, when a confident registry link proved it misread and its value replaced it
     # (extract.confirm); the record shows it as ``confirmed``, the way a staff correction shows ``corrected``.
     ocr_value: str | None = None
+    # Other well-formed values the readings of this spot gave (a birth date read two ways by two models): the
+    # value is the one the readings favoured, the registry may settle between them (extract.matching).
+    alternatives: tuple[str, ...] = ()
 
     def as_record(self) -> dict:
         out: dict = {"value": self.value, "confidence": round(self.confidence, 4)}
@@ -28,6 +31,8 @@ class FieldValue:
             out["reasons"] = list(self.reasons)
         if self.ocr_value is not None:
             out["confirmed"] = {"by": "registry", "ocr_value": self.ocr_value}
+        if self.alternatives:
+            out["alternatives"] = list(self.alternatives)
         return out
 
 

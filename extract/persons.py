@@ -197,7 +197,8 @@ def _add_mrz(d: _Draft, mrz: Mrz) -> None:
 
 def _fv(c: Candidate, confidence: float | None = None, reasons: list[str] | tuple[str, ...] = ()) -> FieldValue:
     conf = c.confidence if confidence is None else confidence
-    return FieldValue(c.value, round(max(0.0, min(1.0, conf)), 4), c.page, c.bbox, _reasons(c.reasons, reasons))
+    return FieldValue(c.value, round(max(0.0, min(1.0, conf)), 4), c.page, c.bbox, _reasons(c.reasons, reasons),
+                      alternatives=c.alternatives)
 
 
 def _reasons(*groups: list[str] | tuple[str, ...]) -> tuple[str, ...]:

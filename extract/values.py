@@ -117,6 +117,7 @@ class Candidate:
     source: str = "label"  # label | implied | mrz | phrase | layout
     reasons: tuple[str, ...] = ()  # what lowered its confidence, for the record
     region: tuple[int, int, int, int] | None = None  # where on the page its value is printed, for a second look
+    alternatives: tuple[str, ...] = ()  # other well-formed values its re-readings gave (extract.choose)
 
 
 def strip_leaders(piece: Piece, *, cut: bool) -> Piece:

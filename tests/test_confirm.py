@@ -97,6 +97,17 @@ def test_tone_placement_and_large_differences_stay_as_printed(lookup):
     assert got.fields["full_name"].value == "VŨ MINH TRIỆN" and got.fields["full_name"].ocr_value is None
 
 
+def test_a_link_settles_which_reading_of_a_birth_date_the_page_prints(lookup):
+    p = person(full_name="VÕ MINH TRIẾT", gender="male")
+    p.fields["date_of_birth"] = FieldValue("1979-01-30", 0.6, 1, (10, 60, 200, 90), alternatives=("1972-11-30",))
+    out = linked(lookup, p).fields["date_of_birth"]
+    assert (out.value, out.ocr_value) == ("1972-11-30", "1979-01-30")
+    assert out.reasons[-1].startswith(REASON_PREFIX) and "another reading of the page" in out.reasons[-1]
+    # An alternative that is not the linked citizen's date changes nothing.
+    p.fields["date_of_birth"] = FieldValue("1972-11-30", 0.6, alternatives=("1972-01-30",))
+    assert linked(lookup, p).fields["date_of_birth"].value == "1972-11-30"
+
+
 def test_staff_corrections_and_unlinked_persons_are_left_alone(lookup):
     p = person(full_name="VÕ MINH TRIỆT", date_of_birth="1972-11-30", gender="male", citizen_id="079072100006")
     assert linked(lookup, p, keep=[(0, "full_name")]).fields["full_name"].value == "VÕ MINH TRIỆT"

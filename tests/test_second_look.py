@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from extract.choose import choose_person, name_validity
 from extract.fields import extraction_from_ocr
 from extract.model import Extraction, FieldValue, Person
+from extract.persons import settle_date
 from extract.second_look import SecondLook, Spot
 from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
@@ -26,6 +27,7 @@ from tests.synth import make_document
 from tests.synth.fonts import faces
 from tests.synth.people import make_registry
 from tests.test_fields import _ocr
+from workers.record import extraction_from_record
 
 TODAY = date(2025, 6, 1)
 
@@ -178,7 +180,10 @@ def _c(field: str, value: str, conf: float = 0.8, source: str = "reread:gray@1:v
 def test_a_value_other_than_the_first_reading_needs_two_readings_and_a_better_score():
     spot = _spot("date_of_birth", "date")
     own = _c("date_of_birth", "1945-04-02", 0.7, "label")
-    assert choose_person([(spot, own, [_c("date_of_birth", "1945-04-07")], 3)], {}, TODAY) == []
+    # One re-reading does not replace the first reading; it stays beside it for the registry to settle.
+    kept = choose_person([(spot, own, [_c("date_of_birth", "1945-04-07")], 3)], {}, TODAY)
+    assert [(c.candidate.value, c.candidate.alternatives, c.replaces) for c in kept] == [
+        ("1945-04-02", ("1945-04-07",), own)]
     two = choose_person([(spot, own, [_c("date_of_birth", "1945-04-07")] * 2, 3)], {}, TODAY)
     assert [c.candidate.value for c in two] == ["1945-04-07"]
     assert two[0].replaces is own and "re-read" in two[0].candidate.reasons[-1]
@@ -187,6 +192,26 @@ def test_a_value_other_than_the_first_reading_needs_two_readings_and_a_better_sc
     junk = choose_person([(name, _c("full_name", "NGUYỄN THỊ THẢO", 0.7, "label"),
                            [_c("full_name", "NGUYỄN THỊ THẢO N")] * 2, 2)], {}, TODAY)
     assert all(c.candidate.value == "NGUYỄN THỊ THẢO" for c in junk)
+
+
+def test_a_birth_date_read_two_ways_keeps_the_other_full_dates_as_alternatives():
+    spot = _spot("date_of_birth", "date")
+    own = _c("date_of_birth", "1936-01-03", 0.68, "label")
+    # Two readings by one model agree on the first reading's value; the other model read another full date.
+    rereads = [_c("date_of_birth", "1936-01-03"), _c("date_of_birth", "1936-01-03"),
+               _c("date_of_birth", "1934-01-05", source="reread:gray@1:vie:other"),
+               _c("date_of_birth", "1934"), _c("date_of_birth", "2968-01-23")]  # a year, an impossible date
+    chosen = choose_person([(spot, own, rereads, 4)], {}, TODAY)
+    assert [(c.candidate.value, c.candidate.alternatives) for c in chosen] == [("1936-01-03", ("1934-01-05",))]
+    # The record carries them, and reads them back.
+    fv = settle_date([chosen[0].candidate], TODAY)
+    assert fv.as_record()["alternatives"] == ["1934-01-05"]
+    back = extraction_from_record({"persons": [{"role": "deceased", "fields": {"date_of_birth": fv.as_record()}}]})
+    assert back.persons[0].fields["date_of_birth"].alternatives == ("1934-01-05",)
+    # Readings that all agree leave nothing beside the value.
+    same = choose_person([(spot, own, [_c("date_of_birth", "1936-01-03")] * 2, 3)], {}, TODAY)
+    assert all(not c.candidate.alternatives for c in same)
+    assert "alternatives" not in FieldValue("1936-01-03", 0.9).as_record()
 
 
 def test_one_reading_may_mend_a_name_letter_by_letter_but_not_replace_it():
