@@ -186,6 +186,30 @@ class LabelIndex:
                 taken.append(hit)
         return sorted(taken, key=lambda h: h.start)
 
+    def find_broken(self, above: Row, row: Row) -> Hit | None:
+        """A running-text label the line break cut in two ("..., sinh" / "ngày 06/10/1986"): its first words end
+        ``above``, the rest open ``row``. The hit is the rest, in ``row``, so its value is read from there on.
+        Only ``flow`` labels of several words; each part must match exactly on skeletons, since a word or two
+        alone is no evidence that the other half belongs to it."""
+        tail_words = skeleton(above.text).split(" ")
+        head_words = skeleton(row.text).split(" ")
+        best: tuple[int, _Alias] | None = None
+        for alias in self.aliases:
+            if not alias.spec.flow or alias.words < 2:
+                continue
+            parts = alias.skel.split(" ")
+            for k in range(1, len(parts)):
+                fits = tail_words[-k:] == parts[:k] and head_words[:len(parts) - k] == parts[k:]
+                if fits and (best is None or len(alias.skel) > len(best[1].skel)):
+                    best = (len(parts) - k, alias)
+        if best is None:
+            return None
+        rest, alias = best
+        end = _end_of_words(row, rest)
+        if end is None or not row.text[end:].strip():
+            return None
+        return Hit(alias.spec, alias.text, row, 0, 0, end, 1.0)
+
 
 _SIGN_WORDS = frozenset({"ky", "ghi"})
 _SIGN_REACH = 2  # "ghi" this many words before a name label asks for it ("ghi rõ họ tên")
@@ -203,6 +227,22 @@ def _signers_instruction(text: str, pos: int, window: str) -> bool:
     if opened > before.rfind(")") and not _SIGN_WORDS.isdisjoint(skeleton(before[opened:]).split()):
         return True
     return "ghi" in skeleton(before).split()[-_SIGN_REACH:]
+
+
+def _end_of_words(row: Row, count: int) -> int | None:
+    """Where the row's text has given ``count`` words of letters or digits (its skeleton's first ``count``), or
+    None when the row's words do not split that way (a word of punctuation alone)."""
+    pos, seen = 0, 0
+    for w in row.words:
+        pos += len(w.text)
+        words = len(skeleton(w.text).split()) if skeleton(w.text) else 0
+        seen += words
+        if seen == count:
+            return pos
+        if seen > count:
+            return None
+        pos += 1
+    return None
 
 
 def _windows(row: Row, span: int) -> list[_Window]:

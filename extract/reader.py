@@ -147,6 +147,11 @@ def _gap_end(row: Row, start: int, end: int) -> int:
 
 def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
     hits = [index.find(r) for r in rows]
+    for i in range(1, len(rows)):
+        if not hits[i] or hits[i][0].start > 0:
+            broken = index.find_broken(rows[i - 1], rows[i])
+            if broken is not None and (not hits[i] or broken.end <= hits[i][0].start):
+                hits[i].insert(0, broken)
     right_edge = _right_edge(rows)
     for i, row in enumerate(rows):
         for k, hit in enumerate(hits[i]):

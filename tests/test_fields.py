@@ -478,6 +478,28 @@ def test_decision_subject_in_running_text():
         "document_date": "2013-04-14"}
 
 
+def test_running_text_labels_cut_by_a_line_break():
+    ex = extract(layout([
+        [(800, "QUYẾT ĐỊNH")],
+        "Căn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân ngày 26 tháng 11 năm 2003;",
+        "Điều 1. Hỗ trợ kinh phí sửa chữa nhà ở cho hộ bà Lê Ngọc Thủy, sinh",
+        "ngày 06/10/1986, thường",
+        "trú tại Ấp Bình Thạnh, xã Hiệp Hòa, huyện Long Thành, tỉnh Đồng Nai. Số tiền hỗ trợ: 360.000 đồng",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+    ]))
+    assert values(person(ex, "subject")) == {
+        "full_name": "LÊ NGỌC THỦY", "gender": "female", "date_of_birth": "1986-10-06",
+        "permanent_address": "Ấp Bình Thạnh, xã Hiệp Hòa, huyện Long Thành, tỉnh Đồng Nai"}
+    # Half a label is no label: a line that merely ends in "sinh" does not make the next one a birth date.
+    ex = extract(layout([
+        [(800, "QUYẾT ĐỊNH")],
+        "Điều 1. Khen thưởng ông Phạm Văn Hùng, giáo viên, đã có thành tích giáo dục học sinh",
+        "ngoan, ngày 20/11/2019 được tuyên dương.",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+    ]))
+    assert "date_of_birth" not in values(person(ex, "subject"))
+
+
 def _mrz(cid: str, born: str, sex: str, name: str) -> list[str]:
     doc = cid[3:]
     line1 = f"IDVNM{doc}{check_digit(doc)}{cid}<<"
@@ -672,6 +694,7 @@ CASES = [
     ("id_card", "clean", 37),
     ("id_card", "mild", 38),
     ("decision", "mild", 39),
+    ("decision", "mild", 708),  # "..., sinh" / "ngày 08/06/1947, ...": the label cut by the line break
 ]
 
 
