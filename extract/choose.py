@@ -30,6 +30,7 @@ MIN_VOTES = 2  # re-readings needed to put a value other than the first reading 
 MIN_VALIDITY = 0.8  # ... and, for a value the first reading missed, its validity
 MEND_GAIN, MEND_LETTERS = 0.1, 2  # a single re-reading of a name: validity gained, letters changed at most
 MAX_ALTERNATIVES = 3  # other readings of a birth date kept beside the chosen one
+AGREED_YEAR = 0.6  # confidence of a year its readings agree on when they disagree on day and month
 KNOWN, SYLLABLE, OTHER = 1.0, 0.7, 0.2  # validity of a name word: a common name syllable, a syllable, neither
 
 
@@ -200,13 +201,29 @@ def _with_alternatives(c: Choice | None, spot, own: Candidate | None, options: l
                        kept: str | None) -> Choice | None:
     """The birth date that stays, carrying the other full, plausible dates its readings gave: which of them
     the page prints is for the registry to settle (``extract.matching``), not for a vote between two models."""
-    alternatives = tuple(o.value for o in options
-                         if o.value != kept and len(o.value) == 10 and o.validity >= 1.0)[:MAX_ALTERNATIVES]
+    full = [o for o in options if len(o.value) == 10 and o.validity >= 1.0]
+    alternatives = tuple(o.value for o in full if o.value != kept)[:MAX_ALTERNATIVES]
+    if kept is None and not any(o.first for o in options):
+        return _agreed_year(spot, full)
     if not alternatives or kept is None:
         return c
     if c is not None:
         return replace(c, candidate=replace(c.candidate, alternatives=alternatives))
     return Choice(spot, replace(own, alternatives=alternatives), own) if own is not None else None
+
+
+def _agreed_year(spot, full: list[_Option]) -> Choice | None:
+    """For a birth date nothing else settled: the year, when readings enough agree on it but give the day and
+    month differently ("05/3/2019", "05/8/2019"), the full dates kept as alternatives."""
+    if len(full) < 2 or len({o.value[:4] for o in full}) != 1 or sum(o.agree for o in full) < MIN_VOTES:
+        return None
+    year, sample = full[0].value[:4], full[0].sample
+    readings = sum(o.agree for o in full)
+    reason = f"year re-read alike by {readings} of {full[0].readings} readings, day and month not"
+    cand = Candidate(spot.field, year, round(AGREED_YEAR * min(1.0, readings / full[0].readings), 4), spot.page,
+                     sample.bbox, reasons=(reason,), region=spot.region,
+                     alternatives=tuple(o.value for o in full)[:MAX_ALTERNATIVES])
+    return Choice(spot, cand, None)
 
 
 def _fixed(field: str, fields: Mapping[str, FieldValue], gender: str | None, today: date) -> list[_Option]:

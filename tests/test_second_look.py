@@ -208,6 +208,16 @@ def test_a_birth_date_read_two_ways_keeps_the_other_full_dates_as_alternatives()
     assert fv.as_record()["alternatives"] == ["1934-01-05"]
     back = extraction_from_record({"persons": [{"role": "deceased", "fields": {"date_of_birth": fv.as_record()}}]})
     assert back.persons[0].fields["date_of_birth"].alternatives == ("1934-01-05",)
+    # Nothing read on the page, two readings of one year with day and month read differently: the year, both dates
+    # beside it. Readings of different years, or one reading alone, give nothing.
+    year = choose_person([(spot, None, [_c("date_of_birth", "2019-03-05"), _c("date_of_birth", "2019-08-05"),
+                                        _c("date_of_birth", "2619-03-65")], 4)], {}, TODAY)
+    assert [(c.candidate.value, c.candidate.alternatives, c.replaces) for c in year] == [
+        ("2019", ("2019-03-05", "2019-08-05"), None)]
+    assert "year re-read alike by 2 of 5 readings" in year[0].candidate.reasons[0]
+    assert choose_person([(spot, None, [_c("date_of_birth", "2019-03-05"), _c("date_of_birth", "2018-03-05")], 4)],
+                         {}, TODAY) == []
+    assert choose_person([(spot, None, [_c("date_of_birth", "2019-03-05")], 4)], {}, TODAY) == []
     # Readings that all agree leave nothing beside the value.
     same = choose_person([(spot, own, [_c("date_of_birth", "1936-01-03")] * 2, 3)], {}, TODAY)
     assert all(not c.candidate.alternatives for c in same)
