@@ -28,7 +28,7 @@ import numpy as np
 
 from config.templates import LabelSpec
 from extract.choose import Choice, choose_person, name_validity
-from extract.layout import PageText, PageWords, Row
+from extract.layout import PageText, PageWords, Row, union_box
 from extract.model import FieldValue
 from extract.mrz import MRZ_CHARS, Mrz, find_mrz, looks_like_mrz
 from extract.text import fold
@@ -198,11 +198,17 @@ class SecondLook:
     def unread(self, pages: Sequence[PageWords]) -> list[PageWords]:
         """The pages with the lines their reading lost (``ocr.gaps``) read one by one and added as lines of their
         own; a line read with little confidence or without two letters or digits in a row is left out (a
-        signature, a fingerprint, grain), and so is a piece of a line under three words."""
+        signature, a fingerprint, grain), and so is a piece of a line under three words.
+
+        A line the page reading garbled (``garbled_lines``: on a clean page, "Ngày, tháng, năm sinh: 13/7/1952"
+        read as "J[6/Sjy/ 16lel-bsfej„ ...", its words at 0.18) counts as lost: its words are no obstacle to
+        finding its ink, and a legible reading of that ink replaces the garbled words it covers."""
         asked: list[tuple[int, Treated]] = []
+        garbled: list[set[int]] = []
         for k, page in enumerate(pages):
+            garbled.append(garbled_lines(page.words))
             image = self._page(page.number)
-            boxes = [w.bbox for w in page.words if w.bbox != (0, 0, 0, 0)]
+            boxes = [w.bbox for w in page.words if w.bbox != (0, 0, 0, 0) and w.line not in garbled[k]]
             if image is None or not boxes:
                 continue
             h = float(statistics.median(b[3] - b[1] for b in boxes))
@@ -221,7 +227,12 @@ class SecondLook:
             if not _legible(words):
                 continue
             line = 1 + max((w.line for w in out[k].words), default=0)
-            out[k].words.extend(Word(w.text, treated.to_page(w.bbox), w.confidence, line) for w in words)
+            new = [Word(w.text, treated.to_page(w.bbox), w.confidence, line) for w in words]
+            span = union_box(new)
+            if garbled[k] and span is not None:
+                kept = [w for w in out[k].words if w.line not in garbled[k] or not _covered(w.bbox, span)]
+                out[k] = replace(out[k], words=kept)
+            out[k].words.extend(new)
             added += 1
         log.debug("second look: %d of %d unread lines added", added, len(asked))
         return out
@@ -274,8 +285,25 @@ UNREAD_SMALL = 24  # pixels: a line lower than this (a card's print at 150 dpi) 
 UNREAD_ENLARGE = 2.0
 UNREAD_CONFIDENCE = 0.7  # mean word confidence for a reading to be added (a card's 7-point print read enlarged
 # gives lines of 0.5-0.65 that are mostly misread)
+GARBLED = 0.4  # mean word confidence under which a line of the page reading is noise (read right: 0.6 and up)
 UNREAD_WORDS = 3  # fewer words are a piece of a line (a signer's instruction's "họ tên)" would pass for a label)
 _RUN = re.compile(r"\w\w", re.UNICODE)
+
+
+def garbled_lines(words: Sequence[Word]) -> set[int]:
+    """The lines (``Word.line``) of a page reading whose words are noise: at least two words, at a mean confidence
+    under ``GARBLED``. Tesseract gives that to a line whose layout it got wrong (a line merged with its neighbour
+    in one box); what it reads right, even on a hard page, scores far higher."""
+    confidences: dict[int, list[float]] = {}
+    for w in words:
+        confidences.setdefault(w.line, []).append(w.confidence)
+    return {line for line, cs in confidences.items() if len(cs) >= 2 and statistics.fmean(cs) < GARBLED}
+
+
+def _covered(box: tuple[int, int, int, int], span: tuple[int, int, int, int]) -> bool:
+    """Whether a word's box lies on the line ``span`` (its middle inside the line's height, and overlapping it)."""
+    middle = (box[1] + box[3]) / 2
+    return span[1] <= middle <= span[3] and box[0] < span[2] and span[0] < box[2]
 
 
 def _legible(words: Sequence[LineWord]) -> bool:

@@ -16,12 +16,13 @@ from extract.choose import choose_person, name_validity
 from extract.fields import extraction_from_ocr
 from extract.model import Extraction, FieldValue, Person
 from extract.persons import settle_date
-from extract.second_look import SecondLook, Spot
+from extract.second_look import SecondLook, Spot, garbled_lines
 from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
 from extract.text import fold
 from extract.values import Candidate
 from ocr.crops import cut, treat
+from ocr.hocr import Word, parse_hocr
 from ocr.lines import DIGITS, read_lines
 from tests.synth import make_document
 from tests.synth.fonts import faces
@@ -125,6 +126,32 @@ def test_a_line_the_page_reading_lost_is_read_on_its_own(tmp_path, monkeypatch):
     monkeypatch.setattr(SecondLook, "unread", lambda self, pages: list(pages))
     without = [p.fields for p in extraction_from_ocr(ocr).persons if p.role == "deceased"]
     assert not any("date_of_birth" in f or "full_name" in f for f in without)
+
+
+def test_a_line_the_page_reading_garbled_is_read_again_in_its_place(tmp_path, monkeypatch):
+    """A clean 300 dpi typewritten death certificate: the page reading garbles the birth date's line, tight under
+    the bold name ("J[6/Sjy/ 16lel-bsfej ...", mean confidence 0.18). Its ink is read again as a line of its own
+    (label, colon and date as one line: the date alone reads "13/0/12"); the reading gives the birth date and
+    takes the garbled words' place."""
+    doc = make_document(940293, "death_certificate", "clean", registry=make_registry(940000, 5000))
+    truth = doc.truth["persons"][0]["fields"]
+    ocr = _ocr(doc, tmp_path)
+    words = parse_hocr(Path(ocr.pages[0].hocr_path).read_text(encoding="utf-8")).words
+    noise = garbled_lines(words)
+    assert noise and all(w.confidence < 0.5 for w in words if w.line in noise)
+    found = subject(extraction_from_ocr(ocr), "deceased").fields
+    assert found["date_of_birth"].value == truth["date_of_birth"] == "1952-07-13"
+    monkeypatch.setattr("extract.second_look.garbled_lines", lambda words: set())
+    assert "date_of_birth" not in subject(extraction_from_ocr(ocr), "deceased").fields
+
+
+def test_garbled_lines_are_lines_of_noise_not_single_weak_words():
+    def w(text, conf, line):
+        return Word(text, (0, 10 * line, 50, 10 * line + 8), conf, line)
+
+    words = [w("Ngày,", 0.95, 0), w("13/7/1952", 0.96, 0), w("J[6/Sjy/", 0.1, 1), w("16lel-bsfej", 0.25, 1),
+             w("SG:", 0.3, 2), w("Nguyễn", 0.2, 3), w("Văn", 0.9, 3), w("An", 0.9, 3)]
+    assert garbled_lines(words) == {1}  # a lone word, or one weak word among good ones, is no garbled line
 
 
 def _line_image(text: str, height_px: int = 28) -> np.ndarray:
