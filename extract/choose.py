@@ -191,18 +191,21 @@ def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], f
         taken = top.first or not (top.votes < MIN_VOTES or (original is None and top.validity < MIN_VALIDITY))
         c = _choice(spot, own, top) if taken else None
         if field == "date_of_birth":
-            c = _with_alternatives(c, spot, own, options, top.value if taken else own.value if own else None)
+            kept = top.value if taken else own.value if own is not None else None
+            c = _with_alternatives(c, spot, own, options, kept)
         if c is not None:
             out.append(c)
     return out
 
 
-def _with_alternatives(c: Choice | None, spot, own: Candidate | None, options: list[_Option],
+def _with_alternatives(c: Choice | None, spot: object, own: Candidate | None, options: list[_Option],
                        kept: str | None) -> Choice | None:
     """The birth date that stays, carrying the other full, plausible dates its readings gave: which of them
-    the page prints is for the registry to settle (``extract.matching``), not for a vote between two models."""
-    full = [o for o in options if len(o.value) == 10 and o.validity >= 1.0]
-    alternatives = tuple(o.value for o in full if o.value != kept)[:MAX_ALTERNATIVES]
+    the page prints is for the registry to settle (``extract.matching``), not for a vote between two models. A
+    year read alone keeps only dates of that year."""
+    full = [o for o in options if o.validity >= 1.0]  # a full and plausible date (date_validity)
+    alternatives = tuple(o.value for o in full if o.value != kept
+                         and (kept is None or len(kept) != 4 or o.value.startswith(kept)))[:MAX_ALTERNATIVES]
     if kept is None and not any(o.first for o in options):
         return _agreed_year(spot, full)
     if not alternatives or kept is None:
@@ -212,10 +215,10 @@ def _with_alternatives(c: Choice | None, spot, own: Candidate | None, options: l
     return Choice(spot, replace(own, alternatives=alternatives), own) if own is not None else None
 
 
-def _agreed_year(spot, full: list[_Option]) -> Choice | None:
-    """For a birth date nothing else settled: the year, when readings enough agree on it but give the day and
+def _agreed_year(spot: object, full: list[_Option]) -> Choice | None:
+    """For a birth date nothing else settled: the year, when two readings or more agree on it but give the day and
     month differently ("05/3/2019", "05/8/2019"), the full dates kept as alternatives."""
-    if len(full) < 2 or len({o.value[:4] for o in full}) != 1 or sum(o.agree for o in full) < MIN_VOTES:
+    if len(full) < MIN_VOTES or len({o.value[:4] for o in full}) != 1:
         return None
     year, sample = full[0].value[:4], full[0].sample
     readings = sum(o.agree for o in full)

@@ -97,10 +97,10 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
     birth = fields.get("date_of_birth")
     if birth is not None and "date_of_birth" not in keep:
         registered = _registry_birth(entry, birth.value)
-        if registered and date_misread(birth.value, registered):
-            take("date_of_birth", registered, "one digit off")
-        elif entry.date_of_birth and entry.date_of_birth in birth.alternatives:
+        if entry.date_of_birth and entry.date_of_birth in birth.alternatives:
             take("date_of_birth", entry.date_of_birth, "another reading of the page gives")
+        elif registered and date_misread(birth.value, registered):
+            take("date_of_birth", registered, "one digit off")
     ident = fields.get("citizen_id")
     if ident is not None and "citizen_id" not in keep and id_misread(ident.value, entry.citizen_id):
         take("citizen_id", entry.citizen_id, f"{_differs(ident.value, entry.citizen_id)} digit(s) off")

@@ -55,6 +55,7 @@ class Hit:
     start: int  # character offsets in row.text
     end: int
     score: float  # 1.0 exact skeleton
+    head: int = 0  # characters of the label at the end of the row above, when the line break cut it (find_broken)
 
     @property
     def x0(self) -> int:
@@ -206,9 +207,10 @@ class LabelIndex:
             return None
         rest, alias = best
         end = _end_of_words(row, rest)
-        if end is None or not row.text[end:].strip():
+        head = _from_last_words(above, len(alias.skel.split(" ")) - rest)
+        if end is None or head is None or not row.text[end:].strip():
             return None
-        return Hit(alias.spec, alias.text, row, 0, 0, end, 1.0)
+        return Hit(alias.spec, alias.text, row, first=0, start=0, end=end, score=1.0, head=head)
 
 
 _SIGN_WORDS = frozenset({"ky", "ghi"})
@@ -242,6 +244,20 @@ def _end_of_words(row: Row, count: int) -> int | None:
         if seen > count:
             return None
         pos += 1
+    return None
+
+
+def _from_last_words(row: Row, count: int) -> int | None:
+    """How many characters at the end of the row's text its last ``count`` skeleton words take, or None when the
+    row's words do not split that way."""
+    length, seen = 0, 0
+    for w in reversed(row.words):
+        length += len(w.text) + (1 if length else 0)
+        seen += len(skeleton(w.text).split()) if skeleton(w.text) else 0
+        if seen == count:
+            return length
+        if seen > count:
+            return None
     return None
 
 

@@ -9,8 +9,8 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
 2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth
    year (or years one misread digit away), on the other birth dates the page's readings gave, and on the old
    9-digit ID, and scored by :func:`extract.evidence.assess`. The best links automatically only when its
-   name is strong, the full birth date agrees (the chosen reading or another reading of the page; a year-only
-   or one-digit-off date must be backed by an ID, the address or the place of origin), nothing contradicts it,
+   name is strong, the full birth date agrees (a year-only date, one a digit off, or another reading of the
+   page must be backed by an ID, the address or the place of origin), nothing contradicts it,
    the runner-up is at least ``MARGIN`` behind, and, for a name common in the registry, something beyond name
    and birth date ties them.
 
@@ -123,7 +123,7 @@ def _auto_ok(a: Assessment) -> bool:
     backed = a.ident in BACKING
     if a.name < (NAME_WITH_ID if backed else NAME_AUTO):
         return False
-    return a.birth in ("exact", "read") or (a.birth in ("near", "year") and _corroborated(a))
+    return a.birth == "exact" or (a.birth in ("read", "near", "year") and _corroborated(a))
 
 
 # -- the decision ------------------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
     if a.gender == "differ" or a.birth == "mismatch":
         return False
     if ev.id_valid:
-        return a.name >= NAME_WITH_ID or a.birth in ("exact", "read")
+        return a.name >= NAME_WITH_ID or a.birth == "exact"
     # A misread ID that happens to exist must be carried by the name and the birth date, not the digits.
     return a.name >= NAME_AUTO and a.birth in ("exact", "read", "near", "year")
 
@@ -277,6 +277,8 @@ def _why_not(a: Assessment) -> str:
         return "thin evidence: no date of birth"
     if a.birth == "near":
         return "thin evidence: date of birth a digit off, nothing else ties them"
+    if a.birth == "read":
+        return "thin evidence: date of birth is another reading of the page, nothing else ties them"
     return "thin evidence: birth year only, nothing else ties them"
 
 

@@ -148,6 +148,7 @@ def _gap_end(row: Row, start: int, end: int) -> int:
 def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
     hits = [index.find(r) for r in rows]
     for i in range(1, len(rows)):
+        # A label the line break cut opens its row; one found whole there already says the row starts a field.
         if not hits[i] or hits[i][0].start > 0:
             broken = index.find_broken(rows[i - 1], rows[i])
             if broken is not None and (not hits[i] or broken.end <= hits[i][0].start):
@@ -161,7 +162,7 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 continue
             if hit.score < 1.0 and _PLACE_DATE.match(row.text, hit.start):
                 continue  # "Cẩm Bình, ngày 08 tháng 12 ..." is the dated line, not a misread "Sinh ngày"
-            nxt = hits[i][k + 1].start if k + 1 < len(hits[i]) else len(row.text)
+            nxt = hits[i][k + 1].start if k + 1 < len(hits[i]) else max(hit.end, _free_end(rows, hits, i))
             if spec.flow:
                 yield Found(hit, _flow(rows, hits, i, hit, nxt))
                 continue
@@ -294,6 +295,13 @@ def _stop_at(text: str, stops: str) -> int | None:
     return None
 
 
+def _free_end(rows: list[Row], hits: list[list[Hit]], i: int) -> int:
+    """The end of row ``i``'s text, or where the first half of a label the line break cut begins ("..., sinh")."""
+    text = rows[i].text
+    below = hits[i + 1] if i + 1 < len(hits) else []
+    return len(text) - below[0].head if below and below[0].head else len(text)
+
+
 def _flow(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: int) -> Piece:
     pieces = [Piece.of_row(rows[i], hit.end, nxt)]
     by_label = nxt < len(rows[i].text)
@@ -306,7 +314,7 @@ def _flow(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: int) ->
         j += 1
         if by_label or j >= len(rows) or j > i + FLOW_ROWS:
             break
-        end = hits[j][0].start if hits[j] else len(rows[j].text)
-        by_label = bool(hits[j])
+        end = hits[j][0].start if hits[j] else _free_end(rows, hits, j)
+        by_label = bool(hits[j]) or end < len(rows[j].text)
         pieces.append(Piece.of_row(rows[j], 0, end))
     return Piece.join(pieces)

@@ -208,10 +208,11 @@ class SecondLook:
         for k, page in enumerate(pages):
             garbled.append(garbled_lines(page.words))
             image = self._page(page.number)
+            every = [w.bbox for w in page.words if w.bbox != (0, 0, 0, 0)]
             boxes = [w.bbox for w in page.words if w.bbox != (0, 0, 0, 0) and w.line not in garbled[k]]
-            if image is None or not boxes:
+            if image is None or not every:
                 continue
-            h = float(statistics.median(b[3] - b[1] for b in boxes))
+            h = float(statistics.median(b[3] - b[1] for b in boxes or every))
             for x0, y0, x1, y1 in unread_lines(image, boxes, h):
                 room = round(UNREAD_ROOM * (y1 - y0))  # the crop's sides must not cut the first or last letter
                 crop = cut(image, (x0 - room, y0, x1 + room, y1), h, self.images[page.number][1], (x0, x1))
@@ -301,9 +302,10 @@ def garbled_lines(words: Sequence[Word]) -> set[int]:
 
 
 def _covered(box: tuple[int, int, int, int], span: tuple[int, int, int, int]) -> bool:
-    """Whether a word's box lies on the line ``span`` (its middle inside the line's height, and overlapping it)."""
-    middle = (box[1] + box[3]) / 2
-    return span[1] <= middle <= span[3] and box[0] < span[2] and span[0] < box[2]
+    """Whether a garbled word lies on the line read again as ``span``: over half of the lower of the two heights
+    (a garbled word may reach over two lines of print), and overlapping it sideways."""
+    overlap = min(box[3], span[3]) - max(box[1], span[1])
+    return overlap > 0.5 * min(box[3] - box[1], span[3] - span[1]) and box[0] < span[2] and span[0] < box[2]
 
 
 def _legible(words: Sequence[LineWord]) -> bool:

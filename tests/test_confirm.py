@@ -98,11 +98,14 @@ def test_tone_placement_and_large_differences_stay_as_printed(lookup):
 
 
 def test_a_link_settles_which_reading_of_a_birth_date_the_page_prints(lookup):
-    p = person(full_name="VÕ MINH TRIẾT", gender="male")
+    p = person(full_name="VÕ MINH TRIẾT", gender="male", permanent_address=HOME)
     p.fields["date_of_birth"] = FieldValue("1979-01-30", 0.6, 1, (10, 60, 200, 90), alternatives=("1972-11-30",))
     out = linked(lookup, p).fields["date_of_birth"]
     assert (out.value, out.ocr_value) == ("1972-11-30", "1979-01-30")
     assert out.reasons[-1].startswith(REASON_PREFIX) and "another reading of the page" in out.reasons[-1]
+    # A year its readings agreed on, the full dates beside it: the linked citizen's date, not the year.
+    p.fields["date_of_birth"] = FieldValue("1972", 0.5, alternatives=("1972-01-30", "1972-11-30"))
+    assert linked(lookup, p).fields["date_of_birth"].value == "1972-11-30"
     # An alternative that is not the linked citizen's date changes nothing.
     p.fields["date_of_birth"] = FieldValue("1972-11-30", 0.6, alternatives=("1972-01-30",))
     assert linked(lookup, p).fields["date_of_birth"].value == "1972-11-30"

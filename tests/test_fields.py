@@ -490,6 +490,15 @@ def test_running_text_labels_cut_by_a_line_break():
     assert values(person(ex, "subject")) == {
         "full_name": "LÊ NGỌC THỦY", "gender": "female", "date_of_birth": "1986-10-06",
         "permanent_address": "Ấp Bình Thạnh, xã Hiệp Hòa, huyện Long Thành, tỉnh Đồng Nai"}
+    # The first half stays out of the value before it, which stops at a full stop only.
+    ex = extract(layout([
+        [(800, "QUYẾT ĐỊNH")],
+        "Điều 1. Hỗ trợ kinh phí cho ông Nguyễn Văn An, thường trú tại xã Hiệp Hòa, sinh",
+        "ngày 06/10/1986. Số tiền hỗ trợ: 360.000 đồng",
+    ]))
+    assert values(person(ex, "subject")) == {
+        "full_name": "NGUYỄN VĂN AN", "gender": "male", "date_of_birth": "1986-10-06",
+        "permanent_address": "xã Hiệp Hòa"}
     # Half a label is no label: a line that merely ends in "sinh" does not make the next one a birth date.
     ex = extract(layout([
         [(800, "QUYẾT ĐỊNH")],

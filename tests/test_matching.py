@@ -250,23 +250,29 @@ def test_misread_birth_day_needs_more_than_the_name(lookup):
     assert "date of birth differs by one digit" in one_digit.reasons
 
 
-def test_a_birth_date_another_reading_gave_links_but_never_between_namesakes(lookup):
-    def read_two_ways(name: str, value: str, other: str):
-        f = fields(full_name=name, gender="male")
+def test_a_birth_date_another_reading_gave_links_with_more_but_never_between_namesakes(lookup):
+    def read_two_ways(name: str, value: str, other: str, **more: str):
+        f = fields(full_name=name, gender="male", **more)
         f["date_of_birth"] = FieldValue(value, 0.6, alternatives=(other,))
         return match_person(f, lookup, role="subject")
 
-    # Chosen reading three digits off; the other model's reading is the registered date.
-    m = read_two_ways("VÕ MINH TRIẾT", "1979-01-30", "1972-11-30")
+    # Chosen reading three digits off; the other model's reading is the registered date. Like a date a digit off,
+    # it is a candidate, not a link: a single reading may be the misread one, and a namesake's date.
+    thin = read_two_ways("VÕ MINH TRIẾT", "1979-01-30", "1972-11-30")
+    assert thin.status == "review" and cands(thin)[0] == "079072100006"
+    assert "thin evidence: date of birth is another reading of the page, nothing else ties them" in thin.reasons
+    m = read_two_ways("VÕ MINH TRIẾT", "1979-01-30", "1972-11-30", permanent_address=HOME_D)
     assert (m.status, m.citizen_id) == ("matched", "079072100006")
     assert "date of birth matches another reading of the page" in m.reasons
-    assert link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1979-01-30", gender="male").status != "matched"
+    without = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1979-01-30", gender="male",
+                   permanent_address=HOME_D)
+    assert without.status != "matched"
+    # The chosen reading is a citizen's birth date, another reading a namesake's: the chosen one leads.
+    chosen = read_two_ways("ĐINH CÔNG KHẢI", "1985-07-02", "1985-03-18", permanent_address=HOME_B)
+    assert (chosen.status, chosen.citizen_id) == ("matched", "001085100003")
     # Same name, same birthday: the other reading fits both, as the chosen one would.
     pair = read_two_ways("ĐINH CÔNG KHẢI", "1985-08-13", "1985-03-18")
     assert pair.status == "review" and {"036085100001", "001085100002"} <= set(cands(pair))
-    # One namesake born on the chosen reading's day, two on the other's: nobody wins by enough.
-    rivals = read_two_ways("ĐINH CÔNG KHẢI", "1985-07-02", "1985-03-18")
-    assert rivals.status == "review" and rivals.citizen_id is None
 
 
 # -- parents with a birth year only ----------------------------------------------------------------------------

@@ -245,6 +245,11 @@ def test_a_birth_date_read_two_ways_keeps_the_other_full_dates_as_alternatives()
     assert choose_person([(spot, None, [_c("date_of_birth", "2019-03-05"), _c("date_of_birth", "2018-03-05")], 4)],
                          {}, TODAY) == []
     assert choose_person([(spot, None, [_c("date_of_birth", "2019-03-05")], 4)], {}, TODAY) == []
+    # A year read alone keeps only the dates of that year beside it.
+    year_own = _c("date_of_birth", "1986", 0.5, "label")
+    kept = choose_person([(spot, year_own, [_c("date_of_birth", "1968-03-05"), _c("date_of_birth", "1986-03-05")],
+                           4)], {}, TODAY)
+    assert [(c.candidate.value, c.candidate.alternatives) for c in kept] == [("1986", ("1986-03-05",))]
     # Readings that all agree leave nothing beside the value.
     same = choose_person([(spot, own, [_c("date_of_birth", "1936-01-03")] * 2, 3)], {}, TODAY)
     assert all(not c.candidate.alternatives for c in same)
