@@ -15,7 +15,8 @@ One file::
       "labels": [{"field": "full_name", "kind": "name", "aliases": ["Họ và tên"], "role": "mother"}, ...],
       "sources": [{"field": "document_date", "source": "place_date"}, ...],
       "columns": {"start": ["Họ và tên vợ"], "end": ["Nơi đăng ký kết hôn"]},
-      "mrz": "holder"                                 # whose fields a card's machine-readable zone backs up
+      "mrz": "holder",                                # whose fields a card's machine-readable zone backs up
+      "shared": ["permanent_address"]                 # person fields printed once that hold for everyone on it
     }
 
 Sources (document fields no label introduces): ``place_date`` ("Long Hậu, ngày 12 tháng 4 năm 2005"),
@@ -64,7 +65,7 @@ KINDS = ("name", "date", "gender", "citizen_id", "old_id", "person_id", "text", 
 SOURCES = ("place_date", "header_organ", "signature_organ", "phrase", "person")
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP_KEYS = {"doc_type", "titles", "evidence", "default_role", "roles", "labels", "sources", "columns", "mrz",
+_TOP_KEYS = {"doc_type", "titles", "evidence", "default_role", "roles", "labels", "sources", "columns", "mrz", "shared",
              "description"}
 _LABEL_KEYS = {"field", "kind", "aliases", "role", "new_person", "fallback", "implies", "sets_role", "flow",
                "stops", "pattern", "zone", "note"}
@@ -132,6 +133,7 @@ class Template:
     sources: tuple[SourceSpec, ...] = ()
     columns: ColumnSpec | None = None
     mrz: str | None = None
+    shared: tuple[str, ...] = ()  # person fields the document prints once for everyone on it
 
     def role(self, name: str) -> RoleSpec:
         for r in self.roles:
@@ -245,7 +247,11 @@ class _Reader:
         mrz = data.get("mrz")
         if mrz is not None:
             self.choice(mrz, names, "mrz")
-        return Template(doc_type, self.path, titles, evidence, default_role, roles, labels, sources, columns, mrz)
+        shared = self.strings(data.get("shared", []), "shared", empty=True)
+        for i, name in enumerate(shared):
+            self.choice(name, PERSON_FIELDS, f"shared[{i}]")
+        return Template(doc_type, self.path, titles, evidence, default_role, roles, labels, sources, columns, mrz,
+                        shared)
 
     def seq(self, data: dict, key: str, *, required: bool = True) -> list:
         value = data.get(key, None if required else [])

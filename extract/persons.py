@@ -175,6 +175,7 @@ class PersonBuilder:
             for k, values in revised.items():
                 merged[k].values = values
                 settled[k] = settle(values, today)
+        settled = share(settled, self.template.shared)
         out = []
         for d, fields in zip(merged, settled, strict=True):
             read = any(c.source != "implied" for cands in d.values.values() for c in cands)
@@ -182,6 +183,23 @@ class PersonBuilder:
             if fields and read:
                 out.append(Person(d.role, fields))
         return out
+
+
+SHARED = "printed once for everyone on the document"
+
+
+def share(persons: list[dict[str, FieldValue]], names: Sequence[str]) -> list[dict[str, FieldValue]]:
+    """Each person's fields with the ``names`` the document prints once for all (a household book's address is
+    every member's permanent residence) given to the persons without their own, from the first who has it."""
+    out = [dict(fields) for fields in persons]
+    for name in names:
+        first = next((f[name] for f in out if name in f), None)
+        if first is None:
+            continue
+        for fields in out:
+            if fields and name not in fields:
+                fields[name] = replace(first, reasons=(*first.reasons, SHARED), alternatives=())
+    return out
 
 
 def _add_mrz(d: _Draft, mrz: Mrz) -> None:

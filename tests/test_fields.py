@@ -117,6 +117,7 @@ def test_unknown_keys_are_ignored_with_a_warning(tmp_path, caplog):
         ({"titles": "GIẤY"}, "titles"),
         ({"sources": [{"field": "document_date", "source": "magic"}]}, "sources[0].source"),
         ({"labels": [{"field": "full_name", "kind": "code", "aliases": ["Số"], "pattern": "("}]}, "labels[0].pattern"),
+        ({"shared": ["address"]}, "shared[0]"),
     ],
 )
 def test_invalid_templates_name_the_file_and_the_key(tmp_path, change, where):
@@ -407,6 +408,11 @@ def test_household_book_lists_head_and_members_over_two_pages():
                     "date_of_birth": "1937-01-02", "gender": "male", "old_id_number": "142620660"}
     assert "old_id_number" not in person(ex, "member").fields  # dotted blank, no number
     assert person(ex, "member", 1).fields["date_of_birth"].page == 2
+    # The book's address, printed once, is every member's permanent residence, and says where it came from.
+    for k in (0, 1):
+        shared = person(ex, "member", k).fields["permanent_address"]
+        assert shared.value == "Thôn Hạ, xã Nam Sơn, huyện Cẩm Giàng" and shared.page == 1
+        assert "printed once for everyone on the document" in shared.reasons
     assert {k: f.value for k, f in ex.fields.items()} == {
         "registration_number": "897259448", "issuing_authority": "CÔNG AN HUYỆN CẨM GIÀNG",
         "document_date": "1996-03-30"}
