@@ -273,3 +273,15 @@ def test_a_value_the_registry_confirmed_is_marked_with_what_ocr_read(site):
     assert "TẠ ĐÍNH VĂN DŨNG" in badge.group(1)
     stored = site["ctx"].index.get_record(doc["doc_id"])["persons"][0]["fields"]["full_name"]
     assert stored["confirmed"] == {"by": "registry", "ocr_value": "TẠ ĐÍNH VĂN DŨNG"}
+
+
+def test_a_birth_date_read_two_ways_shows_the_other_readings(site):
+    read = person("subject", "LÊ THỊ HOA", "review", None, date_of_birth="1951-06-16")
+    born = replace(read.fields["date_of_birth"], alternatives=("1951-06-10", "1961-06-10"))
+    read = replace(read, fields={**read.fields, "date_of_birth": born})
+    doc = store_document(site["ctx"], "ho-khau-2.png", "household_registration", [read], batch="hai-cach-doc",
+                         tmp=site["root"], text="SỔ HỘ KHẨU LÊ THỊ HOA")
+    page = logged_in(site, "canbo").get(f"/staff/documents/{doc['doc_id']}").text
+    shown = re.search(r'<div class="small alternatives">([^<]+)</div>', page)
+    assert shown and shown.group(1) == "Cách đọc khác: 10/06/1951, 10/06/1961"
+    assert page.count('class="small alternatives"') == 1  # only the field that has them

@@ -45,7 +45,7 @@ def _fields_view(record: dict, fields: dict, order: tuple[str, ...] = ()) -> lis
         out.append({"name": name, "value": value.get("value"), "confidence": value.get("confidence"),
                     "page": value.get("page"), "box": page_images.field_box(record, value),
                     "corrected": value.get("corrected"), "confirmed": value.get("confirmed"),
-                    "reasons": value.get("reasons") or []})
+                    "reasons": value.get("reasons") or [], "alternatives": value.get("alternatives") or []})
     return out
 
 
