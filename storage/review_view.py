@@ -43,6 +43,7 @@ class Side:
     in_registry: bool = True
     verdicts: dict[str, str] = field(default_factory=dict)  # same | diff | unknown
     borrowed: dict[str, str] = field(default_factory=dict)  # field -> whose value it is (e.g. "parents")
+    alternatives: dict[str, list[str]] = field(default_factory=dict)  # field -> other readings of the page
 
 
 def queue(index: Index, batch: str | None = None) -> list[QueueItem]:
@@ -64,6 +65,10 @@ def read_side(record: dict, idx: int) -> Side:
     values = {name: _value(person, name) for name in COMPARED if name != "parents"}
     values["parents"] = _parents_on_page(record, person)
     side = Side(values)
+    for name in COMPARED:
+        others = ((person.get("fields") or {}).get(name) or {}).get("alternatives")
+        if others:
+            side.alternatives[name] = list(others)
     if person.get("role") == "subject" and not values["permanent_address"]:
         # A child's birth record gives no address of its own; the parents' is where the child was registered
         # to live, and often what tells two namesakes apart.

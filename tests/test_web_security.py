@@ -285,3 +285,8 @@ def test_a_birth_date_read_two_ways_shows_the_other_readings(site):
     shown = re.search(r'<div class="small alternatives">([^<]+)</div>', page)
     assert shown and shown.group(1) == "Cách đọc khác: 10/06/1951, 10/06/1961"
     assert page.count('class="small alternatives"') == 1  # only the field that has them
+    # The review page, where such a person waits, shows them beside what was read.
+    review = logged_in(site, "canbo").get(f"/staff/review/{doc['doc_id']}/0")
+    assert review.status_code == 200, review.text
+    beside = re.search(r'<div class="small muted alternatives">([^<]+)</div>', review.text)
+    assert beside and beside.group(1) == "Cách đọc khác: 10/06/1951, 10/06/1961"
