@@ -194,20 +194,20 @@ class LabelIndex:
         alone is no evidence that the other half belongs to it."""
         tail_words = skeleton(above.text).split(" ")
         head_words = skeleton(row.text).split(" ")
-        best: tuple[int, _Alias] | None = None
+        best: tuple[_Alias, int] | None = None  # the alias and how many of its words end ``above``
         for alias in self.aliases:
             if not alias.spec.flow or alias.words < 2:
                 continue
             parts = alias.skel.split(" ")
             for k in range(1, len(parts)):
                 fits = tail_words[-k:] == parts[:k] and head_words[:len(parts) - k] == parts[k:]
-                if fits and (best is None or len(alias.skel) > len(best[1].skel)):
-                    best = (len(parts) - k, alias)
+                if fits and (best is None or len(alias.skel) > len(best[0].skel)):
+                    best = (alias, k)
         if best is None:
             return None
-        rest, alias = best
-        end = _end_of_words(row, rest)
-        head = _from_last_words(above, len(alias.skel.split(" ")) - rest)
+        alias, k = best
+        end = _end_of_words(row, alias.words - k)
+        head = _from_last_words(above, k)
         if end is None or head is None or not row.text[end:].strip():
             return None
         return Hit(alias.spec, alias.text, row, first=0, start=0, end=end, score=1.0, head=head)
@@ -233,12 +233,13 @@ def _signers_instruction(text: str, pos: int, window: str) -> bool:
 
 def _end_of_words(row: Row, count: int) -> int | None:
     """Where the row's text has given ``count`` words of letters or digits (its skeleton's first ``count``), or
-    None when the row's words do not split that way (a word of punctuation alone)."""
+    None when the row's words do not split that way (one OCR word holding two skeleton words across the point)."""
+    if count == 0:
+        return 0
     pos, seen = 0, 0
     for w in row.words:
         pos += len(w.text)
-        words = len(skeleton(w.text).split()) if skeleton(w.text) else 0
-        seen += words
+        seen += len(skeleton(w.text).split())
         if seen == count:
             return pos
         if seen > count:
@@ -248,17 +249,11 @@ def _end_of_words(row: Row, count: int) -> int | None:
 
 
 def _from_last_words(row: Row, count: int) -> int | None:
-    """How many characters at the end of the row's text its last ``count`` skeleton words take, or None when the
-    row's words do not split that way."""
-    length, seen = 0, 0
-    for w in reversed(row.words):
-        length += len(w.text) + (1 if length else 0)
-        seen += len(skeleton(w.text).split()) if skeleton(w.text) else 0
-        if seen == count:
-            return length
-        if seen > count:
-            return None
-    return None
+    """How many characters at the end of the row's text its last ``count`` skeleton words take (None as above)."""
+    before = _end_of_words(row, len(skeleton(row.text).split()) - count)
+    if before is None:
+        return None
+    return len(row.text) - (before + 1 if before else 0)
 
 
 def _windows(row: Row, span: int) -> list[_Window]:

@@ -208,11 +208,11 @@ class SecondLook:
         for k, page in enumerate(pages):
             garbled.append(garbled_lines(page.words))
             image = self._page(page.number)
-            every = [w.bbox for w in page.words if w.bbox != (0, 0, 0, 0)]
-            boxes = [w.bbox for w in page.words if w.bbox != (0, 0, 0, 0) and w.line not in garbled[k]]
-            if image is None or not every:
+            placed = [w for w in page.words if w.bbox != (0, 0, 0, 0)]
+            boxes = [w.bbox for w in placed if w.line not in garbled[k]]
+            if image is None or not placed:
                 continue
-            h = float(statistics.median(b[3] - b[1] for b in boxes or every))
+            h = float(statistics.median(b[3] - b[1] for b in boxes or [w.bbox for w in placed]))
             for x0, y0, x1, y1 in unread_lines(image, boxes, h):
                 room = round(UNREAD_ROOM * (y1 - y0))  # the crop's sides must not cut the first or last letter
                 crop = cut(image, (x0 - room, y0, x1 + room, y1), h, self.images[page.number][1], (x0, x1))

@@ -260,14 +260,22 @@ def test_search_filters_by_type_status_and_the_date_on_the_paper(site):
     assert c.get("/staff/search", params={"doc_type": "nonsense"}).status_code == 422
 
 
+def _with_field(p, name: str, **changes):
+    """The person with one field's attributes changed (what a later pipeline step adds to a field)."""
+    return replace(p, fields={**p.fields, name: replace(p.fields[name], **changes)})
+
+
+def _document_page(site, source: str, doc_type: str, p, batch: str, text: str) -> tuple[dict, str]:
+    doc = store_document(site["ctx"], source, doc_type, [p], batch=batch, tmp=site["root"], text=text)
+    return doc, logged_in(site, "canbo").get(f"/staff/documents/{doc['doc_id']}").text
+
+
 def test_a_value_the_registry_confirmed_is_marked_with_what_ocr_read(site):
     linked = person("subject", "TẠ ĐÌNH VĂN DŨNG", "matched", "001085000003", date_of_birth="1985-03-05")
-    name = replace(linked.fields["full_name"], ocr_value="TẠ ĐÍNH VĂN DŨNG",
-                   reasons=("registry: OCR read 'TẠ ĐÍNH VĂN DŨNG', marks or one letter off",))
-    linked = replace(linked, fields={**linked.fields, "full_name": name})
-    doc = store_document(site["ctx"], "khai-sinh-2.png", "birth_certificate", [linked], batch="xac-nhan",
-                         tmp=site["root"], text="GIẤY KHAI SINH TẠ ĐÍNH VĂN DŨNG")
-    page = logged_in(site, "canbo").get(f"/staff/documents/{doc['doc_id']}").text
+    linked = _with_field(linked, "full_name", ocr_value="TẠ ĐÍNH VĂN DŨNG",
+                         reasons=("registry: OCR read 'TẠ ĐÍNH VĂN DŨNG', marks or one letter off",))
+    doc, page = _document_page(site, "khai-sinh-2.png", "birth_certificate", linked, "xac-nhan",
+                               "GIẤY KHAI SINH TẠ ĐÍNH VĂN DŨNG")
     badge = re.search(r'<span class="badge confirmed" title="([^"]+)">([^<]+)</span>', page)
     assert badge and badge.group(2) == "theo CSDL dân cư"
     assert "TẠ ĐÍNH VĂN DŨNG" in badge.group(1)
@@ -277,11 +285,9 @@ def test_a_value_the_registry_confirmed_is_marked_with_what_ocr_read(site):
 
 def test_a_birth_date_read_two_ways_shows_the_other_readings(site):
     read = person("subject", "LÊ THỊ HOA", "review", None, date_of_birth="1951-06-16")
-    born = replace(read.fields["date_of_birth"], alternatives=("1951-06-10", "1961-06-10"))
-    read = replace(read, fields={**read.fields, "date_of_birth": born})
-    doc = store_document(site["ctx"], "ho-khau-2.png", "household_registration", [read], batch="hai-cach-doc",
-                         tmp=site["root"], text="SỔ HỘ KHẨU LÊ THỊ HOA")
-    page = logged_in(site, "canbo").get(f"/staff/documents/{doc['doc_id']}").text
+    read = _with_field(read, "date_of_birth", alternatives=("1951-06-10", "1961-06-10"))
+    doc, page = _document_page(site, "ho-khau-2.png", "household_registration", read, "hai-cach-doc",
+                               "SỔ HỘ KHẨU LÊ THỊ HOA")
     shown = re.search(r'<div class="small alternatives">([^<]+)</div>', page)
     assert shown and shown.group(1) == "Cách đọc khác: 10/06/1951, 10/06/1961"
     assert page.count('class="small alternatives"') == 1  # only the field that has them
