@@ -1,11 +1,16 @@
 """The machine-readable zone of a CCCD card (ICAO 9303 TD1): an ID, birth date, sex and name that prove themselves.
 
 OCR reads the OCR-B lines poorly, but each number carries a check digit: a value is taken only when its check
-digit holds (and the ID's last nine digits are the document number), so a misread never gets through.
+digit holds, so a misread rarely gets through. The ID's last nine digits are printed twice on the first line
+(the document number, then the ID) with a check digit; its first three, the province code, have no check digit
+of their own, so the ID is taken only when its structure holds against the zone's birth date and sex
+(``extract.ids``) and no other reading of the line gives another such ID.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -14,14 +19,21 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
+from extract.ids import check_citizen_id
 from extract.layout import PageText, Row
 from extract.names import is_syllable
 from extract.text import OCR_DIGITS
 
 _MRZ_CHARS = re.compile(r"^[A-Z0-9<?]{20,}$")  # ? stands for a stray character (_clean)
-_LINE1 = re.compile(r"V[NM][NM]([0-9A-Z]{9})([0-9])([0-9]{12})<")
-_DOC_AGREE = 6  # of the document number's 9 characters that must read as the ID's last nine digits
+# "IDVNM" (read "1DVMM", "TOVWM", "FOWNM", "I1DVNM"), the document number, its check digit, the 12-digit ID, a
+# filler: found from the filler back, so that a character OCR added to or dropped from "IDVNM" does not matter.
+_LINE1 = re.compile(r"^[0-9A-Z?]{3,7}?([0-9A-Z]{9})([0-9A-Z])([0-9A-Z]{12})<")
 _LINE2 = re.compile(r"^([0-9]{6})([0-9])([A-Z<])")
+# The middle line whole: birth date and its check digit, sex, expiry and its check digit, nationality, fillers,
+# and the composite check digit of both lines (ICAO 9303 TD1); and the first line's last character.
+_LINE2_WHOLE = re.compile(r"^([0-9]{6})([0-9])[MF<]([0-9]{6})([0-9])[A-Z]{3}[<KC]*([0-9])$")
+_LINE1_END = re.compile(r"[0-9]{12}<<([0-9])$")
+COMPOSITE_READS = 2  # readings that must agree on what the composite check digit needs before it can refuse an ID
 _WEIGHTS = (7, 3, 1)
 
 
@@ -31,7 +43,7 @@ class Mrz:
     birth: str | None = None  # YYMMDD
     sex: str | None = None  # male | female
     names: tuple[str, ...] = ()  # the name's words without diacritics
-    rows: tuple[Row, ...] = ()
+    id_reasons: tuple[str, ...] = ()  # a digit of the ID not taken as read, and why
 
 
 def check_digit(s: str) -> str:
@@ -73,46 +85,168 @@ def _clean(row: Row) -> str:
     return "".join(c if c in MRZ_CHARS else "?" for c in s)
 
 
-def _line1_holds(doc: str, chk: str, cid: str) -> bool:
-    """The ID's last nine digits are the card's document number: their check digit must be the one printed, and
-    the document number as read must be those digits but for a few misread characters (O for 0, S for 8)."""
-    agree = sum(a == b or OCR_DIGITS.get(a) == b for a, b in zip(doc, cid[3:], strict=True))
-    return check_digit(cid[3:]) == chk and agree >= _DOC_AGREE
+@dataclass(frozen=True)
+class _FirstLine:
+    """One reading of the zone's first line, OCR letters read as digits ("O" 0, "S" 5, "B" 8); "?" where a
+    character is neither."""
+
+    doc: str
+    check: str
+    cid: str
+
+    @staticmethod
+    def of(match: re.Match[str]) -> _FirstLine:
+        doc, check, cid = ("".join(c if c.isdigit() else OCR_DIGITS.get(c, "?") for c in g) for g in match.groups())
+        return _FirstLine(doc, check, cid)
+
+    def agreement(self) -> int:
+        """Of the last nine digits, how many the two copies give alike."""
+        return sum(a == b != "?" for a, b in zip(self.doc, self.cid[3:], strict=True))
+
+    def holds(self) -> bool:
+        """The document number is the ID's last nine digits, and its check digit holds."""
+        return "?" not in self.cid + self.check and self.doc == self.cid[3:] and check_digit(self.doc) == self.check
+
+
+VOTER_AGREES = 7  # of the nine digits both copies must give alike for a reading to vote
+VOTE_TIES = 16  # most combinations of tied characters tried against a check digit
+
+
+def _majorities(readings: Sequence[str]) -> list[str]:
+    """Character by character the one most readings give ("?" does not vote); where several tie, every
+    combination of them (none when more than ``VOTE_TIES``)."""
+    options: list[list[str]] = []
+    for chars in zip(*readings, strict=True):
+        top = Counter(c for c in chars if c != "?").most_common()
+        if not top:
+            return []
+        options.append([c for c, n in top if n == top[0][1]])
+    if math.prod(len(o) for o in options) > VOTE_TIES:
+        return []
+    return ["".join(p) for p in itertools.product(*options)]
+
+
+def _zone_id(readings: Sequence[_FirstLine], birth: str | None, sex: str | None,
+             composite: _Composite | None = None) -> tuple[str | None, str | None]:
+    """The ID the first line's readings prove, or None; and why a digit was not taken as read.
+
+    Candidates: each reading whose two copies of the last nine digits agree and pass their check digit; and the
+    majority of two readings or more, both copies voting for those nine digits, where the check digit holds for
+    exactly one way of breaking the ties (the two copies of one digit read two ways as often: the check digit tells
+    which). An ID's first digit is 0 (province codes are 001-096): one read as another digit (often 6 or 9, or
+    the card's edge with it) is taken as 0. A candidate must then have a known province code, agree with the
+    zone's sex and birth year digits, and pass the composite check digit where it was read; of several, the one
+    more readings give (its province digits, and either copy of its last nine), and none on a tie."""
+    if not readings:
+        return None, None
+    cands = {_lead_zero(r.cid) for r in readings if r.holds()}
+    # A reading whose copies differ in many places lost or gained a character: its digits stand in the wrong
+    # places. One reading's two copies disagreeing in two places leave four ways, one of which passes by chance.
+    voters = [r for r in readings if r.agreement() >= VOTER_AGREES]
+    tails = {t for t in _majorities([r.doc for r in voters] + [r.cid[3:] for r in voters])
+             for c in _majorities([r.check for r in voters]) if check_digit(t) == c} if len(voters) > 1 else set()
+    if len(tails) == 1:
+        tail = tails.pop()
+        cands |= {_lead_zero(head + tail) for head in _majorities([r.cid[:3] for r in voters])}
+    fits = []
+    for cid in cands:
+        found = check_citizen_id(cid, gender=sex)
+        if found.valid and not found.reasons and (birth is None or cid[4:6] == birth[:2]) \
+                and (composite is None or composite.holds(cid)):
+            # Readings that give its province digits, and copies that give its last nine digits.
+            support = sum(r.cid[1:3] == cid[1:3] for r in readings) + sum(
+                copy == cid[3:] for r in readings for copy in (r.doc, r.cid[3:]))
+            fits.append((support, cid))
+    fits.sort(reverse=True)
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None, None
+    cid = fits[0][1]
+    if _most_read(Counter(r.cid[1:3] for r in readings)) != cid[1:3]:
+        return None, None  # its province digits are not those most readings give
+    firsts = Counter(r.cid[0] for r in readings)
+    if "0" in firsts:
+        return cid, None
+    return cid, f"the zone's first digit read as {firsts.most_common(1)[0][0]}: a personal ID starts with 0"
+
+
+def _lead_zero(cid: str) -> str:
+    return "0" + cid[1:]
+
+
+@dataclass(frozen=True)
+class _Composite:
+    """The zone's composite check digit, over the first line from its document number on and the middle line's
+    dates (ICAO 9303 TD1): the only check digit that covers the ID's province code. Its optional data (the middle
+    line's characters 19-29) are taken as fillers, which Vietnamese cards print there."""
+
+    first_end: str  # the first line's last character
+    birth: str
+    expiry: str
+    digit: str
+
+    def holds(self, cid: str) -> bool:
+        doc = cid[3:]
+        upper = f"{doc}{check_digit(doc)}{cid}<<{self.first_end}"
+        middle = f"{self.birth}{check_digit(self.birth)}{self.expiry}{check_digit(self.expiry)}" + "<" * 11
+        return check_digit(upper + middle) == self.digit
+
+    @staticmethod
+    def read(ends: Counter[str], wholes: Counter[tuple[str, str, str]], birth: str | None) -> _Composite | None:
+        """The composite when its parts were read alike ``COMPOSITE_READS`` times or more, else None: a misread
+        composite digit must not refuse a right ID."""
+        end = _most_read(ends)
+        whole = _most_read(Counter({k: n for k, n in wholes.items() if k[0] == birth}))
+        if end is None or whole is None or ends[end] < COMPOSITE_READS or wholes[whole] < COMPOSITE_READS:
+            return None
+        return _Composite(end, *whole)
+
+
+def _most_read(counts: Counter[str]) -> str | None:
+    top = counts.most_common(2)
+    return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
 
 def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
     """The values of the zone whose check digits hold; the name most readings agree on (it has no check digit).
 
-    Several readings of the same line may be given (a second look reads each line in a few treatments).
+    Several readings of the same line may be given (a second look reads each line in a few treatments); they
+    vote where they disagree.
     """
-    citizen_id = birth = sex = None
+    first: list[_FirstLine] = []
+    births: Counter[str] = Counter()
+    sexes: Counter[tuple[str, str]] = Counter()
     spelled: Counter[tuple[str, ...]] = Counter()
-    used: list[Row] = []
+    ends: Counter[str] = Counter()
+    wholes: Counter[tuple[str, str, str]] = Counter()
     for page in pages:
         for row in page.rows:
             s = _clean(row)
             if s.count("<") < 2 or not _MRZ_CHARS.match(s):
                 continue
-            if (m := _LINE1.search(s)) and citizen_id is None:
-                doc, chk, cid = m.groups()
-                if _line1_holds(doc, chk, cid):
-                    citizen_id = cid
-                    used.append(row)
-            elif (m := _LINE2.match(s)) and birth is None:
+            if m := _LINE1.match(s):
+                first.append(_FirstLine.of(m))
+                if end := _LINE1_END.search(s):
+                    ends[end.group(1)] += 1
+            elif m := _LINE2.match(s):
+                if (w := _LINE2_WHOLE.match(s)) and check_digit(w.group(3)) == w.group(4):
+                    wholes[(w.group(1), w.group(3), w.group(5))] += 1
+                # Digits only here: a letter read as a digit would make a date whose check digit may hold by chance.
                 if check_digit(m.group(1)) == m.group(2):
-                    birth = m.group(1)
+                    births[m.group(1)] += 1
                     # The sex letter has no check digit: only a clean M or F counts.
-                    sex = {"M": "male", "F": "female"}.get(m.group(3))
-                    used.append(row)
+                    if m.group(3) in "MF":
+                        sexes[(m.group(1), {"M": "male", "F": "female"}[m.group(3)])] += 1
             elif not any(c.isdigit() for c in s):
                 parts = name_parts(s)
                 if parts:
                     spelled[parts] += 1
-                    used.append(row)
+    birth = _most_read(births)
+    sex = _most_read(Counter({k[1]: n for k, n in sexes.items() if k[0] == birth})) if birth else None
+    citizen_id, note = _zone_id(first, birth, sex, _Composite.read(ends, wholes, birth))
     names = spelled.most_common(1)[0][0] if spelled else ()
     if citizen_id is None and birth is None and not names:
         return None
-    return Mrz(citizen_id, birth, sex, names, tuple(used))
+    return Mrz(citizen_id, birth, sex, names, (note,) if note else ())
 
 
 CENTURY_FROM_ID = 0.95  # confidence factor when the ID's century digit places the zone's YYMMDD
@@ -169,10 +303,12 @@ def _syllables(part: str) -> list[str] | None:
     if part[-1] in _FILLER_AS and is_syllable(part[:-1].lower()) and not any(
             is_syllable((part[:-1] + c).lower()) for c in "ABCDEGHIKLMNOPQRSTUVXY"):
         return [part[:-1]]
-    # Where the letter could also begin the next name ("LEKHOA": LE<HOA or LE<KHOA), it is not taken.
-    splits = [[part[:i], part[i + 1:]] for i in range(2, len(part) - 1) if part[i] in _FILLER_AS
-              and is_syllable(part[:i].lower()) and is_syllable(part[i + 1:].lower())
-              and not is_syllable(part[i:].lower())]
+    # Where the letter could also begin the next name ("LEKHOA": LE<HOA or LE<KHOA), it is not taken; nor where
+    # one filler or two make different names ("VUCKVAN": VU<<VAN, or VUC<VAN).
+    splits = [[part[:i], part[i + n:]] for n in (1, 2) for i in range(2, len(part) - n)
+              if all(c in _FILLER_AS for c in part[i:i + n])
+              and is_syllable(part[:i].lower()) and is_syllable(part[i + n:].lower())
+              and not is_syllable(part[i + n - 1:].lower())]
     return splits[0] if len(splits) == 1 else None
 
 

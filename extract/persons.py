@@ -36,6 +36,7 @@ IMPLIED_CONFLICT = 0.7  # a printed value contradicting what the role or label i
 FUTURE = 0.3  # a date after today: misread digits
 FROM_FALLBACK = 0.9  # a value read from the fallback label only
 MRZ_CONFIDENCE = 0.97  # an MRZ value whose check digit holds
+MRZ_REPAIRED = 0.9  # an MRZ ID whose first digit was read as another than the 0 every ID starts with
 MRZ_NAME_CONFIDENCE = 0.5  # the MRZ name has no diacritics: better than nothing, not the name as printed
 AGREE_FLOOR = 0.97  # two independent readings that agree
 ROLE_MATCH = 0.75
@@ -204,7 +205,8 @@ def share(persons: list[dict[str, FieldValue]], names: Sequence[str]) -> list[di
 
 def _add_mrz(d: _Draft, mrz: Mrz) -> None:
     if mrz.citizen_id:
-        d.add(Candidate("citizen_id", mrz.citizen_id, MRZ_CONFIDENCE, source="mrz"))
+        conf = MRZ_CONFIDENCE * (MRZ_REPAIRED if mrz.id_reasons else 1.0)
+        d.add(Candidate("citizen_id", mrz.citizen_id, conf, source="mrz", reasons=mrz.id_reasons))
     if mrz.sex:
         d.add(Candidate("gender", mrz.sex, MRZ_CONFIDENCE, source="mrz"))
     if mrz.birth:

@@ -33,7 +33,7 @@ from extract.model import FieldValue
 from extract.mrz import MRZ_CHARS, Mrz, find_mrz, looks_like_mrz
 from extract.text import fold
 from extract.values import Candidate, Piece, read
-from ocr.crops import Treated, cut, treat
+from ocr.crops import Treated, cut, cut_block, treat
 from ocr.gaps import unread_lines
 from ocr.hocr import Word
 from ocr.lines import DIGITS, LineWord, read_lines
@@ -55,6 +55,7 @@ TEXT_PLAN = (("gray", 1.0, "doc", None, "first"), ("sharp", 1.0, "doc", None, "f
 DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/", "first"), ("soft", 2.0, "eng", DIGITS + "/", "first"),
               ("gray", 1.0, "doc", None, "first"), ("gray", 1.0, "doc", None, "other"))
 MRZ_PLAN = (("gray", 2.0), ("soft", 2.0), ("gray", 1.0))  # English model, the zone's character set
+MRZ_BLOCK_PLAN = (("gray", 2.0), ("gray", 3.0))  # the whole zone at once (``SecondLook._zone_blocks``)
 
 DATE_ROOM = 8.0  # word heights a numeric date may take, from its label's end
 NAME_ROOM = 3.0  # word heights after the first reading's last word
@@ -176,24 +177,49 @@ class SecondLook:
         rows = [r for p in pages if p.number in self.images for r in p.rows if looks_like_mrz(r)]
         if not rows or (first is not None and first.citizen_id and first.birth and first.names):
             return first
+        lines = _zone_line_boxes(rows)
         items: list[tuple[Row, Treated]] = []
-        for row, (x0, y0, x1, y1), h in [_zone_line(r) for r in rows] + _missing_lines(rows):
+        for row, (x0, y0, x1, y1), h in lines:
             page = self._page(row.page)
             box = (x0 - round(h), y0, x1 + round(h), y1)
             crop = cut(page, box, h, self.images[row.page][1], (x0, x1)) if page is not None else None
             if crop is not None:
                 items += [(row, treat(crop, how, scale)) for how, scale in MRZ_PLAN]
-        lines = read_lines([t.image for _, t in items], language="eng", whitelist=MRZ_CHARS,
-                           tessdata=self._models("eng"))
+        read = read_lines([t.image for _, t in items], language="eng", whitelist=MRZ_CHARS,
+                          tessdata=self._models("eng"))
         reread = [Row(row.page, tuple(Word(w.text, t.to_page(w.bbox), w.confidence, 0) for w in words))
-                  for (row, t), words in zip(items, lines, strict=True) if words]
-        again = find_mrz([PageText(0, 0, 0, tuple(reread))]) if reread else None
+                  for (row, t), words in zip(items, read, strict=True) if words]
+        reread += self._zone_blocks(lines)
+        # All readings together: they vote where they disagree (``find_mrz``).
+        again = find_mrz([*pages, PageText(0, 0, 0, tuple(reread))]) if reread else None
         if again is None:
             return first
         if first is None:
             return again
-        return Mrz(first.citizen_id or again.citizen_id, first.birth or again.birth,
-                   first.sex if first.birth else again.sex, first.names or again.names, first.rows + again.rows)
+        birth, sex = (again.birth, again.sex) if again.birth else (first.birth, first.sex)
+        ident = again if again.citizen_id else first
+        return Mrz(ident.citizen_id, birth, sex, again.names or first.names, ident.id_reasons)
+
+    def _zone_blocks(self, lines: list[tuple[Row, tuple[int, int, int, int], float]]) -> list[Row]:
+        """The zone of each page read whole, as a block: on a small card the zone's lines lie too close to be cut
+        apart (a crop of one holds half of the next), and Tesseract's block mode finds the lines itself."""
+        items: list[tuple[int, Treated]] = []
+        for number in sorted({row.page for row, _, _ in lines}):
+            page = self._page(number)
+            mine = [(box, h) for row, box, h in lines if row.page == number]
+            h = round(statistics.median(h for _, h in mine))
+            x0, y0 = min(b[0] for b, _ in mine) - h, min(b[1] for b, _ in mine) - h
+            x1, y1 = max(b[2] for b, _ in mine) + h, max(b[3] for b, _ in mine) + h
+            crop = cut_block(page, (x0, y0, x1, y1)) if page is not None else None
+            if crop is not None:
+                items += [(number, treat(crop, how, scale)) for how, scale in MRZ_BLOCK_PLAN]
+        read = read_lines([t.image for _, t in items], language="eng", whitelist=MRZ_CHARS,
+                          tessdata=self._models("eng"), block=True)
+        out = []
+        for (number, t), words in zip(items, read, strict=True):
+            for _, line in itertools.groupby(words, key=lambda w: w.line):
+                out.append(Row(number, tuple(Word(w.text, t.to_page(w.bbox), w.confidence, 0) for w in line)))
+        return out
 
     def unread(self, pages: Sequence[PageWords]) -> list[PageWords]:
         """The pages with the lines their reading lost (``ocr.gaps``) read one by one and added as lines of their
@@ -321,6 +347,10 @@ def _zone_line(row: Row) -> tuple[Row, tuple[int, int, int, int], float]:
     x0, _, x1, _ = row.bbox
     y0, y1 = _band(row)
     return row, (x0, y0, x1, y1), float(row.height or 1.0)
+
+
+def _zone_line_boxes(rows: Sequence[Row]) -> list[tuple[Row, tuple[int, int, int, int], float]]:
+    return [_zone_line(r) for r in rows] + _missing_lines(rows)
 
 
 def _missing_lines(rows: Sequence[Row]) -> list[tuple[Row, tuple[int, int, int, int], float]]:

@@ -74,6 +74,26 @@ def cut(page: Image, box: tuple[int, int, int, int], row_height: float, dpi: flo
     return Crop(_clear_sides(gray, ink, keep_local), (x0, top + start))
 
 
+def cut_block(page: Image, box: tuple[int, int, int, int]) -> Crop | None:
+    """The lines in ``box`` as they are, without the ink that touches the box's edges (a card's edge, a frame,
+    the line above or below cut in half), for reading as a block. None when it falls outside the page."""
+    h, w = page.shape[:2]
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    crop = page[y0:y1, x0:x1]
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    ink = ink_mask(gray)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    left, top, width, height = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+    edge = (left == 0) | (top == 0) | (left + width >= gray.shape[1]) | (top + height >= gray.shape[0])
+    edge[0] = False  # the background
+    if edge.any():
+        gray = gray.copy()
+        gray[edge[labels]] = int(np.percentile(gray, 90))
+    return Crop(gray, (x0, y0))
+
+
 def ink_mask(gray: Image, dark_percentile: float = 2.0) -> Image:
     """Ink pixels (255) of a small crop: darker than halfway from paper to ink. Otsu on a crop that is mostly
     grainy paper takes the grain for ink and joins the letters into blobs. A whole page, with less of its area

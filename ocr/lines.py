@@ -1,4 +1,5 @@
-"""Tesseract on small single-line images (``--psm 7``) through pytesseract, many images per call.
+"""Tesseract on small single-line images (``--psm 7``) through pytesseract, many images per call; or on small
+blocks of a few lines (``--psm 6``: a card's machine-readable zone, whose lines are too close to cut apart).
 
 The second look at weak fields reads a dozen crops of a page. One Tesseract process per crop would spend most of
 its time loading the language model, so the crops are written to a scratch folder and handed to Tesseract as a
@@ -32,11 +33,13 @@ class LineWord:
     text: str
     confidence: float  # 0..1
     bbox: tuple[int, int, int, int]  # in the pixels of the image read
+    line: int = 0  # which line of a block the word is on, counted from 0 top down; 0 on a single line
 
 
 def read_lines(images: Sequence[NDArray[np.uint8]], *, language: str = "vie", whitelist: str | None = None,
-               timeout: float = 60.0, tessdata: str | None = None) -> list[list[LineWord]]:
-    """The words Tesseract reads on each image, taken as one line of text; [] for an image it cannot read.
+               timeout: float = 60.0, tessdata: str | None = None, block: bool = False) -> list[list[LineWord]]:
+    """The words Tesseract reads on each image, taken as one line of text (``block``: as a block of lines, each
+    word with its line's number); [] for an image it cannot read.
 
     ``whitelist`` restricts the characters Tesseract may output (digits for IDs and dates); ``tessdata`` is the
     folder of models (``ocr.tessdata``), None for Tesseract's default. A failing or timed
@@ -45,7 +48,8 @@ def read_lines(images: Sequence[NDArray[np.uint8]], *, language: str = "vie", wh
     if not images:
         return []
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    config = "--psm 7 -c load_system_dawg=0" if whitelist else "--psm 7"
+    psm = "--psm 6" if block else "--psm 7"
+    config = f"{psm} -c load_system_dawg=0" if whitelist else psm
     if whitelist:
         config += f" -c tessedit_char_whitelist={whitelist}"
     if tessdata:
@@ -78,13 +82,16 @@ def _words(data: dict | None, count: int) -> list[list[LineWord]]:
     out: list[list[LineWord]] = [[] for _ in range(count)]
     if data is None:
         return out
-    for page, text, conf, left, top, width, height in zip(
-        data["page_num"], data["text"], data["conf"], data["left"], data["top"], data["width"], data["height"],
-        strict=True,
+    lines: dict[tuple[int, int, int, int], int] = {}  # (page, block, paragraph, line) -> the page's line number
+    for page, block, par, line, text, conf, left, top, width, height in zip(
+        data["page_num"], data["block_num"], data["par_num"], data["line_num"], data["text"], data["conf"],
+        data["left"], data["top"], data["width"], data["height"], strict=True,
     ):
         text = str(text).strip()
         if not text or not 1 <= int(page) <= count:
             continue
+        key = (int(page), int(block), int(par), int(line))
+        number = lines.setdefault(key, sum(k[0] == key[0] for k in lines))
         box = (int(left), int(top), int(left) + int(width), int(top) + int(height))
-        out[int(page) - 1].append(LineWord(text, max(0.0, float(conf)) / 100.0, box))
+        out[int(page) - 1].append(LineWord(text, max(0.0, float(conf)) / 100.0, box, number))
     return out

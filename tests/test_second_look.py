@@ -15,13 +15,14 @@ from PIL import Image, ImageDraw
 from extract.choose import choose_person, name_validity
 from extract.fields import extraction_from_ocr
 from extract.model import Extraction, FieldValue, Person
+from extract.mrz import MRZ_CHARS
 from extract.persons import settle_date
 from extract.second_look import SecondLook, Spot, garbled_lines
 from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
 from extract.text import fold
 from extract.values import Candidate
-from ocr.crops import cut, treat
+from ocr.crops import cut, cut_block, treat
 from ocr.hocr import Word, parse_hocr
 from ocr.lines import DIGITS, read_lines
 from tests.synth import make_document
@@ -172,6 +173,21 @@ def test_many_line_images_are_read_in_one_tesseract_run():
     assert len(lines) == 3
     digits = read_lines([_line_image("21/03/2002")], language="eng", whitelist=DIGITS + "/")
     assert "".join(w.text for w in digits[0]) == "21/03/2002"
+
+
+def test_a_block_is_read_line_by_line_without_the_frame_around_it():
+    # A zone's three lines, tight, inside a card's edge that runs through the crop's sides.
+    rows = [_line_image(t) for t in ("IDVNM0461843846", "8408152F991231", "NGUYEN<<THI<LAN")]
+    width = max(r.shape[1] for r in rows)
+    block = np.vstack([np.pad(r, ((0, 0), (0, width - r.shape[1])), constant_values=255) for r in rows])
+    page = np.full((block.shape[0] + 80, width + 80), 255, np.uint8)
+    page[40:-40, 40:-40] = block
+    page[:, 20:23] = 0  # the card's edge, top to bottom
+    crop = cut_block(page, (10, 30, width + 50, block.shape[0] + 50))
+    assert crop is not None and crop.image[:, 10:13].min() > 128  # the edge is painted out
+    words = read_lines([crop.image], language="eng", whitelist=MRZ_CHARS, block=True)[0]
+    lines = ["".join(w.text for w in words if w.line == k) for k in range(3)]
+    assert lines == ["IDVNM0461843846", "8408152F991231", "NGUYEN<<THI<LAN"]
 
 
 def test_a_crop_keeps_its_line_and_drops_the_neighbours_ink():
