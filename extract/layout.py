@@ -84,6 +84,12 @@ def union_box(words: Iterable[Word]) -> tuple[int, int, int, int] | None:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def band(words: Sequence[Word]) -> tuple[int, int]:
+    """Top and bottom of a line from its typical word (a tall speck read with it may reach into the next line)."""
+    boxes = [w.bbox for w in words if w.bbox != (0, 0, 0, 0)]
+    return int(statistics.median(b[1] for b in boxes)), int(statistics.median(b[3] for b in boxes))
+
+
 def page_text(page: PageWords) -> PageText:
     lines = tuple(_rows_by_line(page))
     if not page.has_boxes:

@@ -13,15 +13,13 @@ Two-column zones (``columns`` in the template: wife left, husband right) are rea
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from config.templates import LabelSpec, Template
 from extract.labels import Hit, LabelIndex, skeleton
-from extract.layout import PageText, Row, gap_after, split_columns
+from extract.layout import PageText, Row, band, gap_after, split_columns
 from extract.values import Piece, meaningful, strip_leaders, trim
-from ocr.hocr import Word
 
 HEADER_SHARE = 0.25  # of the first page's height, taken as its header when no title was found
 NAME_LABEL_SCORE = 0.9  # a name label opening its row this well read ends such a header ...
@@ -191,7 +189,7 @@ def _slot(row: Row, hit: Hit, end: int) -> tuple[int, int, int, int] | None:
     following = next((w for w, at in zip(row.words, starts, strict=True) if at >= end and w.bbox[0] > label_end), None)
     room = max(row.bbox[2] + round(SLOT_END * row.height), label_end + round(SLOT_EMPTY * row.height))
     x1 = following.bbox[0] if following is not None else room
-    top, bottom = _band(row.words)
+    top, bottom = band(row.words)
     return (label_end, top, x1, bottom)
 
 
@@ -208,14 +206,8 @@ def _below_slot(row: Row, hit: Hit, piece: Piece) -> tuple[int, int, int, int]:
     last = piece.words[-1]
     index = next(i for i, w in enumerate(row.words) if w is last)
     x1 = row.words[index + 1].bbox[0] if index + 1 < len(row.words) else row.bbox[2] + round(SLOT_END * row.height)
-    top, bottom = _band(piece.words)
+    top, bottom = band(piece.words)
     return (min(hit.x0, piece.words[0].bbox[0]), top, x1, bottom)
-
-
-def _band(words: Sequence[Word]) -> tuple[int, int]:
-    """Top and bottom of a line from its typical word (a tall speck on the row must not stretch it)."""
-    boxes = [w.bbox for w in words if w.bbox != (0, 0, 0, 0)]
-    return int(statistics.median(b[1] for b in boxes)), int(statistics.median(b[3] for b in boxes))
 
 
 def _content(piece: Piece, kind: str) -> bool:

@@ -15,7 +15,6 @@ reruns extraction from stored hOCR alone has no images and no second look.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 import statistics
@@ -28,12 +27,13 @@ import numpy as np
 
 from config.templates import LabelSpec
 from extract.choose import Choice, choose_person, name_validity
-from extract.layout import PageText, PageWords, Row, union_box
+from extract.layout import PageText, PageWords, Row, band, union_box
 from extract.model import FieldValue
-from extract.mrz import MRZ_CHARS, Mrz, find_mrz, looks_like_mrz
+from extract.mrz import Mrz
 from extract.text import fold
 from extract.values import Candidate, Piece, read
-from ocr.crops import Treated, cut, cut_block, treat
+from extract.zone_look import reread_zone
+from ocr.crops import Treated, cut, treat
 from ocr.gaps import unread_lines
 from ocr.hocr import Word
 from ocr.lines import DIGITS, LineWord, read_lines
@@ -54,8 +54,6 @@ TEXT_PLAN = (("gray", 1.0, "doc", None, "first"), ("sharp", 1.0, "doc", None, "f
              ("gray", 1.0, "doc", None, "other"), ("sharp", 1.0, "doc", None, "other"))
 DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/", "first"), ("soft", 2.0, "eng", DIGITS + "/", "first"),
               ("gray", 1.0, "doc", None, "first"), ("gray", 1.0, "doc", None, "other"))
-MRZ_PLAN = (("gray", 2.0), ("soft", 2.0), ("gray", 1.0))  # English model, the zone's character set
-MRZ_BLOCK_PLAN = (("gray", 2.0), ("gray", 3.0))  # the whole zone at once (``SecondLook._zone_blocks``)
 
 DATE_ROOM = 8.0  # word heights a numeric date may take, from its label's end
 NAME_ROOM = 3.0  # word heights after the first reading's last word
@@ -108,7 +106,7 @@ class Spot:
             return None
         h = float(row.height or 1.0)
         x0, _, x1, _ = cand.bbox
-        top, bottom = _band(row)
+        top, bottom = band(row.words)
         region = (x0 - round(0.3 * h), top, x1 + round(0.6 * h), bottom)
         return Spot(cand.field, "name", cand.page or row.page, region, h, False, True, (x0, x1))
 
@@ -139,7 +137,11 @@ class SecondLook:
         self._other: dict[str, str | None] = {}
         self._pages: dict[int, np.ndarray | None] = {}
 
-    def _page(self, number: int) -> np.ndarray | None:
+    def dpi(self, number: int) -> float:
+        return self.images[number][1]
+
+    def page(self, number: int) -> np.ndarray | None:
+        """The OCR image of a page (gray), read once."""
         if number not in self._pages:
             path, _ = self.images.get(number, ("", 0.0))
             self._pages[number] = cv2.imread(path, cv2.IMREAD_GRAYSCALE) if path else None
@@ -171,55 +173,8 @@ class SecondLook:
         return out
 
     def mrz(self, pages: Sequence[PageText], first: Mrz | None) -> Mrz | None:
-        """A card's machine-readable zone read again from its rows (OCR-B capitals, digits and fillers, which
-        Tesseract's English model with that character set reads far better than the page's first reading).
-        Values still come only from lines whose check digits hold; what the first reading proved is kept."""
-        rows = [r for p in pages if p.number in self.images for r in p.rows if looks_like_mrz(r)]
-        if not rows or (first is not None and first.citizen_id and first.birth and first.names):
-            return first
-        lines = _zone_line_boxes(rows)
-        items: list[tuple[Row, Treated]] = []
-        for row, (x0, y0, x1, y1), h in lines:
-            page = self._page(row.page)
-            box = (x0 - round(h), y0, x1 + round(h), y1)
-            crop = cut(page, box, h, self.images[row.page][1], (x0, x1)) if page is not None else None
-            if crop is not None:
-                items += [(row, treat(crop, how, scale)) for how, scale in MRZ_PLAN]
-        read = read_lines([t.image for _, t in items], language="eng", whitelist=MRZ_CHARS,
-                          tessdata=self._models("eng"))
-        reread = [Row(row.page, tuple(Word(w.text, t.to_page(w.bbox), w.confidence, 0) for w in words))
-                  for (row, t), words in zip(items, read, strict=True) if words]
-        reread += self._zone_blocks(lines)
-        # All readings together: they vote where they disagree (``find_mrz``).
-        again = find_mrz([*pages, PageText(0, 0, 0, tuple(reread))]) if reread else None
-        if again is None:
-            return first
-        if first is None:
-            return again
-        birth, sex = (again.birth, again.sex) if again.birth else (first.birth, first.sex)
-        ident = again if again.citizen_id else first
-        return Mrz(ident.citizen_id, birth, sex, again.names or first.names, ident.id_reasons)
-
-    def _zone_blocks(self, lines: list[tuple[Row, tuple[int, int, int, int], float]]) -> list[Row]:
-        """The zone of each page read whole, as a block: on a small card the zone's lines lie too close to be cut
-        apart (a crop of one holds half of the next), and Tesseract's block mode finds the lines itself."""
-        items: list[tuple[int, Treated]] = []
-        for number in sorted({row.page for row, _, _ in lines}):
-            page = self._page(number)
-            mine = [(box, h) for row, box, h in lines if row.page == number]
-            h = round(statistics.median(h for _, h in mine))
-            x0, y0 = min(b[0] for b, _ in mine) - h, min(b[1] for b, _ in mine) - h
-            x1, y1 = max(b[2] for b, _ in mine) + h, max(b[3] for b, _ in mine) + h
-            crop = cut_block(page, (x0, y0, x1, y1)) if page is not None else None
-            if crop is not None:
-                items += [(number, treat(crop, how, scale)) for how, scale in MRZ_BLOCK_PLAN]
-        read = read_lines([t.image for _, t in items], language="eng", whitelist=MRZ_CHARS,
-                          tessdata=self._models("eng"), block=True)
-        out = []
-        for (number, t), words in zip(items, read, strict=True):
-            for _, line in itertools.groupby(words, key=lambda w: w.line):
-                out.append(Row(number, tuple(Word(w.text, t.to_page(w.bbox), w.confidence, 0) for w in line)))
-        return out
+        """A card's machine-readable zone read again (``extract.zone_look``)."""
+        return reread_zone(self, pages, first)
 
     def unread(self, pages: Sequence[PageWords]) -> list[PageWords]:
         """The pages with the lines their reading lost (``ocr.gaps``) read one by one and added as lines of their
@@ -233,7 +188,7 @@ class SecondLook:
         garbled: list[set[int]] = []
         for k, page in enumerate(pages):
             garbled.append(garbled_lines(page.words))
-            image = self._page(page.number)
+            image = self.page(page.number)
             placed = [w for w in page.words if w.bbox != (0, 0, 0, 0)]
             boxes = [w.bbox for w in placed if w.line not in garbled[k]]
             if image is None or not placed:
@@ -241,13 +196,13 @@ class SecondLook:
             h = float(statistics.median(b[3] - b[1] for b in boxes or [w.bbox for w in placed]))
             for x0, y0, x1, y1 in unread_lines(image, boxes, h):
                 room = round(UNREAD_ROOM * (y1 - y0))  # the crop's sides must not cut the first or last letter
-                crop = cut(image, (x0 - room, y0, x1 + room, y1), h, self.images[page.number][1], (x0, x1))
+                crop = cut(image, (x0 - room, y0, x1 + room, y1), h, self.dpi(page.number), (x0, x1))
                 if crop is not None:
                     asked.append((k, treat(crop, "gray", UNREAD_ENLARGE if y1 - y0 < UNREAD_SMALL else 1.0)))
         if not asked:
             return list(pages)
         read = read_lines([t.image for _, t in asked], language=self.language,
-                          tessdata=self._models(self.language))
+                          tessdata=self.models(self.language))
         out = [replace(p, words=list(p.words)) for p in pages]
         added = 0
         for (k, treated), words in zip(asked, read, strict=True):
@@ -264,7 +219,8 @@ class SecondLook:
         log.debug("second look: %d of %d unread lines added", added, len(asked))
         return out
 
-    def _models(self, language: str) -> str | None:
+    def models(self, language: str) -> str | None:
+        """The folder of the first reading's models for ``language``, or None for Tesseract's default."""
         return self.tessdata if self.tessdata and usable(self.tessdata, language) else None
 
     def _plan(self, spot: Spot) -> list[tuple[str, float, str, str | None, str | None]]:
@@ -273,7 +229,7 @@ class SecondLook:
         for how, scale, language, whitelist, models in (DIGIT_PLAN if spot.digits else TEXT_PLAN):
             language = self.language if language == "doc" else language
             if models == "first":
-                out.append((how, scale, language, whitelist, self._models(language)))
+                out.append((how, scale, language, whitelist, self.models(language)))
                 continue
             if language not in self._other:
                 self._other[language] = other_models(self.tessdata, self.best, language)
@@ -285,8 +241,8 @@ class SecondLook:
         """Every spot's crop in every treatment of its plan, read in one Tesseract run per reader, then parsed."""
         crops = []
         for spot in spots:
-            page = self._page(spot.page)
-            dpi = self.images[spot.page][1]
+            page = self.page(spot.page)
+            dpi = self.dpi(spot.page)
             crops.append(cut(page, spot.region, spot.height, dpi, spot.keep) if page is not None else None)
         jobs: dict[tuple[str, str | None, str | None], list[tuple[int, Treated]]] = {}
         for i, (spot, crop) in enumerate(zip(spots, crops, strict=True)):
@@ -299,7 +255,7 @@ class SecondLook:
             lines = read_lines([t.image for _, t in items], language=language, whitelist=whitelist,
                                tessdata=folder)
             for (i, treated), words in zip(items, lines, strict=True):
-                reader = language if folder == self._models(language) else f"{language}:other"
+                reader = language if folder == self.models(language) else f"{language}:other"
                 cand = _parse(spots[i], words, treated, reader)
                 if cand is not None:
                     out[i].append(cand)
@@ -337,55 +293,6 @@ def _covered(box: tuple[int, int, int, int], span: tuple[int, int, int, int]) ->
 def _legible(words: Sequence[LineWord]) -> bool:
     return len(words) >= UNREAD_WORDS and statistics.fmean(w.confidence for w in words) >= UNREAD_CONFIDENCE \
         and sum(bool(_RUN.search(w.text)) for w in words) >= 2
-
-
-MRZ_LINES = 3  # a TD1 card's zone
-MRZ_PITCH = 1.7  # line pitch in text heights, when a single line of the zone was read
-
-
-def _zone_line(row: Row) -> tuple[Row, tuple[int, int, int, int], float]:
-    x0, _, x1, _ = row.bbox
-    y0, y1 = _band(row)
-    return row, (x0, y0, x1, y1), float(row.height or 1.0)
-
-
-def _zone_line_boxes(rows: Sequence[Row]) -> list[tuple[Row, tuple[int, int, int, int], float]]:
-    return [_zone_line(r) for r in rows] + _missing_lines(rows)
-
-
-def _missing_lines(rows: Sequence[Row]) -> list[tuple[Row, tuple[int, int, int, int], float]]:
-    """Where the zone's lines that the first reading lost must be: at the zone's line pitch above and below the
-    lines it read (the first reading often drops a line of small print whole). What is read there counts only
-    through ``find_mrz``'s check digits and shapes, like any other line."""
-    out: list[tuple[Row, tuple[int, int, int, int], float]] = []
-    for number in sorted({r.page for r in rows}):
-        lines = sorted((_zone_line(r) for r in rows if r.page == number), key=lambda z: z[1][1])
-        if len(lines) >= MRZ_LINES:
-            continue
-        h = statistics.median(z[2] for z in lines)
-        tops = [z[1][1] for z in lines]
-        gaps = [b - a for a, b in itertools.pairwise(tops)]
-        steps = [g for g in gaps if 0 < g < 1.5 * MRZ_PITCH * h]
-        pitch = min(steps) if steps else MRZ_PITCH * h
-        x0, x1 = min(z[1][0] for z in lines), max(z[1][2] for z in lines)
-        (first, (_, top, _, _), _), (last, (_, _, _, bottom), _) = lines[0], lines[-1]
-        if any(g > 1.5 * pitch for g in gaps):  # the middle line is the one lost
-            middle = next(z for z, g in zip(lines, gaps, strict=False) if g > 1.5 * pitch)
-            y = middle[1][1] + round(pitch)
-            out.append((middle[0], (x0, y, x1, y + round(h)), h))
-            continue
-        for k in range(1, MRZ_LINES - len(lines) + 1):
-            shift = round(k * pitch)
-            if top - shift >= 0:
-                out.append((first, (x0, top - shift, x1, top - shift + round(h)), h))
-            out.append((last, (x0, bottom + shift - round(h), x1, bottom + shift), h))
-    return out
-
-
-def _band(row: Row) -> tuple[int, int]:
-    """Top and bottom of a row from its typical word (a speck read with it may reach into the next line)."""
-    boxes = [w.bbox for w in row.words if w.bbox != (0, 0, 0, 0)]
-    return int(statistics.median(b[1] for b in boxes)), int(statistics.median(b[3] for b in boxes))
 
 
 def _parse(spot: Spot, words: list[LineWord], treated: Treated, reader: str) -> Candidate | None:
