@@ -5,8 +5,9 @@ full and plausible date, an ID whose structure holds) plus a share per reading t
 an ID of the same person are chosen together: a pair whose year agrees with the ID's century and year digits
 gains, a pair that contradicts itself loses. A value other than the first reading is only taken when at least
 two re-readings gave it and it scores higher; a value for a field the first reading missed needs the same two
-readings and a validity of its own. A birth date keeps the other full, plausible dates its readings gave as
-alternatives, for the registry to settle (extract.matching, extract.confirm).
+readings and a validity of its own. A name re-read with a word lost at either end counts for the first reading.
+A birth date keeps the other full, plausible dates its readings gave as alternatives, for the registry to
+settle (extract.matching, extract.confirm).
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ def _options(field: str, own: Candidate | None, readings: Sequence[Candidate], s
     if first is None and settled is not None:
         first = Candidate(field, settled.value, settled.confidence, settled.page, settled.bbox, source="settled")
     for c in ([first] if first is not None else []) + list(readings):
+        if first is not None and c is not first and field == "full_name" and _part_of(c.value, first.value):
+            c = replace(c, value=first.value)  # a re-reading that lost a word at an end read the rest alike
         opt = found.setdefault(c.value, _Option(c.value, c))
         if c is first:
             opt.first, opt.sample = True, c
@@ -124,6 +127,12 @@ def _options(field: str, own: Candidate | None, readings: Sequence[Candidate], s
         else:
             opt.validity = id_validity(field, opt.value, gender)
     return sorted(found.values(), key=lambda o: -o.score)
+
+
+def _part_of(read: str, name: str) -> bool:
+    """Whether ``read`` is ``name`` with its first or last words missing ("LÝ THANH" of "LÝ THANH TOÀN")."""
+    part, whole = read.split(), name.split()
+    return 0 < len(part) < len(whole) and part in (whole[:len(part)], whole[-len(part):])
 
 
 def _acceptable(best: _Option, options: list[_Option]) -> bool:

@@ -112,6 +112,15 @@ def _case_fits(alias: _Alias, cand: str, colon: bool) -> bool:
     return not (later[-1].isupper() and 2 * capitals > len(later))
 
 
+def _value_after_colon(alias: _Alias, cand: str) -> bool:
+    """Whether the word after a colon inside ``cand`` is a value's, not the alias's last word: "Họ và tên: lý"
+    (a name read in small letters) is no "Họ và tên mẹ". A colon inside a label may be OCR's comma ("Ngày:
+    tháng, năm sinh"), so a last word spelled as the alias's passes."""
+    head, sep, last = cand.rpartition(":")
+    words = skeleton(last).split()
+    return bool(sep and skeleton(head)) and len(words) == 1 and words != alias.skel.split()[-1:]
+
+
 def _sentence_case(alias: str) -> bool:
     initials = _initials(alias)
     return len(initials) > 1 and initials[-1].islower()
@@ -171,7 +180,7 @@ class LabelIndex:
                 # A short label needs its colon (one opening the row may have it read as a full stop); in running
                 # text ("ông Nguyễn Văn Việt") the capital of the name that follows stands for it.
                 continue
-            if not _case_fits(alias, win.text, colon):
+            if not _case_fits(alias, win.text, colon) or _value_after_colon(alias, win.text):
                 continue
             if alias.spec.kind == "name" and _signers_instruction(text, win.start, win.text):
                 # "(Ký, ghi rõ họ tên)" under a signature tells the signer what to write: no one's name follows.
@@ -220,8 +229,11 @@ _SIGN_REACH = 2  # "ghi" this many words before a name label asks for it ("ghi r
 def _signers_instruction(text: str, pos: int, window: str) -> bool:
     """Whether ``pos`` is in what tells a signer what to do ("(Ký, ghi rõ họ tên)"): inside a parenthesis that
     says so (other parentheses hold labels: "Ông (Bà):"), or a word or two after "ghi" when OCR lost the
-    parenthesis ("Šx. 4y, ghí cả họ tên}"), or closed by a parenthesis whose opening was lost ("'ð họ tên)")."""
-    closes = window.rstrip().endswith(")") or text[pos + len(window):].lstrip().startswith(")")
+    parenthesis ("Šx. 4y, ghí cả họ tên}"), or closed by a parenthesis whose opening was lost ("'ð họ tên)",
+    "gỡ họ tên) -.")."""
+    # After the window's last letter or digit (not after what OCR made of specks: "-.ˆ").
+    last = max((i + 1 for i, c in enumerate(window) if fold(c).isascii() and c.isalnum()), default=0)
+    closes = last > 0 and (window[last:] + text[pos + len(window):]).lstrip().startswith(")")
     if closes and skeleton(window).split()[-1:] == ["ten"]:
         return True  # "... họ tên)": its opening lost with the words before it; no label ends in a parenthesis
     before = text[:pos] + window[: len(window) - len(window.lstrip(" ([{"))]

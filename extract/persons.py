@@ -1,8 +1,9 @@
 """Persons with roles: labels found in reading order become people, then each field's readings are settled.
 
 While walking, the *current person* receives person fields. Section anchors switch it ("Họ và tên mẹ" → the
-mother), ``new_person`` labels open another one (each "Họ và tên" of a household page), ``sets_role`` labels
-re-role it ("Quan hệ với chủ hộ: Chủ hộ" → head). Afterwards people of a single-holder role are merged (the
+mother), ``new_person`` labels open another one (each "Họ và tên" of a household page; where OCR lost one, the
+next label of the block opens it, being one the person before already had), ``sets_role`` labels re-role it
+("Quan hệ với chủ hộ: Chủ hộ" → head). Afterwards people of a single-holder role are merged (the
 head named at the top of a household book and again in his own block), and every field is settled from its
 readings: the printed label first, a fallback label ("Ghi bằng chữ") when the first is missing or only a
 year, the card's machine-readable zone, and what the role or label implies (a mother is female) last.
@@ -18,7 +19,7 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
-from config.templates import DOCUMENT_FIELDS, Template
+from config.templates import DOCUMENT_FIELDS, LabelSpec, Template
 from extract.ids import check_citizen_id, check_old_id
 from extract.layout import PageText
 from extract.model import FieldValue, Person
@@ -48,6 +49,7 @@ class _Draft:
     role: str
     values: dict[str, list[Candidate]] = field(default_factory=dict)
     spots: list[Spot] = field(default_factory=list)  # where its values are printed, for a second look
+    labels: set[str] = field(default_factory=set)  # the person labels found for it (field, or sets_role label)
 
     def add(self, cand: Candidate) -> None:
         self.values.setdefault(cand.field, []).append(cand)
@@ -61,6 +63,8 @@ class PersonBuilder:
         self.drafts: list[_Draft] = []
         self.current: _Draft | None = None
         self.doc: dict[str, list[Candidate]] = {}
+        # The role each block of a list opens with (a household page's members), if the template has such blocks.
+        self.listed = next((spec.role or template.default_role for spec in template.labels if spec.new_person), None)
 
     def _open(self, role: str, *, new: bool) -> None:
         if not new:
@@ -80,6 +84,13 @@ class PersonBuilder:
             role = spec.role or self.template.default_role
             if role is not None:
                 self._open(role, new=spec.new_person)
+        elif self._block_lost(spec):
+            # A block of a list whose opening label OCR lost (a stamp over "Họ và tên"): its first label found is
+            # one the person before already had. Without a new person, the block's values would go to that one.
+            assert self.listed is not None
+            self._open(self.listed, new=True)
+        if self.current is not None and (key := _label_key(spec)) is not None:
+            self.current.labels.add(key)
         if spec.field is None:
             if spec.sets_role and found.piece is not None and self.current is not None:
                 self.current.role = self._role_from(found.piece.text, spec.sets_role) or self.current.role
@@ -106,6 +117,11 @@ class PersonBuilder:
         bbox = found.hit.row.bbox if found.hit.row.has_boxes else None
         for f, v in spec.implies:
             self.current.add(Candidate(f, v, IMPLIED_CONFIDENCE, found.hit.row.page, bbox, source="implied"))
+
+    def _block_lost(self, spec: LabelSpec) -> bool:
+        key = _label_key(spec)
+        return self.listed is not None and self.current is not None and key is not None \
+            and key in self.current.labels and not spec.is_document_field
 
     def printed_name(self, role: str, pages: Sequence[PageText], names: tuple[str, ...]) -> None:
         """The card's printed name found by the name its zone spells, when no label introduced a name read with
@@ -201,6 +217,13 @@ def share(persons: list[dict[str, FieldValue]], names: Sequence[str]) -> list[di
             if fields and name not in fields:
                 fields[name] = replace(first, reasons=(*first.reasons, SHARED), alternatives=())
     return out
+
+
+def _label_key(spec: LabelSpec) -> str | None:
+    """What a person label gives, to tell a label read a second time: its field, or the role it sets."""
+    if spec.field is not None:
+        return spec.field
+    return "sets_role" if spec.sets_role else None
 
 
 def _add_mrz(d: _Draft, mrz: Mrz) -> None:

@@ -17,7 +17,7 @@ from extract.gender import parse_gender
 from extract.ids import find_ids
 from extract.layout import Row, union_box
 from extract.names import normalize_name
-from extract.spelling import is_known, repair_name, syllable_factor
+from extract.spelling import FAMILY_NAMES, is_known, repair_name, syllable_factor
 from extract.syllables import is_syllable
 from extract.text import collapse_spaces, fold
 from ocr.hocr import Word
@@ -25,6 +25,7 @@ from ocr.hocr import Word
 _LEADER = re.compile(r"[.…·_]{3,}|(?:\. ?){3,}")
 _EDGE = " \t:;,.-–—_|/\\'\"`*~()[]{}<>^"
 _NAME_STOPS = ",;()[]{}:/\\"
+_HONORIFICS = frozenset({"ÔNG"})  # a family name too, but in running text it names a man: "ông Nguyễn Văn Việt"
 _NON_VIETNAMESE = re.compile(r"[fjwzFJWZ]|[^\W\d_]*[äöüëïÄÖÜËÏçÇñÑ]")
 _LATIN = re.compile(r"[a-z]")
 _INNER_COLON = re.compile(r"(?<=[^\W\d_])[:;](?=[^\W\d_])")
@@ -193,8 +194,9 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
             head = head.split(ch)[0]
         if _LATIN.search(fold(head)) and normalize_name(head):
             letters = [c for c in head if c.isalpha()]
-            # Names are printed in capitals or title case; a small first letter is the sentence going on.
-            if letters and letters[0].islower() and not (words and _name_goes_on(head, text[m.end():])):
+            # Names are printed in capitals or title case; a small first letter is the sentence going on, unless a
+            # name syllable between name words in title case ("lý Thanh Loan": a capital L read small).
+            if letters and letters[0].islower() and not _name_goes_on(head, text[m.end():], first=not words):
                 break
             # Vietnamese names have no one-letter words: before the name they are specks (a card's photo edge).
             if len(letters) > 1 or words:
@@ -214,11 +216,13 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
     return value, span, factor * _name_factor(value, printed), digits + repairs
 
 
-def _name_goes_on(word: str, rest: str) -> bool:
-    """A small first letter inside a name ("Lý thanh Loan"): a name syllable between name words in title case is
-    a capital OCR read small, not the sentence going on."""
+def _name_goes_on(word: str, rest: str, first: bool = False) -> bool:
+    """A small first letter in a name ("Lý thanh Loan", "lý Thanh Loan"): a name syllable followed by a name word
+    in title case is a capital OCR read small, not the sentence going on. A first word must be a family name,
+    and not the "ông" that names a man in running text ("ông Nguyễn Văn Việt")."""
     nxt = rest.split(maxsplit=1)[0].strip(_EDGE) if rest.strip() else ""
-    return is_known(word.upper()) and nxt[:1].isupper() and is_known(nxt.upper())
+    known = word.upper() in FAMILY_NAMES - _HONORIFICS if first else is_known(word.upper())
+    return known and nxt[:1].isupper() and is_known(nxt.upper())
 
 
 def _letters_for_digits(token: str) -> str | None:

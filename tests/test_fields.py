@@ -20,6 +20,7 @@ from extract.labels import LabelIndex
 from extract.layout import PageWords, page_from_text, page_text
 from extract.model import Extraction, Person
 from extract.mrz import check_digit
+from extract.values import Piece, read
 from ocr.result import OcrPage, OcrResult
 from tests.test_doctype import CHAR_W, HEADER, LINE_GAP, Merged, layout
 
@@ -326,8 +327,18 @@ def test_a_name_syllable_read_in_small_letters_inside_a_title_case_name():
     assert person(ex, "subject").fields["full_name"].value == "LÝ LOAN"  # the sentence goes on
 
 
+def test_a_family_name_read_in_small_letters_opens_the_name():
+    # A typewriter's capital L read small (seed 900100): the family name, then the name in title case.
+    ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")], "Họ và tên: lý Thanh Loan.",
+                         "Ngày, tháng, năm sinh: 14/12/1980"]))
+    assert person(ex, "subject").fields["full_name"].value == "LÝ THANH LOAN"
+    # "ông" is a family name too, but before a name in running text it is the man's title.
+    assert read("full_name", "name", Piece(" ông Nguyễn Văn An", (), 1)) is None
+
+
 @pytest.mark.parametrize("row", ["(Ký.,- ạh:. tõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)", "(ký và họ tên)",
-                                 "ta) vét ; Šx. 4y, ghí cả họ tên}", "'ð họ tên)", "họ tên )"])
+                                 "ta) vét ; Šx. 4y, ghí cả họ tên}", "'ð họ tên)", "họ tên )",
+                                 "_tKý,-gh.. gỡ họ tên) -.ˆ"])
 def test_the_signers_instruction_is_no_name_label(row):
     # "(Ký, ghi rõ họ tên)" under a signature, worn past its own alias: its "họ tên" opens no person.
     household = next(t for t in load_templates() if t.doc_type == "household_registration")
@@ -416,6 +427,27 @@ def test_household_book_lists_head_and_members_over_two_pages():
     assert {k: f.value for k, f in ex.fields.items()} == {
         "registration_number": "897259448", "issuing_authority": "CÔNG AN HUYỆN CẨM GIÀNG",
         "document_date": "1996-03-30"}
+
+
+def test_a_member_whose_name_label_was_lost_is_not_merged_into_the_one_before():
+    # A "BẢN SAO" stamp over a member's "Họ và tên" (seed 900100): the block's next labels are ones the member
+    # before already had, so they open a member of their own instead of giving her a second birth date and an ID.
+    ex = extract(layout([
+        [(800, "SỔ HỘ KHẨU")],
+        "Họ và tên chủ hộ: LÝ TRỌNG HÙNG",
+        [(100, "Họ và tên: LÝ THỊ GIANG"), (1100, "Quan hệ với chủ hộ: Con")],
+        [(100, "Ngày, tháng, năm sinh: 11/5/1981"), (1100, "Giới tính: Nữ")],
+        "CMND số: .........................",
+        [(100, "x88: X4 tên: Lý Ngọc An"), (1100, "Quan hệ với chủ hộ: Con")],
+        [(100, "Ngày, tháng, năm sinh: 09/9/1987"), (1100, "Giới tính: Nam")],
+        "CMND số: 306142485",
+        [(100, "Họ và tên: ĐOÀN THỊ MAI"), (1100, "Quan hệ với chủ hộ: Mẹ")],
+        [(100, "Ngày, tháng, năm sinh: 22/4/1937"), (1100, "Giới tính: Nữ")],
+    ]))
+    assert [values(p) for p in ex.persons if p.role == "member"] == [
+        {"full_name": "LÝ THỊ GIANG", "date_of_birth": "1981-05-11", "gender": "female"},
+        {"date_of_birth": "1987-09-09", "gender": "male", "old_id_number": "306142485"},
+        {"full_name": "ĐOÀN THỊ MAI", "date_of_birth": "1937-04-22", "gender": "female"}]
 
 
 @pytest.mark.parametrize("relation", ["Chủbộ", "Chủ hô", "ChủHộ."])

@@ -235,6 +235,11 @@ def test_a_value_other_than_the_first_reading_needs_two_readings_and_a_better_sc
     junk = choose_person([(name, _c("full_name", "NGUYỄN THỊ THẢO", 0.7, "label"),
                            [_c("full_name", "NGUYỄN THỊ THẢO N")] * 2, 2)], {}, TODAY)
     assert all(c.candidate.value == "NGUYỄN THỊ THẢO" for c in junk)
+    # Nor do two readings that lost the name's last word (its small first letter read as the sentence going on):
+    # they read the rest alike, which makes the first reading surer.
+    own = _c("full_name", "LÝ THANH LOAN", 0.6, "label")
+    short = choose_person([(name, own, [_c("full_name", "LÝ THANH")] * 2, 4)], {}, TODAY)
+    assert [c.candidate.value for c in short] == ["LÝ THANH LOAN"] and short[0].candidate.confidence > 0.6
 
 
 def test_a_birth_date_read_two_ways_keeps_the_other_full_dates_as_alternatives():
