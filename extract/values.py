@@ -194,8 +194,9 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
             head = head.split(ch)[0]
         if _LATIN.search(fold(head)) and normalize_name(head):
             letters = [c for c in head if c.isalpha()]
-            # Names are printed in capitals or title case; a small first letter is the sentence going on, unless a
-            # name syllable between name words in title case ("lý Thanh Loan": a capital L read small).
+            # Names are printed in capitals or title case; a small first letter is the sentence going on, unless
+            # the word is a name syllable (a family name, first) before a name word in title case: "lý Thanh Loan",
+            # a capital L read small.
             if letters and letters[0].islower() and not _name_goes_on(head, text[m.end():], first=not words):
                 break
             # Vietnamese names have no one-letter words: before the name they are specks (a card's photo edge).

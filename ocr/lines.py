@@ -83,6 +83,7 @@ def _words(data: dict | None, count: int) -> list[list[LineWord]]:
     if data is None:
         return out
     lines: dict[tuple[int, int, int, int], int] = {}  # (page, block, paragraph, line) -> the page's line number
+    counted: dict[int, int] = {}  # page -> lines numbered so far
     for page, block, par, line, text, conf, left, top, width, height in zip(
         data["page_num"], data["block_num"], data["par_num"], data["line_num"], data["text"], data["conf"],
         data["left"], data["top"], data["width"], data["height"], strict=True,
@@ -91,7 +92,10 @@ def _words(data: dict | None, count: int) -> list[list[LineWord]]:
         if not text or not 1 <= int(page) <= count:
             continue
         key = (int(page), int(block), int(par), int(line))
-        number = lines.setdefault(key, sum(k[0] == key[0] for k in lines))
+        if key not in lines:
+            lines[key] = counted.get(key[0], 0)
+            counted[key[0]] = lines[key] + 1
+        number = lines[key]
         box = (int(left), int(top), int(left) + int(width), int(top) + int(height))
         out[int(page) - 1].append(LineWord(text, max(0.0, float(conf)) / 100.0, box, number))
     return out
