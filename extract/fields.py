@@ -21,9 +21,10 @@ from extract.doctype import UNKNOWN, classify_detail
 from extract.layout import PageText, PageWords, page_from_text, page_text
 from extract.model import Extraction, FieldValue, Person
 from extract.mrz import find_mrz
-from extract.persons import PersonBuilder, settle_date
+from extract.persons import PersonBuilder
 from extract.reader import walk
 from extract.second_look import SecondLook
+from extract.settle import settle_date
 from extract.values import Candidate
 from ocr.hocr import parse_hocr
 from ocr.result import OcrResult

@@ -33,7 +33,7 @@ Line = tuple[Row, tuple[int, int, int, int], float]  # a row, the box of its lin
 def reread_zone(look: SecondLook, pages: Sequence[PageText], first: Mrz | None) -> Mrz | None:
     """The zone's values from all its readings; ``first`` (the first reading's) when it proved them all or the
     page has no zone rows. What the new readings leave open stays as the first reading had it."""
-    rows = [r for p in pages if look.page(p.number) is not None for r in p.rows if looks_like_mrz(r)]
+    rows = [r for p in pages if p.number in look.images for r in p.rows if looks_like_mrz(r)]
     if not rows or (first is not None and first.citizen_id and first.birth and first.names):
         return first
     lines = [_zone_line(r) for r in rows] + _missing_lines(rows)

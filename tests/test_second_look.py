@@ -16,8 +16,8 @@ from extract.choose import choose_person, name_validity
 from extract.fields import extraction_from_ocr
 from extract.model import Extraction, FieldValue, Person
 from extract.mrz import MRZ_CHARS
-from extract.persons import settle_date
 from extract.second_look import SecondLook, Spot, garbled_lines
+from extract.settle import settle_date
 from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
 from extract.text import fold

@@ -1,0 +1,228 @@
+"""Settling a person's field readings into the record's values: the printed label first, a fallback label ("Ghi
+bằng chữ") when the first is missing or only a year, the card's machine-readable zone, and what the role or label
+implies (a mother is female) last. Disagreeing readings lower the confidence; they are never averaged into a value
+nobody printed. Fields a document prints once for everyone on it (``Template.shared``) are then given to all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from extract.ids import check_citizen_id, check_old_id
+from extract.model import FieldValue
+from extract.mrz import zone_birth_date
+from extract.text import fold
+from extract.values import Candidate
+
+log = logging.getLogger(__name__)
+
+DISAGREE = 0.6  # two readings of one field that differ
+IMPLIED_CONFLICT = 0.7  # a printed value contradicting what the role or label implies
+FUTURE = 0.3  # a date after today: misread digits
+FROM_FALLBACK = 0.9  # a value read from the fallback label only
+AGREE_FLOOR = 0.97  # two independent readings that agree
+
+
+def _fv(c: Candidate, confidence: float | None = None, reasons: list[str] | tuple[str, ...] = ()) -> FieldValue:
+    conf = c.confidence if confidence is None else confidence
+    return FieldValue(c.value, round(max(0.0, min(1.0, conf)), 4), c.page, c.bbox, _reasons(c.reasons, reasons),
+                      alternatives=c.alternatives)
+
+
+def _reasons(*groups: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for group in groups:
+        out.extend(r for r in group if r not in out)
+    return tuple(out)
+
+
+def _another(c: Candidate) -> str:
+    where = {"mrz": "the machine-readable zone", "implied": "what the role or label implies"}.get(c.source)
+    return f"{where} says {c.value}" if where else f"another reading says {c.value}"
+
+
+def _ranked(cands: list[Candidate]) -> list[Candidate]:
+    order = {"label": 0, "layout": 0, "phrase": 0, "mrz": 2, "implied": 3}
+    return sorted(cands, key=lambda c: (order.get(c.source, 1) + (1 if c.fallback else 0)))
+
+
+def settle(values: dict[str, list[Candidate]], today: date) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    if "date_of_birth" in values:
+        dob = settle_date(values["date_of_birth"], today)
+        if dob is not None:
+            out["date_of_birth"] = dob
+    for name, cands in values.items():
+        if name in ("date_of_birth", "citizen_id", "old_id_number"):
+            continue
+        value = _settle_name(cands) if name == "full_name" else _settle_plain(cands)
+        if value is not None:
+            out[name] = value
+    birth = out.get("date_of_birth")
+    year = int(birth.value[:4]) if birth is not None and len(birth.value) in (4, 10) else None
+    gender = out["gender"].value if "gender" in out else None
+    for name in ("citizen_id", "old_id_number"):
+        if name in values:
+            value = _settle_id(name, values[name], year, gender)
+            if value is not None:
+                out[name] = value
+    if birth is not None and len(birth.value) == 6:  # the zone's YYMMDD alone: placed in its century
+        out.pop("date_of_birth")
+        cid = out.get("citizen_id")
+        placed = zone_birth_date(birth.value, cid.value if cid is not None else None, today)
+        if placed is not None:
+            value, factor, why = placed
+            out["date_of_birth"] = FieldValue(value, birth.confidence * factor, reasons=(why,))
+    return out
+
+
+def _settle_plain(cands: list[Candidate]) -> FieldValue | None:
+    ranked = _ranked(cands)
+    if not ranked:
+        return None
+    best = ranked[0]
+    conf = best.confidence
+    others = [c for c in ranked[1:] if c.value != best.value]
+    same = [c for c in ranked[1:] if c.value == best.value]
+    if others:
+        conf *= IMPLIED_CONFLICT if all(c.source == "implied" for c in others) else DISAGREE
+    elif same:
+        conf = max(conf, min(AGREE_FLOOR, max(c.confidence for c in same)))
+    return _fv(best, conf, [_another(c) for c in others])
+
+
+def _settle_name(cands: list[Candidate]) -> FieldValue | None:
+    printed = [c for c in _ranked(cands) if c.source != "mrz"]
+    mrz = next((c for c in cands if c.source == "mrz"), None)
+    if not printed:
+        return _fv(mrz) if mrz is not None else None
+    best = max(printed, key=lambda c: c.confidence)
+    conf = best.confidence
+    reasons = list(best.reasons)
+    if any(c.value != best.value for c in printed):
+        conf *= DISAGREE
+        reasons += [_another(c) for c in printed if c.value != best.value]
+    elif len(printed) > 1:
+        conf = max(conf, AGREE_FLOOR)  # printed twice (a household head), read alike twice
+    value = best.value
+    if mrz is not None:
+        spaced = respace(value, mrz.value.split())
+        if spaced is not None:
+            value, conf = spaced, max(conf, AGREE_FLOOR if spaced.split() != best.value.split() else conf)
+        elif fold(value).replace(" ", "") != fold(mrz.value).replace(" ", ""):
+            conf *= DISAGREE
+            reasons.append(_another(mrz))
+    return FieldValue(value, round(min(1.0, conf), 4), best.page, best.bbox, _reasons(reasons))
+
+
+def respace(printed: str, words: list[str]) -> str | None:
+    """``printed`` with its spaces where the MRZ puts them ("LƯỜNGVĂNAN" + LUONG VAN AN → "LƯỜNG VĂN AN").
+
+    Specks OCR put before the name (a card's photo edge) are dropped when the rest spells the MRZ name.
+    """
+    letters = printed.replace(" ", "")
+    target = "".join(words)
+    folded = fold(letters).upper()
+    if not folded.endswith(target) or len(folded) - len(target) > 3:
+        return None
+    letters = letters[len(folded) - len(target):]
+    out, pos = [], 0
+    for w in words:
+        out.append(letters[pos:pos + len(w)])
+        pos += len(w)
+    return " ".join(out)
+
+
+def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
+    """Printed date first; the words form when the digits gave a year only or nothing; MRZ confirms."""
+    mrz = [c for c in cands if c.source == "mrz"]
+    primary = [c for c in cands if c.source not in ("mrz", "implied") and not c.fallback]
+    backup = [c for c in cands if c.source not in ("mrz", "implied") and c.fallback]
+    full = [c for c in primary if len(c.value) == 10]
+    best: Candidate | None = None
+    conf = 0.0
+    reasons: list[str] = []
+    if full:
+        best, conf = full[0], full[0].confidence
+        agree = [c for c in backup + full[1:] if c.value == best.value]
+        differ = [c for c in backup + full[1:] if len(c.value) == 10 and c.value != best.value]
+        if differ:
+            conf *= DISAGREE
+            reasons += [_another(c) for c in differ]
+        elif agree:
+            conf = max(conf, AGREE_FLOOR)
+    else:
+        whole = [c for c in backup if len(c.value) == 10]
+        year = primary[0] if primary else None
+        if whole and (year is None or whole[0].value[:4] == year.value):
+            best, conf = whole[0], whole[0].confidence * FROM_FALLBACK
+            reasons.append("read from the date in words")
+        elif year is not None:
+            best, conf = year, year.confidence
+        elif backup:
+            best, conf = backup[0], backup[0].confidence * FROM_FALLBACK
+            reasons.append("read from the date in words")
+    if best is None:
+        return _fv(mrz[0]) if mrz else None
+    if mrz and len(best.value) == 10:
+        yymmdd = best.value[2:4] + best.value[5:7] + best.value[8:10]
+        if mrz[0].value == yymmdd:
+            conf = max(conf, AGREE_FLOOR)
+        else:
+            conf *= DISAGREE
+            reasons.append(f"the machine-readable zone says {mrz[0].value} (YYMMDD)")
+    if best.value > today.isoformat()[: len(best.value)]:
+        log.debug("date after today: confidence lowered")
+        conf *= FUTURE
+        reasons.append("date after today: misread digits")
+    return _fv(best, conf, reasons)
+
+
+def _settle_id(name: str, cands: list[Candidate], birth_year: int | None, gender: str | None) -> FieldValue | None:
+    checked: list[tuple[Candidate, str, float, list[str]]] = []
+    for c in cands:
+        if name == "citizen_id":
+            chk = check_citizen_id(c.value, birth_year=birth_year, gender=gender)
+        else:
+            chk = check_old_id(c.value)
+        if chk.value is None:
+            log.debug("%s reading refused: %s", name, "; ".join(chk.reasons))
+            continue
+        if chk.reasons:
+            log.debug("%s: %s", name, "; ".join(chk.reasons))
+        checked.append((c, chk.value, c.confidence * chk.confidence_factor, chk.reasons))
+    if not checked:
+        return None
+    checked.sort(key=lambda item: -item[2])
+    best, value, conf, reasons = checked[0]
+    reasons = [*best.reasons, *reasons]
+    same = [x for x in checked[1:] if x[1] == value]
+    differ = [x for x in checked[1:] if x[1] != value]
+    if differ:
+        conf *= DISAGREE
+        reasons += [_another(replace(x[0], value=x[1])) for x in differ]
+    elif same:
+        conf = max(conf, min(AGREE_FLOOR, same[0][2] + 0.1))
+    # Where it is printed, rather than the MRZ's reading of the same number.
+    where = next((c for c, v, _, _ in checked if v == value and c.bbox is not None), best)
+    return FieldValue(value, round(min(1.0, conf), 4), where.page, where.bbox, _reasons(reasons))
+
+
+SHARED = "printed once for everyone on the document"
+
+
+def share(persons: list[dict[str, FieldValue]], names: Sequence[str]) -> list[dict[str, FieldValue]]:
+    """Each person's fields with the ``names`` the document prints once for all (a household book's address is
+    every member's permanent residence) given to the persons without their own, from the first who has it."""
+    out = [dict(fields) for fields in persons]
+    for name in names:
+        first = next((f[name] for f in out if name in f), None)
+        if first is None:
+            continue
+        for fields in out:
+            if fields and name not in fields:
+                fields[name] = replace(first, reasons=(*first.reasons, SHARED), alternatives=())
+    return out
