@@ -22,8 +22,8 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.ids import check_citizen_id
 from extract.layout import PageText, Row
-from extract.names import is_syllable
 from extract.text import OCR_DIGITS
+from extract.zone_name import read_name_line
 
 _MRZ_CHARS = re.compile(r"^[A-Z0-9<?]{20,}$")  # ? stands for a stray character (_clean)
 # "IDVNM" (read "1DVMM", "TOVWM", "FOWNM", "I1DVNM"), the document number, its check digit, the 12-digit ID, a
@@ -34,6 +34,7 @@ _LINE2 = re.compile(r"^([0-9]{6})([0-9])([A-Z<])")
 # and the composite check digit of both lines (ICAO 9303 TD1); and the first line's last character.
 _LINE2_WHOLE = re.compile(r"^([0-9]{6})([0-9])[MF<]([0-9]{6})([0-9])[A-Z]{3}[<KC]*([0-9])$")
 _LINE1_END = re.compile(r"[0-9]{12}<<([0-9])$")
+REPAIRED_VOTE = 0.75  # a name line's reading that needed a slip undone, against 1 for one read as printed
 COMPOSITE_READS = 2  # readings that must agree on what the composite check digit needs before it can refuse an ID
 _WEIGHTS = (7, 3, 1)
 
@@ -216,19 +217,20 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
     first: list[_FirstLine] = []
     births: Counter[str] = Counter()
     sexes: Counter[tuple[str, str]] = Counter()
-    spelled: Counter[tuple[str, ...]] = Counter()
+    spelled: Counter[tuple[str, ...]] = Counter()  # readings of the name line, weighed
     ends: Counter[str] = Counter()
     wholes: Counter[tuple[str, str, str]] = Counter()
     for page in pages:
         for row in page.rows:
             s = _clean(row)
-            if s.count("<") < 2 or not _MRZ_CHARS.match(s):
+            if s.count("<") < 2:
                 continue
-            if m := _LINE1.match(s):
+            whole = _MRZ_CHARS.match(s) is not None  # a name line may be shorter: OCR drops trailing fillers
+            if whole and (m := _LINE1.match(s)):
                 first.append(_FirstLine.of(m))
                 if end := _LINE1_END.search(s):
                     ends[end.group(1)] += 1
-            elif m := _LINE2.match(s):
+            elif whole and (m := _LINE2.match(s)):
                 if (w := _LINE2_WHOLE.match(s)) and check_digit(w.group(3)) == w.group(4):
                     wholes[(w.group(1), w.group(3), w.group(5))] += 1
                 # Digits only here: a letter read as a digit would make a date whose check digit may hold by chance.
@@ -237,10 +239,11 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
                     # The sex letter has no check digit: only a clean M or F counts.
                     if m.group(3) in "MF":
                         sexes[(m.group(1), {"M": "male", "F": "female"}[m.group(3)])] += 1
-            elif not any(c.isdigit() for c in s):
-                parts = name_parts(s)
+            else:
+                parts, exact = read_name_line(s)
                 if parts:
-                    spelled[parts] += 1
+                    # A reading that needed a slip undone ("TH1", "WGUYEN") loses a tie to one read as printed.
+                    spelled[parts] += 1.0 if exact else REPAIRED_VOTE
     birth = _most_read(births)
     sex = _most_read(Counter({k[1]: n for k, n in sexes.items() if k[0] == birth})) if birth else None
     citizen_id, note = _zone_id(first, birth, sex, _Composite.read(ends, wholes, birth))
@@ -275,42 +278,6 @@ def zone_birth_date(yymmdd: str, citizen_id: str | None, today: date) -> tuple[s
         return f"{plausible[0]}-{mm}-{dd}", CENTURY_FROM_AGE, "century taken from the card holder's plausible age"
     year = max(plausible or years)
     return f"{year}-{mm}-{dd}", CENTURY_GUESSED, "century unsure: the machine-readable zone gives only YYMMDD"
-
-
-_FILLER_RUN = re.compile(r"<{3,}")
-_FILLER_AS = "KCEXL"  # letters OCR makes of a lone '<' between two names ("VANKCUONG")
-
-
-def name_parts(line: str) -> tuple[str, ...]:
-    """The name words of a zone's name line ("DANG<<THANH<AN<<<<<<C" → DANG, THANH, AN), or () when a word is no
-    syllable. The name ends at the first run of fillers: what OCR makes of the rest ("<<<<C") is not part of it.
-    A word that is two syllables around a letter OCR makes of a filler ("VANKCUONG") is read as those two."""
-    head = _FILLER_RUN.split(line, maxsplit=1)[0]
-    parts: list[str] = []
-    for part in (p for p in re.split(r"<+", head) if p):
-        split = _syllables(part)
-        if split is None:
-            return ()
-        parts += split
-    return tuple(parts) if 2 <= len(parts) <= 7 else ()
-
-
-def _syllables(part: str) -> list[str] | None:
-    if not part.isalpha():
-        return None
-    if is_syllable(part.lower()):
-        return [part]
-    # "QUACHK<VAN": a filler read as K; not where the letter may be a misread one of a longer name ("ANK": ANH).
-    if part[-1] in _FILLER_AS and is_syllable(part[:-1].lower()) and not any(
-            is_syllable((part[:-1] + c).lower()) for c in "ABCDEGHIKLMNOPQRSTUVXY"):
-        return [part[:-1]]
-    # Where the letter could also begin the next name ("LEKHOA": LE<HOA or LE<KHOA), it is not taken; nor where
-    # one filler or two make different names ("VUCKVAN": VU<<VAN, or VUC<VAN).
-    splits = [[part[:i], part[i + n:]] for n in (1, 2) for i in range(2, len(part) - n)
-              if all(c in _FILLER_AS for c in part[i:i + n])
-              and is_syllable(part[:i].lower()) and is_syllable(part[i + n:].lower())
-              and not is_syllable(part[i + n - 1:].lower())]
-    return splits[0] if len(splits) == 1 else None
 
 
 NAME_MATCH = 0.75  # similarity of a printed row's letters to the zone's name for the row to be taken as the name

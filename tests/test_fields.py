@@ -670,11 +670,36 @@ def test_a_misread_id_does_not_place_the_zones_birth_date():
     ("NGUYEN<<VAN<ANK<<<<", ()),  # ANK may be ANH misread: not cut to AN
     ("LE<<VANKHOA<<<", ()),  # VAN<KHOA or VAN<HOA: not guessed
     ("THIKHOAKCKKK", ()),
+    # Readings from 150 dpi cards: trailing fillers dropped, letters read as digits or look-alike capitals.
+    ("LUONG<<THI<TUYET<<", ("LUONG", "THI", "TUYET")),
+    ("?NGUYEN<<TH1<LAN<<<<<<<<<C<<<<<", ("NGUYEN", "THI", "LAN")),
+    ("NGUYEN<<VAN<S0N<<<<<<<<<<<<<<<", ("NGUYEN", "VAN", "SON")),
+    ("WGUYEN<<QUOC<HOA<<<<<<<<", ("NGUYEN", "QUOC", "HOA")),
+    ("WOANG<<THICQUYENS<<<", ("HOANG", "THI", "QUYEN")),
+    ("VI<KTHI<LAN<C<", ("VI", "THI", "LAN")),
+    ("NGUYENC<VANETHANH<<K", ("NGUYEN", "VAN", "THANH")),
+    ("QUACH<<VANE", ()),  # cut short: no filler after the last word
+    ("VW<<VAN<V1ET<<<<<<<<", ()),  # VW: VU, VI or VO
+    ("IDVNM0529684118017052968411<<9", ()),  # the first line
 ])
 def test_the_zones_name_line(line, parts):
-    from extract.mrz import name_parts
+    from extract.zone_name import name_parts
 
     assert name_parts(line) == parts
+
+
+def test_a_name_line_read_as_printed_outvotes_repaired_readings():
+    from extract.layout import PageText, Row
+    from extract.mrz import find_mrz
+    from ocr.hocr import Word
+
+    lines = ["TRAW<<THI<TRANG<<<<<<<<", "TRAM<<THI<TRANG<<<<<<<<", "TRAN<<THI<TRANG<<<<<<<<"]
+    rows = tuple(Row(1, (Word(s, (0, 0, 10, 10), 0.5, 0),)) for s in lines)
+    assert find_mrz([PageText(1, 0, 0, rows)]).names == ("TRAN", "THI", "TRANG")
+    assert find_mrz([PageText(1, 0, 0, rows[:2])]).names == ("TRAM", "THI", "TRANG")
+    # A name line shorter than a zone line: OCR dropped its trailing fillers.
+    short = (Row(1, (Word("LUONG<<THI<TUYET<<", (0, 0, 10, 10), 0.5, 0),)),)
+    assert find_mrz([PageText(1, 0, 0, short)]).names == ("LUONG", "THI", "TUYET")
 
 
 # --- pages without geometry, and the OCR stage's result ------------------------------------------------------

@@ -1,0 +1,112 @@
+"""The name line of a card's machine-readable zone ("NGUYEN<<VAN<AN<<<<<<").
+
+The name has no check digit, and OCR-B read by a Vietnamese model slips in its own ways: a filler read as a
+letter ("VANKCUONG", "QUACHK"), a letter read as a digit ("TH1", "S0N"), a capital read as a look-alike
+("WGUYEN", "MOANG"), trailing fillers dropped ("LUONG<<THI<TUYET<<", shorter than a zone line). A word is taken
+as read when it is a Vietnamese syllable, else as the one reading of it that these slips allow, and the line not
+at all when a word allows none or several: readings of the same line then vote (``extract.mrz.find_mrz``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+
+from rapidfuzz.distance import Hamming
+
+from extract.names import is_syllable
+from extract.spelling import FAMILY_NAMES, name_syllables
+from extract.text import fold
+
+_FILLER_RUN = re.compile(r"<{3,}")
+_FILLER_AS = "KCEXLS"  # letters OCR makes of a lone '<' next to a name ("VANKCUONG", "QUYENS<<")
+_LETTERS = "ABCDEGHIKLMNOPQRSTUVXY"
+_DIGIT_AS = {"0": "OD", "1": "IL", "2": "Z", "4": "A", "5": "S", "6": "G", "8": "B"}  # OCR-B digits for letters
+MAX_DIGITS = 2  # a name line with more digits than this is a misread first or middle line
+NAME_WORDS = (2, 7)
+
+
+def name_parts(line: str) -> tuple[str, ...]:
+    """The name words of a zone's name line ("DANG<<THANH<AN<<<<<<C" → DANG, THANH, AN), or () when a word has
+    no reading or several."""
+    return read_name_line(line)[0]
+
+
+def read_name_line(line: str) -> tuple[tuple[str, ...], bool]:
+    """The name words of a zone's name line, and whether each was taken as read (no slip undone). The name ends
+    at the first run of fillers: what OCR makes of the rest ("<<<<C") is not part of it; a stray character (``?``)
+    before it is dropped. A line whose last word no filler follows was cut short ("QUACH<<VANE").
+    """
+    cut = _FILLER_RUN.split(line, maxsplit=1)
+    head = cut[0].lstrip("?")
+    if (len(cut) == 1 and not line.rstrip(_FILLER_AS + "?").endswith("<")) or not head[:1].isalpha() \
+            or sum(c.isdigit() for c in head) > MAX_DIGITS:
+        return (), False
+    parts: list[str] = []
+    exact = True
+    for part in (p for p in re.split(r"<+", head) if p and p not in _FILLER_AS):  # "LAN<C<": a filler read as C
+        words = _word(part, family=not parts)
+        if words is None:
+            return (), False
+        exact = exact and words == [part]
+        parts += words
+    return (tuple(parts), exact) if NAME_WORDS[0] <= len(parts) <= NAME_WORDS[1] else ((), False)
+
+
+def _word(part: str, family: bool) -> list[str] | None:
+    """The syllable(s) a part between fillers reads as, or None when it has no reading or more than one."""
+    if part.isalpha() and is_syllable(part.lower()):
+        return [part]
+    readings = {(w,) for w in _digits_as_letters(part)}
+    if part.isalpha():
+        readings |= {(w,) for w in _fillers_off(part)}
+        readings |= {(w,) for w in _one_letter_from(part, family)}
+        # "THICQUYENS": two syllables around a filler, a filler after them.
+        ends = [part] + [part[:-k] for k in (1, 2) if all(c in _FILLER_AS for c in part[-k:])]
+        readings |= {tuple(s) for v in ends for s in _split(v)}
+    return list(readings.pop()) if len(readings) == 1 else None
+
+
+def _fillers_off(part: str) -> set[str]:
+    """The syllable left when one or two fillers read as letters are taken off its end ("QUACHK", "QUYENS"), or
+    one off its start ("KTHI"). A last letter that could be a misread final one ("ANK": AN< or ANH) leaves the
+    common name it could complete as another reading: the word then has two."""
+    out = set()
+    for k in (1, 2):
+        rest, off = part[:-k], part[-k:]
+        if len(rest) >= 2 and all(c in _FILLER_AS for c in off) and is_syllable(rest.lower()):
+            out.add(rest)
+            out |= {rest + c for c in _LETTERS if rest + c in _known(False).get(len(rest) + 1, ())}
+    if len(part) > 2 and part[0] in _FILLER_AS and is_syllable(part[1:].lower()):
+        out.add(part[1:])
+    return out
+
+
+def _digits_as_letters(part: str) -> set[str]:
+    if part.isalpha() or any(not c.isalnum() or (c.isdigit() and c not in _DIGIT_AS) for c in part):
+        return set()
+    options = [_DIGIT_AS.get(c, c) for c in part]
+    return {w for w in map("".join, itertools.product(*options)) if is_syllable(w.lower())}
+
+
+def _one_letter_from(part: str, family: bool) -> set[str]:
+    """Common names (the first word: family names) one letter away, the length kept: OCR-B capitals read as
+    look-alikes ("WGUYEN", "NOUYEN", "MOANG")."""
+    return {w for w in _known(family).get(len(part), ()) if Hamming.distance(w, part) == 1}
+
+
+@cache
+def _known(family: bool) -> dict[int, frozenset[str]]:
+    words = {fold(w).upper() for w in (FAMILY_NAMES if family else (*name_syllables(), "THI", "VAN"))}
+    return {n: frozenset(w for w in words if len(w) == n) for n in {len(w) for w in words}}
+
+
+def _split(part: str) -> list[list[str]]:
+    """Two syllables around letters OCR makes of one or two fillers ("VANKCUONG", "VICETHI"); not where the letter
+    could also begin the next name ("LEKHOA": LE<HOA or LE<KHOA), nor where one filler or two make different names
+    ("VUCKVAN": VU<<VAN, or VUC<VAN)."""
+    return [[part[:i], part[i + n:]] for n in (1, 2) for i in range(2, len(part) - n - 1)
+            if all(c in _FILLER_AS for c in part[i:i + n])
+            and is_syllable(part[:i].lower()) and is_syllable(part[i + n:].lower())
+            and not is_syllable(part[i + n - 1:].lower())]
