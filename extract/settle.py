@@ -24,6 +24,7 @@ IMPLIED_CONFLICT = 0.7  # a printed value contradicting what the role or label i
 FUTURE = 0.3  # a date after today: misread digits
 FROM_FALLBACK = 0.9  # a value read from the fallback label only
 AGREE_FLOOR = 0.97  # two independent readings that agree
+ZONE_OVER_PRINTED = 0.8  # a card's zone date against a printed date that differs: the zone's check digit holds
 
 
 def _fv(c: Candidate, confidence: float | None = None, reasons: list[str] | tuple[str, ...] = ()) -> FieldValue:
@@ -75,7 +76,8 @@ def settle(values: dict[str, list[Candidate]], today: date) -> dict[str, FieldVa
         placed = zone_birth_date(birth.value, cid.value if cid is not None else None, today)
         if placed is not None:
             value, factor, why = placed
-            out["date_of_birth"] = FieldValue(value, birth.confidence * factor, reasons=(why,))
+            out["date_of_birth"] = replace(birth, value=value, confidence=round(birth.confidence * factor, 4),
+                                           reasons=_reasons(birth.reasons, [why]))
     return out
 
 
@@ -172,8 +174,12 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
         if mrz[0].value == yymmdd:
             conf = max(conf, AGREE_FLOOR)
         else:
-            conf *= DISAGREE
-            reasons.append(f"the machine-readable zone says {mrz[0].value} (YYMMDD)")
+            # The zone's date proves itself by its check digit, the printed one does not: the zone's is kept
+            # (``settle`` places its century), the printed one stays an alternative for the registry.
+            zone = mrz[0]
+            why = f"the printed date reads {best.value}; the machine-readable zone's check digit holds"
+            return FieldValue(zone.value, round(zone.confidence * ZONE_OVER_PRINTED, 4), best.page, best.bbox,
+                              _reasons(zone.reasons, [why]), alternatives=(best.value,))
     if best.value > today.isoformat()[: len(best.value)]:
         log.debug("date after today: confidence lowered")
         conf *= FUTURE
