@@ -651,6 +651,18 @@ def test_specks_under_the_name_label_do_not_hide_the_name_the_zone_spells():
     assert holder["full_name"].value == "LÊ NGỌC TRANG"
 
 
+def test_the_zones_checked_birth_date_wins_over_a_printed_date_that_differs():
+    # On a 150 dpi card the printed "1987" read as "1967"; the zone's date has a check digit.
+    mrz = _mrz("001187971044", "871126", "F", "PHAM THI HUONG")
+    ex = extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(600, "Số / No.: 001187971044")],
+                         [(600, "Ngày sinh / Date of birth: 26/11/1967")], *[[(300, line)] for line in mrz]]))
+    born = person(ex, "holder").fields["date_of_birth"]
+    assert born.value == "1987-11-26"
+    assert born.alternatives == ("1967-11-26",)
+    assert "the printed date reads 1967-11-26; the machine-readable zone's check digit holds" in born.reasons
+    assert "century taken from the ID's century digit" in born.reasons
+
+
 def test_a_misread_id_does_not_place_the_zones_birth_date():
     # The printed ID misread with another century and year ("019270008064"): its century digit says 2000s, but
     # its year digits are not the zone's, so the holder's age places the date.
