@@ -196,7 +196,9 @@ class SecondLook:
             h = float(statistics.median(b[3] - b[1] for b in boxes or [w.bbox for w in placed]))
             for x0, y0, x1, y1 in unread_lines(image, boxes, h):
                 room = round(UNREAD_ROOM * (y1 - y0))  # the crop's sides must not cut the first or last letter
-                crop = cut(image, (x0 - room, y0, x1 + room, y1), h, self.dpi(page.number), (x0, x1))
+                # The line's own height, not the page's: a card's 7-point line under its big zone lines would be
+                # cut with the line above it.
+                crop = cut(image, (x0 - room, y0, x1 + room, y1), y1 - y0, self.dpi(page.number), (x0, x1))
                 if crop is not None:
                     asked.append((k, treat(crop, "gray", UNREAD_ENLARGE if y1 - y0 < UNREAD_SMALL else 1.0)))
         if not asked:

@@ -114,6 +114,20 @@ def test_the_zone_lines_the_page_reading_lost_are_read_where_they_must_be(tmp_pa
     assert "citizen_id" not in second  # the ID's line stays misread: no check digit holds
 
 
+def test_a_cards_small_print_line_is_cut_at_its_own_height(tmp_path):
+    """A 150 dpi card copy: the page reading loses the card's 7-point print under its title. Each lost line is cut
+    between its neighbours by its own height; cut by the page's typical word height (the zone's big letters)
+    the name's crop held the label line above it too and read as neither. The printed name, with its marks,
+    is then found by the name the zone spells."""
+    doc = make_document(900684, "id_card", "hard", registry=make_registry(900000, 5000))
+    truth = doc.truth["persons"][0]["fields"]
+    ocr = _ocr(doc, tmp_path)
+    first = subject(extraction_from_ocr(ocr, second_look=False), "holder").fields
+    second = subject(extraction_from_ocr(ocr), "holder").fields
+    assert "full_name" not in first or first["full_name"].value != truth["full_name"]
+    assert second["full_name"].value == truth["full_name"] == "VÕ THỊ OANH"
+
+
 def test_a_line_the_page_reading_lost_is_read_on_its_own(tmp_path, monkeypatch):
     """A 150 dpi death certificate, blurred and grainy: the page reading loses the deceased's name and birth date
     lines whole. Found as ink outside every read word and read one by one, they give the birth date right and
