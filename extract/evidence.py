@@ -214,13 +214,20 @@ _UNIT_WORDS = re.compile(
     r"|so|duong|pho|ngo|hem|kiet|tp|tx|tt|p|q|h)\b"
 )
 _PLACE_PART_MATCH = 85  # rapidfuzz ratio for two address parts to count as the same (OCR noise allowed)
+# What OCR makes of a letter in a place name's word ("8inh Định", "xã wam $ơn"), read back as that letter on both
+# sides alike: a word a digit or symbol disfigures still compares. A number standing alone ("Tổ 5") stays.
+_LETTER_SLIPS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "6": "g", "$": "s", "|": "l", "@": "a"})
+
+
+def _unslipped(text: str) -> str:
+    return " ".join(t.translate(_LETTER_SLIPS) if any(c.isalpha() for c in t) else t for t in text.split())
 
 
 @lru_cache(maxsize=16384)
 def _place_parts(text: str) -> tuple[str, ...]:
     parts = []
     for part in re.split(r"[,;\n]| - ", fold(text)):
-        part = _UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", part))
+        part = _UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", _unslipped(part)))
         part = " ".join(part.split())
         if part:
             parts.append(part)

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 # -- thresholds (tests/test_matching.py pins the behaviour; scores are extract.evidence.assess's) ----------
 NAME_AUTO = 0.90  # a name this close (exact, tone placement, diacritics, family variant) may link on its own
-NAME_WITH_ID = 0.80  # ... or this close when an ID or old ID backs the candidate up (OCR-damaged letters)
+NAME_WITH_ID = 0.80  # ... or this close when an ID, an old ID or the address and exact birth date back it up
 NAME_DIFFERENT = 0.60  # below this the names are different people's: an ID owner so named is not a link
 # The best candidate must lead the next by this much, or two people fit: review. Same-name-same-birthday
 # pairs tie at 0.90; an address, old ID or ID on one side only moves one of them 0.06 or more ahead.
@@ -120,7 +120,9 @@ def _corroborated(a: Assessment) -> bool:
 def _auto_ok(a: Assessment) -> bool:
     if a.conflict:
         return False
-    backed = a.ident in BACKING
+    # An ID or old ID backs a name with a damaged letter; so does the exact birth date at the same address (a
+    # household page: a letter off is OCR's, as a namesake born that day at that address is unlikely).
+    backed = a.ident in BACKING or (a.birth == "exact" and (a.address or 0.0) >= ADDRESS_STRONG)
     if a.name < (NAME_WITH_ID if backed else NAME_AUTO):
         return False
     return a.birth == "exact" or (a.birth in ("read", "near", "year") and _corroborated(a))

@@ -153,6 +153,18 @@ def test_old_id_misread_backs_a_name_with_a_misread_letter(lookup):
     assert (m.status, m.citizen_id) == ("matched", "036170100014")
 
 
+def test_the_same_address_and_birth_date_back_a_name_with_a_misread_letter(lookup):
+    printed = {"full_name": "BỞI THỊ PHƯƠNG", "date_of_birth": "1970-06-16", "gender": "female"}
+    m = link(lookup, **printed, permanent_address=HOME_C)
+    assert (m.status, m.citizen_id) == ("matched", "036170100014")
+    assert "address matches" in m.reasons
+    # A birth date a digit off is no exact one: the address alone does not carry the damaged letter.
+    assert link(lookup, **{**printed, "date_of_birth": "1970-06-18"}, permanent_address=HOME_C).status != "matched"
+    # Sisters born the same day at one address: a letter off from one is told from the other, or goes to review.
+    lam = link(lookup, full_name="LẠI THỊ LAM", date_of_birth="1978-09-09", gender="female", permanent_address=HOME_B)
+    assert lam.status == "review" or lam.citizen_id == "001178100010"
+
+
 def test_old_id_with_other_digits_is_a_conflict(lookup):
     m = link(lookup, full_name="BÙI THỊ PHƯƠNG", date_of_birth="1970-06-16", gender="female",
              old_id_number="082268612")  # 0 for 2 and 8 for 2: someone else's number
@@ -354,6 +366,14 @@ def test_one_citizen_linked_twice_in_a_document_sends_both_to_review(lookup):
     assert [p.match.status for p in out] == ["review", "review", "matched"]
     assert "same citizen linked to two persons of this document" in out[0].match.reasons
     assert Extraction(persons=out).needs_review
+
+
+def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
+    registered = "Thôn Thượng, xã Nam Sơn, huyện Phù Mỹ, tỉnh Bình Định"
+    # From a hard household page: "S" read "$", "B" read "8", "N" read "w".
+    assert place_similarity("Thồn Thượng, xã wam $ơn, huyện Phù Mỹ, tính 8inh Định", registered) >= 0.9
+    # A number standing alone is a number: "Tổ 5" is not "Tổ 3".
+    assert place_similarity("Tổ 5, phường 12, quận 3", "Tổ 3, phường 12, quận 3") < 0.8
 
 
 def test_helpers():
