@@ -7,7 +7,8 @@ gains, a pair that contradicts itself loses. A value other than the first readin
 two re-readings gave it and it scores higher; a value for a field the first reading missed needs the same two
 readings and a validity of its own. A name re-read with a word lost at either end counts for the first reading.
 A birth date keeps the other full, plausible dates its readings gave as alternatives, for the registry to
-settle (extract.matching, extract.confirm).
+settle (extract.matching, extract.confirm), and so the dates its readings give voted digit by digit
+(``extract.date_vote``), which are no readings and cast no vote here.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ MIN_VALIDITY = 0.8  # ... and, for a value the first reading missed, its validit
 MEND_GAIN, MEND_LETTERS = 0.1, 2  # a single re-reading of a name: validity gained, letters changed at most
 MAX_ALTERNATIVES = 3  # other readings of a birth date kept beside the chosen one
 AGREED_YEAR = 0.6  # confidence of a year its readings agree on when they disagree on day and month
+VOTED = "reread:vote"  # the source of a date voted digit by digit over a spot's readings: an alternative only
 KNOWN, SYLLABLE, OTHER = 1.0, 0.7, 0.2  # validity of a name word: a common name syllable, a syllable, neither
 
 
@@ -169,9 +171,13 @@ def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candi
     gender = fields["gender"].value if "gender" in fields else None
     choices: list[Choice] = []
     best: dict[str, tuple[object, Candidate | None, list[_Option]]] = {}
-    for spot, own, readings, planned in asked:
+    voted: list[str] = []
+    for spot, own, all_readings, planned in asked:
         field = spot.field  # type: ignore[attr-defined]
+        readings = [c for c in all_readings if c.source != VOTED]
         options = _options(field, own, readings, fields.get(field), gender, today, planned)
+        if field == "date_of_birth" and field not in best:
+            voted = [c.value for c in all_readings if c.source == VOTED]
         if not options:
             continue
         if field in ("date_of_birth", "citizen_id") and field not in best:
@@ -180,12 +186,12 @@ def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candi
         top = options[0]
         if _acceptable(top, options) and (c := _choice(spot, own, top)) is not None:
             choices.append(c)
-    choices.extend(_joint(best, fields, gender, today))
+    choices.extend(_joint(best, fields, gender, today, voted))
     return choices
 
 
 def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], fields: Mapping[str, FieldValue],
-           gender: str | None, today: date) -> list[Choice]:
+           gender: str | None, today: date, voted: Sequence[str] = ()) -> list[Choice]:
     """The birth date and the ID chosen as a pair, when either was re-read."""
     dates = best["date_of_birth"][2] if "date_of_birth" in best else _fixed("date_of_birth", fields, gender, today)
     ids = best["citizen_id"][2] if "citizen_id" in best else _fixed("citizen_id", fields, gender, today)
@@ -201,22 +207,24 @@ def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], f
         c = _choice(spot, own, top) if taken else None
         if field == "date_of_birth":
             kept = top.value if taken else own.value if own is not None else None
-            c = _with_alternatives(c, spot, own, options, kept)
+            c = _with_alternatives(c, spot, own, options, kept, voted)
         if c is not None:
             out.append(c)
     return out
 
 
 def _with_alternatives(c: Choice | None, spot: object, own: Candidate | None, options: list[_Option],
-                       kept: str | None) -> Choice | None:
-    """The birth date that stays, carrying the other full, plausible dates its readings gave: which of them
-    the page prints is for the registry to settle (``extract.matching``), not for a vote between two models. A
-    year read alone keeps only dates of that year."""
+                       kept: str | None, voted: Sequence[str] = ()) -> Choice | None:
+    """The birth date that stays, carrying the other full, plausible dates its readings gave, then those they
+    give voted digit by digit: which of them the page prints is for the registry to settle
+    (``extract.matching``), not for a vote between two models. A year read alone keeps only dates of that
+    year."""
     full = [o for o in options if o.validity >= 1.0]  # a full and plausible date (date_validity)
-    alternatives = tuple(o.value for o in full if o.value != kept
-                         and (kept is None or len(kept) != 4 or o.value.startswith(kept)))[:MAX_ALTERNATIVES]
+    others = list(dict.fromkeys([o.value for o in full] + list(voted)))
+    alternatives = tuple(v for v in others if v != kept
+                         and (kept is None or len(kept) != 4 or v.startswith(kept)))[:MAX_ALTERNATIVES]
     if kept is None and not any(o.first for o in options):
-        return _agreed_year(spot, full)
+        return _agreed_year(spot, full, voted)
     if not alternatives or kept is None:
         return c
     if c is not None:
@@ -224,17 +232,25 @@ def _with_alternatives(c: Choice | None, spot: object, own: Candidate | None, op
     return Choice(spot, replace(own, alternatives=alternatives), own) if own is not None else None
 
 
-def _agreed_year(spot: object, full: list[_Option]) -> Choice | None:
+def _agreed_year(spot: object, full: list[_Option], voted: Sequence[str] = ()) -> Choice | None:
     """For a birth date nothing else settled: the year, when two readings or more agree on it but give the day and
-    month differently ("05/3/2019", "05/8/2019"), the full dates kept as alternatives."""
-    if len(full) < MIN_VOTES or len({o.value[:4] for o in full}) != 1:
+    month differently ("05/3/2019", "05/8/2019"), or the readings and the digit-by-digit vote give dates of one
+    year only, two or more; the full dates kept as alternatives."""
+    if not full:
         return None
     year, sample = full[0].value[:4], full[0].sample
     readings = sum(o.agree for o in full)
-    reason = f"year re-read alike by {readings} of {full[0].readings} readings, day and month not"
-    cand = Candidate(spot.field, year, round(AGREED_YEAR * min(1.0, readings / full[0].readings), 4), spot.page,
-                     sample.bbox, reasons=(reason,), region=spot.region,
-                     alternatives=tuple(o.value for o in full)[:MAX_ALTERNATIVES])
+    dates = list(dict.fromkeys([o.value for o in full] + [v for v in voted if v[:4] == year]))
+    if len(full) >= MIN_VOTES and len({o.value[:4] for o in full}) == 1:
+        reason = f"year re-read alike by {readings} of {full[0].readings} readings, day and month not"
+    elif len(full) == 1 and len(dates) >= MIN_VOTES and all(v[:4] == year for v in voted):
+        reason = f"year of the dates the readings give digit by digit ({readings} of {full[0].readings} readings " \
+                 "give one whole)"
+    else:
+        return None
+    cand = Candidate(spot.field, year, round(AGREED_YEAR * min(1.0, max(readings, MIN_VOTES) / full[0].readings), 4),
+                     spot.page, sample.bbox, reasons=(reason,), region=spot.region,
+                     alternatives=tuple(dates)[:MAX_ALTERNATIVES])
     return Choice(spot, cand, None)
 
 

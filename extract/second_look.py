@@ -20,13 +20,15 @@ import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from config.templates import LabelSpec
-from extract.choose import Choice, choose_person, name_validity
+from extract.choose import VOTED, Choice, choose_person, name_validity
+from extract.date_vote import vote_dates
 from extract.layout import PageText, PageWords, Row, band, union_box
 from extract.model import FieldValue
 from extract.mrz import Mrz
@@ -253,14 +255,20 @@ class SecondLook:
             for how, scale, language, whitelist, folder in self._plan(spot):
                 jobs.setdefault((language, whitelist, folder), []).append((i, treat(crop, how, scale)))
         out: list[list[Candidate]] = [[] for _ in spots]
+        texts: list[list[str]] = [[] for _ in spots]
         for (language, whitelist, folder), items in jobs.items():
             lines = read_lines([t.image for _, t in items], language=language, whitelist=whitelist,
                                tessdata=folder)
             for (i, treated), words in zip(items, lines, strict=True):
                 reader = language if folder == self.models(language) else f"{language}:other"
+                texts[i].append(" ".join(w.text for w in words))
                 cand = _parse(spots[i], words, treated, reader)
                 if cand is not None:
                     out[i].append(cand)
+        for spot, found, given in zip(spots, out, texts, strict=True):
+            if spot.kind == "date" and spot.digits:
+                found += [Candidate(spot.field, iso, 0.0, spot.page, source=VOTED, region=spot.region)
+                          for iso in vote_dates(given, date.today())]
         return out
 
 

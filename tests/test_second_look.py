@@ -291,6 +291,27 @@ def test_a_birth_date_read_two_ways_keeps_the_other_full_dates_as_alternatives()
     assert "alternatives" not in FieldValue("1936-01-03", 0.9).as_record()
 
 
+def test_a_date_no_reading_gave_whole_is_voted_digit_by_digit_for_the_registry_to_settle():
+    from extract.choose import VOTED
+    from extract.date_vote import vote_dates
+
+    # Bold typewritten "21/01/1992": zeros read as 9, a 1 as 4 or 2; the one valid reading is wrong.
+    texts = ["21/91/2992", "21/04/499Z", "21/01/2992", "21/04/1992"]
+    assert vote_dates(texts, TODAY) == ["1992-01-21", "1992-04-21"]  # month 01 and 04 tie
+    assert vote_dates(texts[:2], TODAY) == []  # too few readings to vote
+    assert vote_dates(["21/91/2992", "8S/40/7356", "x"], TODAY) == []  # too little agreement
+    spot = _spot("date_of_birth", "date")
+    voted = [_c("date_of_birth", v, 0.0, VOTED) for v in vote_dates(texts, TODAY)]
+    chosen = choose_person([(spot, None, [_c("date_of_birth", "1992-04-21"), *voted], 4)], {}, TODAY)
+    # Not a date of its own: the year, with the dates beside it; without the vote, one reading gives nothing.
+    assert [(c.candidate.value, c.candidate.alternatives) for c in chosen] == [
+        ("1992", ("1992-04-21", "1992-01-21"))]
+    assert "digit by digit" in chosen[0].candidate.reasons[0]
+    assert choose_person([(spot, None, [_c("date_of_birth", "1992-04-21")], 4)], {}, TODAY) == []
+    # A voted date is no reading: two of them do not make a value.
+    assert choose_person([(spot, None, voted, 4)], {}, TODAY) == []
+
+
 def test_one_reading_may_mend_a_name_letter_by_letter_but_not_replace_it():
     name = _spot("full_name", "name")
     own = _c("full_name", "NGUYỄN THỊ HGỌC", 0.6, "label")  # HGỌC is no syllable
