@@ -131,6 +131,21 @@ def _capital_next(text: str, pos: int) -> bool:
     return bool(rest) and rest[0].isupper()
 
 
+UNFIT = 1.5  # letters a label whose kind its value does not fit counts as misread, against a rival label
+_NUMBER_FIRST = re.compile(r"^\W*\d")
+_DATE_FIRST = re.compile(r"^\W*(\d{4}\b|\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{2,4})")
+
+
+def _fits(kind: str, after: str) -> bool:
+    """Whether the words after a label may be a value of its kind: a date starts with a number, a place with no
+    date or year ("Nơi thường trú: 12 Lê Lợi" is one)."""
+    if kind == "date":
+        return _NUMBER_FIRST.match(after) is not None
+    if kind == "place":
+        return _DATE_FIRST.match(after) is None
+    return True
+
+
 def _colon_at(text: str, pos: int, marks: str = _COLONS) -> bool:
     if pos > 0 and text[pos - 1] in marks:
         return True
@@ -189,7 +204,11 @@ class LabelIndex:
             key = (int(a_i), win.first)
             if key not in best or score > best[key].score:
                 best[key] = Hit(alias.spec, alias.text, row, win.first, win.start, win.end, score)
-        ranked = sorted(best.items(), key=lambda kv: (-self._sizes[kv[0][0]] * kv[1].score, kv[1].start))
+        # A label whose kind the words after it do not fit ("1947" is no place) counts as read a letter and a half
+        # worse: of "Năm sinh" and "Nơi sinh", "Nốn sính: 1947" is the first.
+        ranked = sorted(best.items(), key=lambda kv: (
+            -self._sizes[kv[0][0]] * kv[1].score + (0.0 if _fits(kv[1].spec.kind, text[kv[1].end:]) else UNFIT),
+            kv[1].start))
         taken: list[Hit] = []
         for _, hit in ranked:
             if all(hit.end <= t.start or t.end <= hit.start for t in taken):
