@@ -226,7 +226,9 @@ def _unslipped(text: str) -> str:
 @lru_cache(maxsize=16384)
 def _place_parts(text: str) -> tuple[str, ...]:
     parts = []
-    for part in re.split(r"[,;\n]| - ", fold(text)):
+    # A full stop parts too: OCR reads a comma as one ("Xã Hiệp Hòa. huyện ..."); what it ends ("TP.", "Q.") is a
+    # unit word, which is dropped anyway.
+    for part in re.split(r"[,;.\n]| - ", fold(text)):
         part = _UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", _unslipped(part)))
         part = " ".join(part.split())
         if part:

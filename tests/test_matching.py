@@ -372,6 +372,9 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
     registered = "Thôn Thượng, xã Nam Sơn, huyện Phù Mỹ, tỉnh Bình Định"
     # From a hard household page: "S" read "$", "B" read "8", "N" read "w".
     assert place_similarity("Thồn Thượng, xã wam $ơn, huyện Phù Mỹ, tính 8inh Định", registered) >= 0.9
+    # A comma read as a full stop still parts the address.
+    origin = "Xã Hiệp Hòa, huyện Quỳnh Lưu, tỉnh Nghệ An"
+    assert place_similarity("Xã Hiệp Hóa. huyện Quỳnh Lưu, tỉnh Nghệ An", origin) > 0.9
     # A number standing alone is a number: "Tổ 5" is not "Tổ 3".
     assert place_similarity("Tổ 5, phường 12, quận 3", "Tổ 3, phường 12, quận 3") < 0.8
 
