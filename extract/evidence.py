@@ -213,6 +213,9 @@ _UNIT_WORDS = re.compile(
     r"\b(thanh pho|thi xa|thi tran|khu pho|to dan pho|tinh|huyen|quan|xa|phuong|thon|ap|xom|ban|buon|to|khu"
     r"|so|duong|pho|ngo|hem|kiet|tp|tx|tt|p|q|h)\b"
 )
+# Parts end at a comma, and at a full stop before a unit word: OCR reads a comma as one ("Xã Hiệp Hòa. huyện
+# ..."); a speck read as a full stop inside a name ("Hải . Phòng") parts nothing.
+_PARTS = re.compile(r"[,;\n]| - |\.\s*(?=(?:xa|huyen|tinh|thanh pho|quan|phuong|thi xa|thi tran|thon|ap|xom|ban)\b)")
 _PLACE_PART_MATCH = 85  # rapidfuzz ratio for two address parts to count as the same (OCR noise allowed)
 # What OCR makes of a letter in a place name's word ("8inh Định", "xã wam $ơn"), read back as that letter on both
 # sides alike: a word a digit or symbol disfigures still compares. A number standing alone ("Tổ 5") stays.
@@ -226,9 +229,7 @@ def _unslipped(text: str) -> str:
 @lru_cache(maxsize=16384)
 def _place_parts(text: str) -> tuple[str, ...]:
     parts = []
-    # A full stop parts too: OCR reads a comma as one ("Xã Hiệp Hòa. huyện ..."); what it ends ("TP.", "Q.") is a
-    # unit word, which is dropped anyway.
-    for part in re.split(r"[,;.\n]| - ", fold(text)):
+    for part in _PARTS.split(fold(text)):
         part = _UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", _unslipped(part)))
         part = " ".join(part.split())
         if part:

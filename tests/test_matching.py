@@ -375,6 +375,8 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
     # A comma read as a full stop still parts the address.
     origin = "Xã Hiệp Hòa, huyện Quỳnh Lưu, tỉnh Nghệ An"
     assert place_similarity("Xã Hiệp Hóa. huyện Quỳnh Lưu, tỉnh Nghệ An", origin) > 0.9
+    # A speck read as a full stop inside a name parts nothing.
+    assert place_similarity("Xã Hiệp Hòa, huyện Quỳnh Lưu, tỉnh Nghệ . An", origin) == 1.0
     # A number standing alone is a number: "Tổ 5" is not "Tổ 3".
     assert place_similarity("Tổ 5, phường 12, quận 3", "Tổ 3, phường 12, quận 3") < 0.8
 
