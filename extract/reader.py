@@ -162,7 +162,11 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 continue  # "Cẩm Bình, ngày 08 tháng 12 ..." is the dated line, not a misread "Sinh ngày"
             nxt = hits[i][k + 1].start if k + 1 < len(hits[i]) else max(hit.end, _free_end(rows, hits, i))
             if spec.flow:
-                yield Found(hit, _flow(rows, hits, i, hit, nxt))
+                # A running-text value that ends on its label's row ("..., sinh ngày 27/5/1976, thường trú") has a
+                # slot there, for a second look.
+                stop = _stop_at(Piece.of_row(row, hit.end, nxt).text, spec.stops)
+                slot = _slot(row, hit, hit.end + stop) if stop is not None else None
+                yield Found(hit, _flow(rows, hits, i, hit, nxt), slot=slot)
                 continue
             end = _gap_end(row, hit.end, nxt)
             piece = Piece.of_row(row, hit.end, end)
