@@ -15,8 +15,9 @@ from functools import cache
 
 from rapidfuzz.distance import Hamming
 
+from config.reference import name_syllables
 from extract.names import is_syllable
-from extract.spelling import FAMILY_NAMES, name_syllables
+from extract.spelling import FAMILY_NAMES
 from extract.text import fold
 
 _FILLER_RUN = re.compile(r"<{3,}")
@@ -45,13 +46,18 @@ def read_name_line(line: str) -> tuple[tuple[str, ...], bool]:
         return (), False
     parts: list[str] = []
     exact = True
-    for part in (p for p in re.split(r"<+", head) if p and p not in _FILLER_AS):  # "LAN<C<": a filler read as C
+    for part in (p for p in re.split(r"<+", head) if p and not _fillers_only(p)):
         words = _word(part, family=not parts)
         if words is None:
             return (), False
         exact = exact and words == [part]
         parts += words
     return (tuple(parts), exact) if NAME_WORDS[0] <= len(parts) <= NAME_WORDS[1] else ((), False)
+
+
+def _fillers_only(part: str) -> bool:
+    """A part that is fillers read as letters ("LAN<C<", "AN<KC<"); "LE" is a name."""
+    return all(c in _FILLER_AS for c in part) and (len(part) == 1 or not is_syllable(part.lower()))
 
 
 def _word(part: str, family: bool) -> list[str] | None:
