@@ -248,7 +248,7 @@ def _agreed_year(spot: object, full: list[_Option], voted: Sequence[str] = ()) -
                  "give one whole)"
     else:
         return None
-    cand = Candidate(spot.field, year, round(AGREED_YEAR * min(1.0, max(readings, MIN_VOTES) / full[0].readings), 4),
+    cand = Candidate(spot.field, year, round(AGREED_YEAR * min(1.0, readings / full[0].readings), 4),
                      spot.page, sample.bbox, reasons=(reason,), region=spot.region,
                      alternatives=tuple(dates)[:MAX_ALTERNATIVES])
     return Choice(spot, cand, None)

@@ -4,7 +4,8 @@ Bold typewritten zeros read as 8, 6 or 9 and a 1 as 4: four readings of a printe
 "21/91/2992", "21/04/499Z", "21/01/2992" and "21/04/1992", the one valid date among them wrong. Taking at each
 place a digit some reading gave there, the valid dates the most readings support are "21/01/1992" and
 "21/04/1992". Such dates are only candidates for the registry to settle (``extract.choose`` keeps them beside the
-value as alternatives), never a value of their own: readings of one crop are not independent votes.
+value as alternatives), never a date value of their own: readings of one crop are not independent votes. Where one
+reading gave a whole date of the same year, that year is kept with them, at the confidence one reading has.
 """
 
 from __future__ import annotations

@@ -230,7 +230,8 @@ def _unslipped(text: str) -> str:
 def _place_parts(text: str) -> tuple[str, ...]:
     parts = []
     for part in _PARTS.split(fold(text)):
-        part = _UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", _unslipped(part)))
+        # Punctuation first ("P.10" is P 10, not "p.lo"), then letters back from the slips left in words.
+        part = _UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", _unslipped(re.sub(r"[^\w $|@]", " ", part))))
         part = " ".join(part.split())
         if part:
             parts.append(part)

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
@@ -34,6 +35,7 @@ _LINE2 = re.compile(r"^([0-9]{6})([0-9])([A-Z<])")
 # and the composite check digit of both lines (ICAO 9303 TD1); and the first line's last character.
 _LINE2_WHOLE = re.compile(r"^([0-9]{6})([0-9])[MF<]([0-9]{6})([0-9])[A-Z]{3}[<KC]*([0-9])$")
 _LINE1_END = re.compile(r"[0-9]{12}<<([0-9])$")
+K = TypeVar("K")
 REPAIRED_VOTE = 0.75  # a name line's reading that needed a slip undone, against 1 for one read as printed
 COMPOSITE_READS = 2  # readings that must agree on what the composite check digit needs before it can refuse an ID
 _WEIGHTS = (7, 3, 1)
@@ -203,7 +205,18 @@ class _Composite:
         return _Composite(end, *whole)
 
 
-def _most_read(counts: Counter[str]) -> str | None:
+def _calendar_date(yymmdd: str) -> bool:
+    """Whether YYMMDD is a day of the calendar in either century ("921345" passes its check digit as "920315")."""
+    for century in (1900, 2000):
+        try:
+            date(century + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def _most_read(counts: Counter[K]) -> K | None:
     top = counts.most_common(2)
     return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
@@ -234,7 +247,7 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
                 if (w := _LINE2_WHOLE.match(s)) and check_digit(w.group(3)) == w.group(4):
                     wholes[(w.group(1), w.group(3), w.group(5))] += 1
                 # Digits only here: a letter read as a digit would make a date whose check digit may hold by chance.
-                if check_digit(m.group(1)) == m.group(2):
+                if check_digit(m.group(1)) == m.group(2) and _calendar_date(m.group(1)):
                     births[m.group(1)] += 1
                     # The sex letter has no check digit: only a clean M or F counts.
                     if m.group(3) in "MF":
@@ -247,7 +260,7 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
     birth = _most_read(births)
     sex = _most_read(Counter({k[1]: n for k, n in sexes.items() if k[0] == birth})) if birth else None
     citizen_id, note = _zone_id(first, birth, sex, _Composite.read(ends, wholes, birth))
-    names = spelled.most_common(1)[0][0] if spelled else ()
+    names = _most_read(spelled) or ()  # a tie between two spellings gives no name
     if citizen_id is None and birth is None and not names:
         return None
     return Mrz(citizen_id, birth, sex, names, (note,) if note else ())

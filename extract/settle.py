@@ -144,6 +144,7 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
     primary = [c for c in cands if c.source not in ("mrz", "implied") and not c.fallback]
     backup = [c for c in cands if c.source not in ("mrz", "implied") and c.fallback]
     full = [c for c in primary if len(c.value) == 10]
+    agree: list[Candidate] = []  # readings giving the printed date chosen
     best: Candidate | None = None
     conf = 0.0
     reasons: list[str] = []
@@ -173,13 +174,17 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
         yymmdd = best.value[2:4] + best.value[5:7] + best.value[8:10]
         if mrz[0].value == yymmdd:
             conf = max(conf, AGREE_FLOOR)
-        else:
-            # The zone's date proves itself by its check digit, the printed one does not: the zone's is kept
-            # (``settle`` places its century), the printed one stays an alternative for the registry.
+        elif not agree:
+            # The zone's date proves itself by its check digit (and is a calendar date: extract.mrz), a single
+            # reading of the printed one does not: the zone's is kept (``settle`` places its century), the printed
+            # one stays an alternative for the registry.
             zone = mrz[0]
             why = f"the printed date reads {best.value}; the machine-readable zone's check digit holds"
             return FieldValue(zone.value, round(zone.confidence * ZONE_OVER_PRINTED, 4), best.page, best.bbox,
                               _reasons(zone.reasons, [why]), alternatives=(best.value,))
+        else:  # two readings of the printed date agree against the zone: both stand, neither is sure
+            conf *= DISAGREE
+            reasons.append(f"the machine-readable zone says {mrz[0].value} (YYMMDD)")
     if best.value > today.isoformat()[: len(best.value)]:
         log.debug("date after today: confidence lowered")
         conf *= FUTURE

@@ -41,7 +41,7 @@ def read_name_line(line: str) -> tuple[tuple[str, ...], bool]:
     """
     cut = _FILLER_RUN.split(line, maxsplit=1)
     head = cut[0].lstrip("?")
-    if (len(cut) == 1 and not line.rstrip(_FILLER_AS + "?").endswith("<")) or not head[:1].isalpha() \
+    if (len(cut) == 1 and not _ends_open(line)) or not head[:1].isalpha() \
             or sum(c.isdigit() for c in head) > MAX_DIGITS:
         return (), False
     parts: list[str] = []
@@ -55,6 +55,18 @@ def read_name_line(line: str) -> tuple[tuple[str, ...], bool]:
     return (tuple(parts), exact) if NAME_WORDS[0] <= len(parts) <= NAME_WORDS[1] else ((), False)
 
 
+def _ends_open(line: str) -> bool:
+    """Whether a filler follows the line's last word, letters OCR made of fillers aside ("...THANH<<K"); a
+    last word that is a name ("NGUYEN<<THI<LE") is no filler."""
+    body = line.rstrip(_FILLER_AS + "?")
+    tail = line[len(body):].strip("?")
+    return body.endswith("<") and not (len(tail) > 1 and _is_name(tail))
+
+
+def _is_name(word: str) -> bool:
+    return any(word in _known(family).get(len(word), ()) for family in (True, False))
+
+
 def _fillers_only(part: str) -> bool:
     """A part that is fillers read as letters ("LAN<C<", "AN<KC<"); "LE" is a name."""
     return all(c in _FILLER_AS for c in part) and (len(part) == 1 or not is_syllable(part.lower()))
@@ -66,7 +78,7 @@ def _word(part: str, family: bool) -> list[str] | None:
         return [part]
     readings = {(w,) for w in _digits_as_letters(part)}
     if part.isalpha():
-        readings |= {(w,) for w in _fillers_off(part)}
+        readings |= {(w,) for w in _fillers_off(part, family)}
         readings |= {(w,) for w in _one_letter_from(part, family)}
         # "THICQUYENS": two syllables around a filler, a filler after them.
         ends = [part] + [part[:-k] for k in (1, 2) if all(c in _FILLER_AS for c in part[-k:])]
@@ -74,17 +86,20 @@ def _word(part: str, family: bool) -> list[str] | None:
     return list(readings.pop()) if len(readings) == 1 else None
 
 
-def _fillers_off(part: str) -> set[str]:
+def _fillers_off(part: str, family: bool) -> set[str]:
     """The syllable left when one or two fillers read as letters are taken off its end ("QUACHK", "QUYENS"), or
-    one off its start ("KTHI"). A last letter that could be a misread final one ("ANK": AN< or ANH) leaves the
-    common name it could complete as another reading: the word then has two."""
+    one off the start of a middle name ("KTHI"). A last letter that could be a misread final one ("ANK": AN< or
+    ANH) leaves the common name it could complete as another reading: the word then has two."""
     out = set()
     for k in (1, 2):
         rest, off = part[:-k], part[-k:]
-        if len(rest) >= 2 and all(c in _FILLER_AS for c in off) and is_syllable(rest.lower()):
+        # Two letters that are a name ("VANLE": VAN<LE?) are not fillers.
+        if len(rest) >= 2 and all(c in _FILLER_AS for c in off) and is_syllable(rest.lower()) \
+                and not (k == 2 and _is_name(off)):
             out.add(rest)
             out |= {rest + c for c in _LETTERS if rest + c in _known(False).get(len(rest) + 1, ())}
-    if len(part) > 2 and part[0] in _FILLER_AS and is_syllable(part[1:].lower()):
+    # Off its start only before the middle names THỊ and VĂN ("VI<KTHI"): "KDAM" may be a K'Đăm.
+    if not family and part[0] in _FILLER_AS and part[1:] in ("THI", "VAN"):
         out.add(part[1:])
     return out
 

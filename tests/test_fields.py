@@ -17,10 +17,11 @@ import pytest
 from config.templates import TemplateError, load_template_file, load_templates
 from extract.fields import extract_fields, extraction_from_ocr
 from extract.labels import LabelIndex
-from extract.layout import PageWords, page_from_text, page_text
+from extract.layout import PageText, PageWords, Row, page_from_text, page_text
 from extract.model import Extraction, Person
 from extract.mrz import check_digit
-from extract.values import Piece, read
+from extract.values import Candidate, Piece, read
+from ocr.hocr import Word
 from ocr.result import OcrPage, OcrResult
 from tests.test_doctype import CHAR_W, HEADER, LINE_GAP, Merged, layout
 
@@ -672,6 +673,25 @@ def test_the_zones_checked_birth_date_wins_over_a_printed_date_that_differs():
     assert "century taken from the ID's century digit" in born.reasons
 
 
+def test_a_zone_birth_date_must_be_a_calendar_day_and_two_printed_readings_stand_against_it():
+    from extract.mrz import check_digit, find_mrz
+    from extract.settle import settle_date
+
+    # "921345" has the check digit of "920315": no birth date is made of it.
+    line = "921345" + check_digit("921345") + "F3001011VNM<<<<<<<<<<<8"
+    found = find_mrz([PageText(1, 0, 0, (Row(1, (Word(line, (0, 0, 10, 10), 0.5, 0),)),))])
+    assert found is None or found.birth is None
+    # The printed date read alike twice against the zone: it stays, less sure, with the zone's date as a reason.
+    printed = [Candidate("date_of_birth", "1992-03-15", 0.9), Candidate("date_of_birth", "1992-03-15", 0.8,
+                                                                       fallback=True)]
+    zone = Candidate("date_of_birth", "920316", 0.97, source="mrz")
+    kept = settle_date([*printed, zone], TODAY)
+    assert kept.value == "1992-03-15" and kept.confidence < 0.9
+    assert "the machine-readable zone says 920316 (YYMMDD)" in kept.reasons
+    # Read once, the zone's date wins.
+    assert settle_date([printed[0], zone], TODAY).value == "920316"
+
+
 def test_a_misread_id_does_not_place_the_zones_birth_date():
     # The printed ID misread with another century and year ("019270008064"): its century digit says 2000s, but
     # its year digits are not the zone's, so the holder's age places the date.
@@ -702,6 +722,9 @@ def test_a_misread_id_does_not_place_the_zones_birth_date():
     ("QUACH<<VANE", ()),  # cut short: no filler after the last word
     ("VW<<VAN<V1ET<<<<<<<<", ()),  # VW: VU, VI or VO
     ("IDVNM0529684118017052968411<<9", ()),  # the first line
+    ("NGUYEN<<THI<LE", ()),  # cut short: LE is a name, not a filler read as letters
+    ("NGUYEN<<VANLE<<<", ()),  # VAN<LE or VAN: not guessed
+    ("NIE<<KDAM<Y<NGHI<<", ()),  # a K'Đăm loses no letter
 ])
 def test_the_zones_name_line(line, parts):
     from extract.zone_name import name_parts

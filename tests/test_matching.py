@@ -54,6 +54,7 @@ CRAFTED = [
     ("031205100012", "KHỔNG QUỐC BẢO", "2005-04-04", "male", "", ORIGIN_B, HOME_B),
     ("036163100013", "ÔNG VĂN THIỆN", "1963", "male", "", ORIGIN_A, HOME_A),  # the registry knows the year only
     ("036170100014", "BÙI THỊ PHƯƠNG", "1970-06-16", "female", "080268618", ORIGIN_B, HOME_C),
+    ("001190100015", "ĐỖ THỊ NGỌC ANH", "1990-07-07", "female", "", ORIGIN_B, HOME_D),  # her twin is not registered
 ]
 
 
@@ -160,6 +161,11 @@ def test_the_same_address_and_birth_date_back_a_name_with_a_misread_letter(looku
     assert "address matches" in m.reasons
     # A birth date a digit off is no exact one: the address alone does not carry the damaged letter.
     assert link(lookup, **{**printed, "date_of_birth": "1970-06-18"}, permanent_address=HOME_C).status != "matched"
+    # A twin missing from the registry, born the same day at the same address, is not her sister: another word
+    # is no damaged letter.
+    twin = link(lookup, full_name="ĐỖ THỊ LAN ANH", date_of_birth="1990-07-07", gender="female",
+                permanent_address=HOME_D)
+    assert twin.status != "matched"
     # Sisters born the same day at one address: a letter off from one is told from the other, or goes to review.
     lam = link(lookup, full_name="LẠI THỊ LAM", date_of_birth="1978-09-09", gender="female", permanent_address=HOME_B)
     assert lam.status == "review" or lam.citizen_id == "001178100010"
@@ -377,6 +383,8 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
     assert place_similarity("Xã Hiệp Hóa. huyện Quỳnh Lưu, tỉnh Nghệ An", origin) > 0.9
     # A speck read as a full stop inside a name parts nothing.
     assert place_similarity("Xã Hiệp Hòa, huyện Quỳnh Lưu, tỉnh Nghệ . An", origin) == 1.0
+    # Abbreviated units stay numbers: "P.10" is ward 10.
+    assert place_similarity("P.10, Q.3, TP. Hồ Chí Minh", "Phường 10, Quận 3, Thành phố Hồ Chí Minh") == 1.0
     # A number standing alone is a number: "Tổ 5" is not "Tổ 3".
     assert place_similarity("Tổ 5, phường 12, quận 3", "Tổ 3, phường 12, quận 3") < 0.8
 

@@ -138,7 +138,7 @@ def test_review_items_are_settled_with_the_keyboard(site, browser):
     log_in(browser, site["url"], "canbo", PASSWORD)
     birth = site["records"]["birth_certificate"]
     waiting = [(i, p) for i, p in enumerate(birth["persons"]) if p["match"]["status"] == "review"]
-    assert len(waiting) >= 2, "the planted namesakes should leave at least two persons to review"
+    assert len(waiting) >= 2, "the planted duplicate registrations should leave at least two persons to review"
     browser.get(f"{site['url']}/staff/review")
     first = f"/staff/review/{birth['doc_id']}/{waiting[0][0]}"
     wait(browser).until(ec.url_contains(first))
@@ -164,7 +164,8 @@ def test_review_items_are_settled_with_the_keyboard(site, browser):
         browser.find_element(By.TAG_NAME, "body").send_keys("x")  # reject all candidates
         decided = f"/staff/review/{birth['doc_id']}/{waiting[1][0]}"
         wait(browser).until(lambda d, url=decided: url not in d.current_url)
-    wait(browser).until(ec.presence_of_element_located((By.ID, "review-empty")))
+    # The birth record settled, the queue goes on to the next document's persons, or is empty.
+    wait(browser).until(lambda d: d.find_elements(By.ID, "review-empty") or birth["doc_id"] not in d.current_url)
 
     record = site["ctx"].index.get_record(birth["doc_id"])
     assert record["status"] == "done"
