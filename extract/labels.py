@@ -138,7 +138,8 @@ _DATE_FIRST = re.compile(r"^\W*(\d{4}\b|\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{2,4})
 
 def _fits(kind: str, after: str) -> bool:
     """Whether the words after a label may be a value of its kind: a date starts with a number, a place with no
-    date or year ("Nơi thường trú: 12 Lê Lợi" is one)."""
+    date or year ("Nơi thường trú: 12 Lê Lợi" is one). Only a tie-breaker between rival labels: a date in words
+    or on the next row, or an address starting "1234 Lê Lợi", does not fit and still wins where no rival does."""
     if kind == "date":
         return _NUMBER_FIRST.match(after) is not None
     if kind == "place":
