@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from extract.matching import CitizenEntry, RegistryLookup, mask_id
 from extract.model import Person
-from extract.names import canonical_tones, fold, normalize_name, tone_placed_like
+from extract.names import canonical_tones, letters_off, normalize_name, tone_placed_like
 
 __all__ = ["confirm_person", "confirm_persons"]
 
@@ -42,16 +42,8 @@ def name_misread(read: str, registered: str) -> bool:
     r, g = normalize_name(read), normalize_name(registered)
     if not r or r == g or canonical_tones(r) == canonical_tones(g):
         return False
-    rs, gs = r.split(" "), g.split(" ")
-    if len(rs) != len(gs):
-        return False
-    letters = 0
-    for a, b in zip(rs, gs, strict=True):
-        off = _differs(fold(a), fold(b))
-        if off < 0:
-            return False
-        letters += off
-    return letters <= 1
+    off = letters_off(r, g)
+    return off is not None and off <= 1
 
 
 def in_printed_style(read: str, registered: str) -> str:

@@ -41,7 +41,7 @@ from extract.evidence import (
     id_shape_ok,
 )
 from extract.model import FieldValue, Match, Person
-from extract.names import fold, normalize_name, variant_key
+from extract.names import letters_off, variant_key
 
 __all__ = ["CitizenEntry", "RegistryLookup", "id_shape_ok", "mask_id", "match_person", "match_persons"]
 
@@ -123,7 +123,7 @@ def _auto_ok(a: Assessment, read_name: str = "") -> bool:
     # An ID or old ID backs a name with damaged letters; the exact birth date at the same address backs one letter
     # of one word (a household page: "RƯƠNG" for HƯƠNG), not another word (a twin's "LAN ANH" for "NGỌC ANH").
     backed = a.ident in BACKING or (a.birth == "exact" and (a.address or 0.0) >= ADDRESS_STRONG
-                                    and _one_letter_off(read_name, a.entry.full_name))
+                                    and letters_off(read_name, a.entry.full_name) == 1)
     if a.name < (NAME_WITH_ID if backed else NAME_AUTO):
         return False
     return a.birth == "exact" or (a.birth in ("read", "near", "year") and _corroborated(a))
@@ -269,14 +269,6 @@ def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
         return a.name >= NAME_WITH_ID or a.birth == "exact"
     # A misread ID that happens to exist must be carried by the name and the birth date, not the digits.
     return a.name >= NAME_AUTO and a.birth in ("exact", "read", "near", "year")
-
-
-def _one_letter_off(read: str, registered: str) -> bool:
-    """The same words but for one letter of one (marks aside), the word's length kept."""
-    r, g = fold(normalize_name(read)).split(), fold(normalize_name(registered)).split()
-    if len(r) != len(g) or any(len(x) != len(y) for x, y in zip(r, g, strict=True)):
-        return False
-    return sum(x != y for a, b in zip(r, g, strict=True) for x, y in zip(a, b, strict=True)) == 1
 
 
 def _why_not(a: Assessment) -> str:

@@ -188,6 +188,15 @@ _SYLLABLE = re.compile(
 )
 
 
+def letters_off(read: str, registered: str) -> int | None:
+    """Letters two names differ in, marks aside, word by word and each word's length kept; None when their words
+    differ in number or length (a word lost, a letter dropped)."""
+    rs, gs = fold(normalize_name(read)).split(), fold(normalize_name(registered)).split()
+    if len(rs) != len(gs) or any(len(a) != len(b) for a, b in zip(rs, gs, strict=True)):
+        return None
+    return sum(x != y for a, b in zip(rs, gs, strict=True) for x, y in zip(a, b, strict=True))
+
+
 def is_syllable(folded_word: str) -> bool:
     return _SYLLABLE.fullmatch(folded_word) is not None
 
