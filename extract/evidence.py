@@ -54,6 +54,7 @@ MISREAD_DIGITS_MAX = 3
 W_PROVINCE = 0.02  # births are registered where they happen, not always where the person is from
 
 ROLE_GENDER = {"father": "male", "husband": "male", "mother": "female", "wife": "female"}
+FEMALE_MIDDLE = "THỊ"  # a middle name only women bear; "VĂN" is no counterpart (some women are named Văn)
 _ID_RE = re.compile(r"^0\d{11}$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR_RE = re.compile(r"^(\d{4})")
@@ -147,11 +148,14 @@ def evidence_from_fields(
     implied = ROLE_GENDER.get(role)
     if implied and gender and gender != implied:
         gender = None  # the form and the field disagree: trust neither
+    name = normalize_name(_value(fields, "full_name"))
+    if gender == "male" and FEMALE_MIDDLE in name.split()[1:-1]:
+        gender = None  # so do the name and the field ("Giới tính: Nữ" read "MŒ"): a wrong gender would block her out
     gender = gender or implied
     cid = _digits(_value(fields, "citizen_id"))
     valid = id_valid if id_valid is not None else bool(cid and id_shape_ok(cid, year, gender))
     return Evidence(
-        name=normalize_name(_value(fields, "full_name")),
+        name=name,
         dob=dob,
         year=year,
         dob_alternatives=alternatives,

@@ -24,6 +24,8 @@ def parse_gender(text: str) -> str | None:
     m = _WORD.search(folded)
     if m is None or folded[: m.start()].strip(" :/-.()"):
         return None
+    if folded[m.end(): m.end() + 1].isalnum():
+        return None  # the word goes on in a glyph folding does not make a-z: "MŒ" is a misread "Nữ", not "M"
     word = m.group()
     if word in _MALE:
         return "male"

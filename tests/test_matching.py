@@ -209,6 +209,12 @@ def test_gender_separates_same_name_same_birthday(lookup):
     assert (m.status, m.citizen_id) == ("matched", "001185100004")
 
 
+def test_a_woman_read_as_a_man_is_still_found(lookup):
+    # "Giới tính: Nữ" misread as a man's: her middle name THỊ says otherwise, so the gender blocks no one out.
+    m = link(lookup, full_name="KIỀU THỊ THỦY", date_of_birth="1960-02-02", gender="male", permanent_address=HOME_D)
+    assert (m.status, m.citizen_id) == ("matched", "040160100009")
+
+
 def test_namesake_born_another_day_is_no_rival(lookup):
     m = link(lookup, full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-07-02", gender="male")
     assert (m.status, m.citizen_id) == ("matched", "001085100003")
