@@ -7,7 +7,8 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 - a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
   are both printed; the page's is kept);
-- a birth date (or year) one digit off, or one that another reading of the page gave
+- a birth date (or year) one digit off, a full date two digits OCR reads for one another off (6/8, 0/9), or one
+  that another reading of the page gave
   (``FieldValue.alternatives``);
 - an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
+from extract.evidence import MISREAD_DATE_DIGITS, misread_digits
 from extract.matching import CitizenEntry, RegistryLookup, mask_id
 from extract.model import Person
 from extract.names import canonical_tones, letters_off, normalize_name, tone_placed_like
@@ -54,8 +56,12 @@ def in_printed_style(read: str, registered: str) -> str:
 
 
 def date_misread(read: str, registered: str) -> bool:
-    """One digit of the same form (ISO date or year) read wrong."""
-    return _differs(read, registered) == 1 and read.replace("-", "").isdigit()
+    """One digit of the same form (ISO date or year) read wrong, or two of a full date that OCR reads for one
+    another (what matching takes for a date a digit off: ``extract.evidence``)."""
+    if not read.replace("-", "").isdigit():
+        return False
+    one = _differs(read, registered) == 1
+    return one or (len(read) == 10 and misread_digits(read, registered, MISREAD_DATE_DIGITS))
 
 
 def id_misread(read: str, registered: str) -> bool:
@@ -92,7 +98,8 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
         if entry.date_of_birth and entry.date_of_birth in birth.alternatives:
             take("date_of_birth", entry.date_of_birth, "another reading of the page gives")
         elif registered and date_misread(birth.value, registered):
-            take("date_of_birth", registered, "one digit off")
+            off = "one digit" if _differs(birth.value, registered) == 1 else "two digits OCR confuses"
+            take("date_of_birth", registered, f"{off} off")
     ident = fields.get("citizen_id")
     if ident is not None and "citizen_id" not in keep and id_misread(ident.value, entry.citizen_id):
         take("citizen_id", entry.citizen_id, f"{_differs(ident.value, entry.citizen_id)} digit(s) off")

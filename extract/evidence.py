@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from extract.model import FieldValue
 from extract.names import fold, name_similarity, normalize_name
@@ -51,6 +51,7 @@ DIGIT_CONFUSIONS = frozenset(
     frozenset(p) for p in ("06", "08", "09", "68", "69", "89", "38", "35", "56", "17", "14")
 )
 MISREAD_DIGITS_MAX = 3
+MISREAD_DATE_DIGITS = 2  # of a birth date's eight: a date with three misread is as likely someone else's
 W_PROVINCE = 0.02  # births are registered where they happen, not always where the person is from
 
 ROLE_GENDER = {"father": "male", "husband": "male", "mother": "female", "wife": "female"}
@@ -196,6 +197,12 @@ class Assessment:
         )
 
 
+def _two_confused(ev: Evidence, e: CitizenEntry) -> bool:
+    a, b = ev.dob, e.date_of_birth
+    return a is not None and b is not None and Hamming.distance(a, b) == MISREAD_DATE_DIGITS \
+        and misread_digits(a, b, MISREAD_DATE_DIGITS)
+
+
 def _birth_level(ev: Evidence, e: CitizenEntry) -> str:
     if ev.year is None:
         return "none"
@@ -208,6 +215,8 @@ def _birth_level(ev: Evidence, e: CitizenEntry) -> str:
     swapped = f"{ev.dob[:4]}-{ev.dob[8:10]}-{ev.dob[5:7]}"
     if swapped == e.date_of_birth or Levenshtein.distance(ev.dob, e.date_of_birth, score_cutoff=1) <= 1:
         return "near"  # one misread digit, or day and month read the wrong way round
+    if misread_digits(ev.dob, e.date_of_birth, MISREAD_DATE_DIGITS):
+        return "near"  # two digits a worn typewriter's loops make alike ("1982-08-19" for 1962-08-10)
     return "mismatch"
 
 
@@ -262,13 +271,13 @@ def place_similarity(a: str | None, b: str | None) -> float | None:
     return 2.0 * common / (len(pa) + len(pb))
 
 
-def misread_digits(read: str, registered: str) -> bool:
-    """Whether ``read`` is ``registered`` with at most MISREAD_DIGITS_MAX digits misread as ones OCR confuses
-    them with (same length: a misread digit is not a lost one)."""
+def misread_digits(read: str, registered: str, most: int = MISREAD_DIGITS_MAX) -> bool:
+    """Whether ``read`` is ``registered`` with at most ``most`` digits misread as ones OCR confuses them with
+    (same length: a misread digit is not a lost one)."""
     if len(read) != len(registered):
         return False
     diffs = [frozenset((a, b)) for a, b in zip(read, registered, strict=True) if a != b]
-    return 0 < len(diffs) <= MISREAD_DIGITS_MAX and all(d in DIGIT_CONFUSIONS for d in diffs)
+    return 0 < len(diffs) <= most and all(d in DIGIT_CONFUSIONS for d in diffs)
 
 
 def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str | None]:
@@ -304,7 +313,8 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
         {
             "exact": "date of birth matches",
             "read": "date of birth matches another reading of the page",
-            "near": "date of birth differs by one digit",
+            "near": "date of birth differs in two digits OCR confuses" if _two_confused(ev, e)
+            else "date of birth differs by one digit",
             "year": "year of birth matches (no full date)",
             "none": "no date of birth",
             "mismatch": "date of birth differs",

@@ -9,8 +9,9 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
 2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth
    year (or years one misread digit away), on the other birth dates the page's readings gave, and on the old
    9-digit ID, and scored by :func:`extract.evidence.assess`. The best links automatically only when its
-   name is strong, the full birth date agrees (a year-only date, one a digit off, or another reading of the
-   page must be backed by an ID, the address or the place of origin), nothing contradicts it,
+   name is strong, the full birth date agrees (a year-only date, one a digit off or two OCR confuses, or
+   another reading of the page must be backed by an ID, the address or the place of origin), nothing
+   contradicts it,
    the runner-up is at least ``MARGIN`` behind, and, for a name common in the registry, something beyond name
    and birth date ties them.
 

@@ -69,6 +69,8 @@ def test_the_kinds_of_difference_ocr_makes_and_the_ones_it_does_not():
     assert in_printed_style("TẠ ĐÍNH VĂN DŨNG", "TẠ ĐÌNH VĂN DŨNG") == "TẠ ĐÌNH VĂN DŨNG"
     assert date_misread("1985-03-19", "1985-03-18") and date_misread("1953", "1963")
     assert not date_misread("1985-03-29", "1985-03-18") and not date_misread("1985", "1985-03-18")
+    assert date_misread("1982-08-19", "1962-08-10")  # 6 read 8, 0 read 9
+    assert not date_misread("1982-08-13", "1962-08-10") and not date_misread("1983", "1963-08-10")
     assert id_misread("640073863274", "040073863274") and id_misread("991091675141", "091091673141")
     assert not id_misread("991091675149", "091091673141")  # three digits: someone else's number
 

@@ -274,6 +274,20 @@ def test_misread_birth_day_needs_more_than_the_name(lookup):
     assert "date of birth differs by one digit" in one_digit.reasons
 
 
+def test_two_digits_ocr_confuses_in_a_birth_date_link_only_with_more(lookup):
+    # 1970-06-16 typed on a worn ribbon, both sixes read 8. With the address it is her; alone, a candidate.
+    backed = link(lookup, full_name="BÙI THỊ PHƯƠNG", date_of_birth="1970-08-18", gender="female",
+                  permanent_address=HOME_C)
+    assert (backed.status, backed.citizen_id) == ("matched", "036170100014")
+    assert "date of birth differs in two digits OCR confuses" in backed.reasons
+    bare = link(lookup, full_name="BÙI THỊ PHƯƠNG", date_of_birth="1970-08-18", gender="female")
+    assert bare.status == "review" and "036170100014" in cands(bare)
+    # 6 and 3 are not read for one another: that date is someone else's, whatever the address.
+    other = link(lookup, full_name="BÙI THỊ PHƯƠNG", date_of_birth="1970-08-13", gender="female",
+                 permanent_address=HOME_C)
+    assert other.status != "matched"
+
+
 def test_a_birth_date_another_reading_gave_links_with_more_but_never_between_namesakes(lookup):
     def read_two_ways(name: str, value: str, other: str, **more: str):
         f = fields(full_name=name, gender="male", **more)
