@@ -8,6 +8,7 @@ left to right. Pages without boxes (a PDF's own text layer) keep their text line
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from ocr.hocr import Word
 # Two hOCR lines are one row when their vertical overlap is at least this share of the shorter one. Line boxes
 # include stacked diacritics and descenders, so neighbouring text lines overlap a little; half never happens.
 _SAME_ROW = 0.5
+_INTO_LEADER = re.compile(r"^[^\W\d_]{2,}[.…·_]{3,}$")
+DOTS_ONLY = 0.5  # of the row's word height: a word box this low holds dots, not letters
 _TALL = 2.5  # a line this many typical word heights tall is a picture read as text, not a line of it
 
 
@@ -197,8 +200,14 @@ def split_columns(rows: Sequence[Row], x_split: float) -> tuple[list[Row], list[
 
 
 def gap_after(row: Row, index: int) -> float:
-    """Horizontal space between word ``index`` and the next one, in units of the row's word height."""
+    """Horizontal space between word ``index`` and the next one, in units of the row's word height.
+
+    A word read as letters run into leader dots ("Cường............") whose box is a line of dots' height has
+    the box of its dots only: its letters stand left of it, so no gap is measured before it."""
     if index + 1 >= len(row.words) or not row.has_boxes:
         return 0.0
     h = row.height or 1.0
-    return (row.words[index + 1].bbox[0] - row.words[index].bbox[2]) / h
+    nxt = row.words[index + 1]
+    if _INTO_LEADER.match(nxt.text) and nxt.bbox[3] - nxt.bbox[1] < DOTS_ONLY * h:
+        return 0.0
+    return (nxt.bbox[0] - row.words[index].bbox[2]) / h

@@ -14,6 +14,7 @@ from datetime import date
 from extract.ids import check_citizen_id, check_old_id
 from extract.model import FieldValue
 from extract.mrz import zone_birth_date
+from extract.names import is_syllable
 from extract.text import fold
 from extract.values import Candidate
 
@@ -102,12 +103,17 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
     if not printed:
         return _fv(mrz) if mrz is not None else None
     best = max(printed, key=lambda c: c.confidence)
+    # A household head's name printed twice: one reading may have lost its last word ("TRẦN VĂN" for TRẦN VĂN
+    # CƯỜNG, the word's letters run into leader dots); the reading that goes on is the whole name.
+    best = max((c for c in printed if _goes_on(best.value, c.value)), key=lambda c: (len(c.value.split()),
+                                                                                       c.confidence), default=best)
     conf = best.confidence
     reasons = list(best.reasons)
-    if any(c.value != best.value for c in printed):
+    others = [c for c in printed if c.value != best.value and not _goes_on(c.value, best.value)]
+    if others:
         conf *= DISAGREE
-        reasons += [_another(c) for c in printed if c.value != best.value]
-    elif len(printed) > 1:
+        reasons += [_another(c) for c in others]
+    elif len(printed) > 1 and all(c.value == best.value for c in printed):
         conf = max(conf, AGREE_FLOOR)  # printed twice (a household head), read alike twice
     value = best.value
     if mrz is not None:
@@ -118,6 +124,16 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
             conf *= DISAGREE
             reasons.append(_another(mrz))
     return FieldValue(value, round(min(1.0, conf), 4), best.page, best.bbox, _reasons(reasons))
+
+
+NAME_WORDS_MAX = 5
+
+
+def _goes_on(short: str, longer: str) -> bool:
+    """Whether ``longer`` is ``short`` (two words or more, marks aside) with name syllables after it."""
+    sw, lw = fold(short).split(), fold(longer).split()
+    return 2 <= len(sw) < len(lw) <= NAME_WORDS_MAX and lw[:len(sw)] == sw and all(
+        is_syllable(w) for w in lw[len(sw):])
 
 
 def respace(printed: str, words: list[str]) -> str | None:

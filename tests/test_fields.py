@@ -23,7 +23,7 @@ from extract.mrz import check_digit
 from extract.values import Candidate, Piece, read
 from ocr.hocr import Word
 from ocr.result import OcrPage, OcrResult
-from tests.test_doctype import CHAR_W, HEADER, LINE_GAP, Merged, layout
+from tests.test_doctype import CHAR_W, HEADER, LINE_GAP, LINE_H, Merged, layout
 
 TODAY = date(2025, 6, 1)
 
@@ -307,6 +307,19 @@ def test_leader_dots_and_ocr_junk_after_a_name_are_dropped():
     assert values(person(ex, "subject")) == {"full_name": "TRẦN THỊ CÚC", "date_of_birth": "1980-12-14"}
 
 
+def test_a_name_run_into_leader_dots_whose_box_holds_only_the_dots_is_read_whole():
+    # Tesseract read "CÚC............" as one word but boxed only its dots: low, and far right of "THỊ".
+    page = layout([*HEADER, [(700, "GIẤY KHAI SINH")],
+                   "Họ và tên: TRẦN THỊ CÚC............ . ĐỀ 2v",
+                   "Ngày, tháng, năm sinh: 14/12/1980"])
+    words = list(page.words)
+    k = next(i for i, w in enumerate(words) if w.text.startswith("CÚC"))
+    x0, _, x1, y1 = words[k].bbox
+    words[k] = replace(words[k], bbox=(x0 + 6 * LINE_H, y1 - LINE_H // 4, x1 + 6 * LINE_H, y1))
+    ex = extract(replace(page, words=words))
+    assert values(person(ex, "subject"))["full_name"] == "TRẦN THỊ CÚC"
+
+
 @pytest.mark.parametrize(("printed", "value", "note"), [
     ("Nguyễn Thị 1an", "NGUYỄN THỊ LAN", "1an read as Lan"),  # l read as 1
     ("TRẦN VĂN 8ÌNH", "TRẦN VĂN BÌNH", "8ÌNH read as BÌNH"),
@@ -437,6 +450,20 @@ def test_household_book_lists_head_and_members_over_two_pages():
     assert {k: f.value for k, f in ex.fields.items()} == {
         "registration_number": "897259448", "issuing_authority": "CÔNG AN HUYỆN CẨM GIÀNG",
         "document_date": "1996-03-30"}
+
+
+@pytest.mark.parametrize("head_line", ["ĐẶNG CÔNG", "ĐẶNG CÔNG AN"])
+def test_a_head_name_read_with_its_last_word_lost_gives_way_to_the_whole_one(head_line):
+    ex = extract(layout([
+        [(100, "CÔNG AN TỈNH HẢI DƯƠNG"), (900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+        [(800, "SỔ HỘ KHẨU")],
+        f"Họ và tên chủ hộ: {head_line}",
+        [(100, "Họ và tên: ĐẶNG CÔNG AN"), (1100, "Quan hệ với chủ hộ: Chủ hộ")],
+        [(100, "Ngày, tháng, năm sinh: 02/01/1937"), (1100, "Giới tính: Nam")],
+    ], confidence=0.85))
+    name = person(ex, "head").fields["full_name"]
+    assert name.value == "ĐẶNG CÔNG AN"
+    assert not any("another reading" in r for r in name.reasons)
 
 
 def test_a_member_whose_name_label_was_lost_is_not_merged_into_the_one_before():
