@@ -209,7 +209,11 @@ def _birth_level(ev: Evidence, e: CitizenEntry) -> str:
     if e.date_of_birth is not None and e.date_of_birth in ev.dob_alternatives and e.date_of_birth != ev.dob:
         return "read"
     if ev.dob is None or e.date_of_birth is None:
-        return "year" if e.year == ev.year else "mismatch"
+        if e.year == ev.year:
+            return "year"
+        # A year printed alone, a digit OCR confuses off: as weak as the year itself, and needs as much besides.
+        return "near" if ev.dob is None and e.year is not None and misread_digits(str(ev.year), str(e.year), 1) \
+            else "mismatch"
     if ev.dob == e.date_of_birth:
         return "exact"
     swapped = f"{ev.dob[:4]}-{ev.dob[8:10]}-{ev.dob[5:7]}"

@@ -6,14 +6,13 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
 1. An ID printed on the document and found in the registry links when the registry's name agrees (a
    structurally invalid ID, likely misread, must agree more and be backed by the birth date). A registry
    entry with a clearly different name is not a link: the person goes to review.
-2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth
-   year (or years one misread digit away), on the other birth dates the page's readings gave, and on the old
-   9-digit ID, and scored by :func:`extract.evidence.assess`. The best links automatically only when its
-   name is strong, the full birth date agrees (a year-only date, one a digit off or two OCR confuses, or
-   another reading of the page must be backed by an ID, the address or the place of origin), nothing
-   contradicts it,
-   the runner-up is at least ``MARGIN`` behind, and, for a name common in the registry, something beyond name
-   and birth date ties them.
+2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth year
+   (or years one misread digit away; one OCR confuses for a year printed alone), on the other birth dates the
+   page's readings gave, and on the old 9-digit ID, and scored by :func:`extract.evidence.assess`. The best
+   links automatically only when its name is strong, the full birth date agrees (a year-only date, one a digit
+   off or two OCR confuses, or another reading of the page must be backed by an ID, the address or the place
+   of origin), nothing contradicts it, the runner-up is at least ``MARGIN`` behind, and, for a name common in
+   the registry, something beyond name and birth date ties them.
 
 A name alone never links. This module knows nothing of the database: storage implements
 :class:`RegistryLookup`.
@@ -40,6 +39,7 @@ from extract.evidence import (
     assess,
     evidence_from_fields,
     id_shape_ok,
+    misread_digits,
 )
 from extract.model import FieldValue, Match, Person
 from extract.names import letters_off, variant_key
@@ -145,6 +145,11 @@ def misread_years(year: int) -> list[int]:
     return sorted(out)
 
 
+def confused_years(year: int) -> list[int]:
+    """The year itself and the plausible years one digit OCR confuses with another away (1998 → 1990, 1996)."""
+    return [y for y in misread_years(year) if y == year or misread_digits(str(y), str(year), 1)]
+
+
 def _candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
     found: dict[str, CitizenEntry] = {}
 
@@ -162,8 +167,8 @@ def _candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
             add(lookup.by_ids([names[i][0] for i in _near_names(key, [k for _, k in names])]))
     if key:
         # Same name key with the birth date misread: a digit off in the day or month (same year), or in the
-        # year. A year-only date that is misread is too little to go on.
-        years = misread_years(ev.year) if ev.dob and ev.year is not None else [ev.year] if ev.year else None
+        # year; a year printed alone, only a digit OCR reads for another off ("1998" for 1990).
+        years = (misread_years(ev.year) if ev.dob else confused_years(ev.year)) if ev.year is not None else None
         add(lookup.by_name_key(key, years, limit=NAME_BLOCK_LIMIT))
     for other in ev.dob_alternatives:
         add(lookup.by_birth(other, int(other[:4]), ev.gender, limit=YEAR_BLOCK_LIMIT))

@@ -288,6 +288,17 @@ def test_two_digits_ocr_confuses_in_a_birth_date_link_only_with_more(lookup):
     assert other.status != "matched"
 
 
+def test_a_year_printed_alone_a_confusable_digit_off_links_only_with_more(lookup):
+    # A land certificate prints the year only; 1960 read "1968".
+    backed = link(lookup, full_name="KIỀU THỊ THỦY", date_of_birth="1968", gender="female", permanent_address=HOME_D)
+    assert (backed.status, backed.citizen_id) == ("matched", "040160100009")
+    bare = link(lookup, full_name="KIỀU THỊ THỦY", date_of_birth="1968", gender="female")
+    assert bare.status == "review" and "040160100009" in cands(bare)
+    # 0 and 2 are not read for one another: 1962 is another year.
+    other = link(lookup, full_name="KIỀU THỊ THỦY", date_of_birth="1962", gender="female", permanent_address=HOME_D)
+    assert other.status != "matched"
+
+
 def test_a_birth_date_another_reading_gave_links_with_more_but_never_between_namesakes(lookup):
     def read_two_ways(name: str, value: str, other: str, **more: str):
         f = fields(full_name=name, gender="male", **more)
