@@ -688,6 +688,19 @@ def test_specks_under_the_name_label_do_not_hide_the_name_the_zone_spells():
     assert holder["full_name"].value == "LÊ NGỌC TRANG"
 
 
+@pytest.mark.parametrize(("confidence", "want"), [(0.12, "NGUYỄN THI LAN"), (0.9, "NGUYỄN NGA IAN")])
+def test_a_front_name_read_worse_than_the_zone_gives_way_to_the_zones_letters(confidence, want):
+    # A 150 dpi card front (seed 930102): "NGUYỄN NGA IAN" at 0.12; the zone reads NGUYEN THI LAN. The printed word
+    # the zone spells alike keeps its marks. Read with confidence, the front stands (with the zone as a reason).
+    mrz = _mrz("079193921877", "930612", "F", "NGUYEN THI LAN")
+    page = layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(600, "Họ và tên / Full name:")], [(560, "NGUYỄN NGA IAN")],
+                   *[[(300, line)] for line in mrz]])
+    weak = [replace(w, confidence=confidence) if w.text in ("NGUYỄN", "NGA", "IAN") else w for w in page.words]
+    name = person(extract(replace(page, words=weak)), "holder").fields["full_name"]
+    assert name.value == want
+    assert name.confidence <= 0.6
+
+
 def test_the_zones_checked_birth_date_wins_over_a_printed_date_that_differs():
     # On a 150 dpi card the printed "1987" read as "1967"; the zone's date has a check digit.
     mrz = _mrz("001187971044", "871126", "F", "PHAM THI HUONG")
