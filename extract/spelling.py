@@ -122,11 +122,21 @@ def nearest_name(word: str, family: bool = False) -> str | None:
     return costs[0][1]
 
 
-def _cost(a: str, b: str) -> float:
-    """Edits between two decomposed words; an edit of a mark alone (tone, circumflex, breve, horn) costs half a
-    letter: OCR swaps "á" and "ả" far more often than it swaps letters."""
-    letters = Levenshtein.distance(_bare(a), _bare(b))
-    return letters + 0.5 * max(0, Levenshtein.distance(a, b) - letters)
+MARK_EDIT = 0.5  # of a letter's cost
+MARK_ADDED = 0.4  # a mark the read word has and the name lacks: a speck over a letter
+
+
+def _cost(name: str, read: str) -> float:
+    """Edits from a name to the word read, both decomposed; an edit of a mark alone (tone, circumflex, breve,
+    horn) costs half a letter: OCR swaps "á" and "ả" far more often than it swaps letters. A mark added costs a
+    little less than one swapped, so "HƯỚNG" is HƯƠNG (a speck read as a tone) rather than HƯỜNG, and "DỤNG" is
+    DUNG rather than DŨNG, where a cost alike would leave the word as misread."""
+    letters = Levenshtein.distance(_bare(name), _bare(read))
+    marks = [op for op in Levenshtein.editops(name, read)
+             if unicodedata.combining(read[op.dest_pos] if op.tag != "delete" else name[op.src_pos])]
+    if len(marks) != Levenshtein.distance(name, read) - letters:
+        return letters + MARK_EDIT * max(0, Levenshtein.distance(name, read) - letters)  # letters and marks mixed
+    return letters + sum(MARK_ADDED if op.tag == "insert" else MARK_EDIT for op in marks)
 
 
 def _bare(decomposed: str) -> str:
