@@ -21,6 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from config.reference import name_syllables
 from extract.names import canonical_tones
+from extract.syllables import is_syllable
 from extract.text import fold
 
 log = logging.getLogger(__name__)
@@ -143,11 +144,28 @@ def _bare(decomposed: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _rejoined(name: str) -> tuple[str, float, list[str]]:
+    """A family name OCR cut in two ("NGUY ỄT NGỌC PHƯƠNG": the second piece no syllable) joined again, when the
+    pieces together are one misread letter from exactly one family name."""
+    words = name.split()
+    if len(words) < 3 or words[0] in FAMILY_NAMES or is_syllable(words[1]):
+        return name, 1.0, []
+    joined = words[0] + words[1]
+    family = joined if joined in FAMILY_NAMES else nearest_name(joined, family=True)
+    if family is None:
+        return name, 1.0, []
+    value = " ".join([family, *words[2:]])
+    return value, NEAR_NAME, [f"{words[0]} {words[1]} read as {family}: a family name cut in two"]
+
+
 def repair_name(name: str) -> tuple[str, float, list[str]]:
     """``usual_spelling``, then each word that is no known name syllable (the first word: no family name) but one
     misread letter from exactly one, read as that one; the confidence factor and reasons say what changed."""
-    value, factor = usual_spelling(name)
-    reasons = [] if value == name else [f"{name} read as {value}: the family name's usual spelling"]
+    value, factor, reasons = _rejoined(name)
+    respelled, more = usual_spelling(value)
+    if respelled != value:
+        reasons.append(f"{value} read as {respelled}: the family name's usual spelling")
+    value, factor = respelled, factor * more
     words = value.split()
     for i, word in enumerate(words):
         near = nearest_name(word, family=i == 0 and len(words) > 1)

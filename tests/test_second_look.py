@@ -375,6 +375,8 @@ def test_vietnamese_syllables(word, ok):
     # A mark one name lacks and another has in its place: a speck read as a mark, not a mark misread.
     ("NGUYỄN THỊ HƯỚNG", "NGUYỄN THỊ HƯƠNG"),  # rather than HƯỜNG
     ("NGUYỄN PHƯƠNG DỤNG", "NGUYỄN PHƯƠNG DUNG"),  # rather than DŨNG
+    ("NGUY ỄT NGỌC PHƯƠNG", "NGUYỄN NGỌC PHƯƠNG"),  # a family name cut in two, its second piece no syllable
+    ("NGUY ỄN AN", "NGUY ỄN AN"),  # ỄN is a syllable: the words stay apart
 ])
 def test_one_misread_letter_from_exactly_one_common_name_is_repaired(read, repaired):
     value, factor, reasons = repair_name(read)
