@@ -233,6 +233,7 @@ _UNIT_WORDS = re.compile(
 # Parts end at a comma, and at a full stop before a unit word: OCR reads a comma as one ("Xã Hiệp Hòa. huyện
 # ..."); a speck read as a full stop inside a name ("Hải . Phòng") parts nothing.
 _PARTS = re.compile(r"[,;\n]| - |\.\s*(?=(?:xa|huyen|tinh|thanh pho|quan|phuong|thi xa|thi tran|thon|ap|xom|ban)\b)")
+PROVINCE_LAST = 3  # parts a place has when its last one is the province (commune, district, province)
 _PLACE_PART_MATCH = 85  # rapidfuzz ratio for two address parts to count as the same (OCR noise allowed)
 # What OCR makes of a letter in a place name's word ("8inh Định", "xã wam $ơn"), read back as that letter on both
 # sides alike: a word a digit or symbol disfigures still compares. A number standing alone ("Tổ 5") stays.
@@ -262,6 +263,11 @@ def place_similarity(a: str | None, b: str | None) -> float | None:
     pa, pb = _place_parts(a), _place_parts(b)
     if not pa or not pb:
         return None
+    # The reader may run a place's last part on into what follows it ("... thành phố Hà Nội Giấy tờ tùy thân ..."):
+    # of two places given down to the district or further, a last part of ``a`` (the province) that starts with
+    # ``b``'s, word for word, is that part. Not a commune: "Tân An Hội" is not "Tân An".
+    if min(len(pa), len(pb)) >= PROVINCE_LAST and pa[-1].startswith(pb[-1] + " "):
+        pa = (*pa[:-1], pb[-1])
     left = list(pb)
     common = 0.0
     for part in pa:

@@ -418,6 +418,13 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
     assert place_similarity("P.10, Q.3, TP. Hồ Chí Minh", "Phường 10, Quận 3, Thành phố Hồ Chí Minh") == 1.0
     # A number standing alone is a number: "Tổ 5" is not "Tổ 3".
     assert place_similarity("Tổ 5, phường 12, quận 3", "Tổ 3, phường 12, quận 3") < 0.8
+    # The reader ran the province on into the next field's label: the province is still the province...
+    home = "Số 231, đường Láng, phường Tân An, quận Cầu Giấy, thành phố Hà Nội"
+    assert place_similarity(home.replace("phố Hà Nội", "phố.Hà Nội Giấy tờ tùy thân?CÁINBS6/0172096347"),
+                            home) == 1.0
+    # ... but a commune is not one whose name begins like it, nor a province cut short the one it begins.
+    assert place_similarity("xã Tân An Hội", "xã Tân An") < 0.5
+    assert place_similarity("xã Hải Anh, huyện Hải Hậu, tỉnh Nam", "xã Hải Anh, huyện Hải Hậu, tỉnh Nam Định") < 1
 
 
 def test_helpers():
