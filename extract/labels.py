@@ -289,7 +289,8 @@ def _from_last_words(row: Row, count: int) -> int | None:
 
 
 def _windows(row: Row, span: int) -> list[_Window]:
-    """Runs of up to ``span`` words that a label may be: ending at word ends, or at a colon inside a word."""
+    """Runs of up to ``span`` words that a label may be: ending at word ends, or at a colon inside a word (or the
+    "?" OCR makes of one: "Giấy tờ tùy thân?CÁINBS6/0172096347")."""
     text = row.text
     starts, pos = [], 0
     for w in row.words:
@@ -299,7 +300,7 @@ def _windows(row: Row, span: int) -> list[_Window]:
     for i, s in enumerate(starts):
         for j in range(i, min(len(row.words), i + span)):
             word = row.words[j].text
-            ends = [starts[j] + k for k, ch in enumerate(word[:-1]) if ch in _COLONS and k]
+            ends = [starts[j] + k for k, ch in enumerate(word[:-1]) if ch in _COLONS + "?" and k]
             ends.append(starts[j] + len(word))
             for e in ends:
                 cand = text[s:e]

@@ -409,6 +409,23 @@ def test_marriage_columns_merged_by_ocr_give_wife_and_husband():
     assert ex.fields["registration_date"].value == "1981-04-12"
 
 
+def test_a_label_whose_colon_was_read_as_a_question_mark_still_ends_the_place_above():
+    # Seed 900195: the husband's address wrapped, and the next row's label was read "thân?CÁINBS6/...".
+    left, right = 100, 1100
+    ex = extract(layout([
+        *HEADER,
+        [(600, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(left, "Họ và tên vợ:"), (right, "Họ và tên chồng:")],
+        [(left, "CHU THU HƯƠNG"), (right, "NGUYỄN VĂN AN")],
+        [(left, "Nơi cư trú: Số 231, đường Láng, phường Tân"), (right, "Nơi cư trú: Số 231, đường Láng, phường Tân")],
+        [(left, "An, quận Cầu Giấy, thành phố Hà Nội"), (right, "An, quận Cầu Giấy, thành phố Hà Nội")],
+        [(right, "Giấy tờ tùy thân?CÁINBS6/0172096347")],
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Tân An",
+    ]))
+    home = "Số 231, đường Láng, phường Tân An, quận Cầu Giấy, thành phố Hà Nội"
+    assert person(ex, "husband").fields["permanent_address"].value == home
+
+
 # --- household pages: every member, the head once ----------------------------------------------------------
 
 def test_household_book_lists_head_and_members_over_two_pages():
