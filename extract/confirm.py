@@ -7,8 +7,8 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 - a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
   are both printed; the page's is kept);
-- a birth date (or year) one digit off, a full date two digits OCR reads for one another off (6/8, 0/9), or one
-  that another reading of the page gave
+- a birth date (or year) one digit off, a full date two digits OCR reads for one another off (6/8, 0/9), one
+  that another reading of the page gave, or one of the same year read with little confidence
   (``FieldValue.alternatives``);
 - an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it).
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
-from extract.evidence import MISREAD_DATE_DIGITS, misread_digits
+from extract.evidence import MISREAD_DATE_DIGITS, WEAK_DATE, misread_digits
 from extract.matching import CitizenEntry, RegistryLookup, mask_id
 from extract.model import Person
 from extract.names import canonical_tones, letters_off, normalize_name, tone_placed_like
@@ -100,6 +100,9 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
         elif registered and date_misread(birth.value, registered):
             off = "one digit" if _differs(birth.value, registered) == 1 else "two digits OCR confuses"
             take("date_of_birth", registered, f"{off} off")
+        elif registered and len(registered) == len(birth.value) == 10 and birth.confidence < WEAK_DATE \
+                and registered[:4] == birth.value[:4]:
+            take("date_of_birth", registered, "read with little confidence, the year of")
     ident = fields.get("citizen_id")
     if ident is not None and "citizen_id" not in keep and id_misread(ident.value, entry.citizen_id):
         take("citizen_id", entry.citizen_id, f"{_differs(ident.value, entry.citizen_id)} digit(s) off")

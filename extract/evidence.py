@@ -51,6 +51,7 @@ DIGIT_CONFUSIONS = frozenset(
     frozenset(p) for p in ("06", "08", "09", "68", "69", "89", "38", "35", "56", "17", "14")
 )
 MISREAD_DIGITS_MAX = 3
+WEAK_DATE = 0.4  # a birth date read with less confidence than this has a day and month to doubt
 MISREAD_DATE_DIGITS = 2  # of a birth date's eight: a date with three misread is as likely someone else's
 W_PROVINCE = 0.02  # births are registered where they happen, not always where the person is from
 
@@ -103,6 +104,7 @@ class Evidence:
     dob: str | None
     year: int | None
     dob_alternatives: tuple[str, ...]  # other full birth dates the page's readings gave (ISO, valid)
+    dob_weak: bool  # the full date was read with little confidence: its day and month may be misread
     gender: str | None
     citizen_id: str | None
     id_valid: bool
@@ -160,6 +162,7 @@ def evidence_from_fields(
         dob=dob,
         year=year,
         dob_alternatives=alternatives,
+        dob_weak=birth is not None and birth.confidence < WEAK_DATE,
         gender=gender,
         citizen_id=cid,
         id_valid=valid,
@@ -221,6 +224,8 @@ def _birth_level(ev: Evidence, e: CitizenEntry) -> str:
         return "near"  # one misread digit, or day and month read the wrong way round
     if misread_digits(ev.dob, e.date_of_birth, MISREAD_DATE_DIGITS):
         return "near"  # two digits a worn typewriter's loops make alike ("1982-08-19" for 1962-08-10)
+    if ev.dob_weak and e.year == ev.year:
+        return "year"  # day and month read with little confidence ("04/04" for 15/04 at 0.31): the year stands
     return "mismatch"
 
 
@@ -325,7 +330,8 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
             "read": "date of birth matches another reading of the page",
             "near": "date of birth differs in two digits OCR confuses" if _two_confused(ev, e)
             else "date of birth differs by one digit",
-            "year": "year of birth matches (no full date)",
+            "year": "year of birth matches (day and month read unsure)" if ev.dob else
+            "year of birth matches (no full date)",
             "none": "no date of birth",
             "mismatch": "date of birth differs",
         }[birth]

@@ -113,6 +113,14 @@ def test_a_link_settles_which_reading_of_a_birth_date_the_page_prints(lookup):
     assert linked(lookup, p).fields["date_of_birth"].value == "1972-11-30"
 
 
+def test_a_birth_date_read_with_little_confidence_takes_the_linked_citizens_date_of_that_year(lookup):
+    p = person(full_name="KIỀU THỊ THỦY", gender="female", permanent_address=HOME)
+    p.fields["date_of_birth"] = FieldValue("1960-04-04", 0.31, 1, (10, 60, 200, 90))
+    out = linked(lookup, p).fields["date_of_birth"]
+    assert (out.value, out.ocr_value) == ("1960-02-02", "1960-04-04")
+    assert "read with little confidence" in out.reasons[-1]
+
+
 def test_staff_corrections_and_unlinked_persons_are_left_alone(lookup):
     p = person(full_name="VÕ MINH TRIỆT", date_of_birth="1972-11-30", gender="male", citizen_id="079072100006")
     assert linked(lookup, p, keep=[(0, "full_name")]).fields["full_name"].value == "VÕ MINH TRIỆT"

@@ -299,6 +299,21 @@ def test_a_year_printed_alone_a_confusable_digit_off_links_only_with_more(lookup
     assert other.status != "matched"
 
 
+def test_a_birth_date_read_with_little_confidence_counts_for_its_year_only(lookup):
+    def read(value: str, confidence: float, **more: str):
+        f = fields(full_name="BÙI THỊ PHƯƠNG", gender="female", **more)
+        f["date_of_birth"] = FieldValue(value, confidence)
+        return match_person(f, lookup, role="member")
+
+    # 1970-06-16 read "1970-04-04" at 0.31: with the address it is her, by name, year and address.
+    weak = read("1970-04-04", 0.31, permanent_address=HOME_C)
+    assert (weak.status, weak.citizen_id) == ("matched", "036170100014")
+    assert "year of birth matches (day and month read unsure)" in weak.reasons
+    assert read("1970-04-04", 0.31).status == "review"  # name and year alone: a candidate
+    # Read with confidence, that day is another person's birthday.
+    assert read("1970-04-04", 0.9, permanent_address=HOME_C).status != "matched"
+
+
 def test_a_birth_date_another_reading_gave_links_with_more_but_never_between_namesakes(lookup):
     def read_two_ways(name: str, value: str, other: str, **more: str):
         f = fields(full_name=name, gender="male", **more)
