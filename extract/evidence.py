@@ -249,12 +249,29 @@ def _unslipped(text: str) -> str:
     return " ".join(t.translate(_LETTER_SLIPS) if any(c.isalpha() for c in t) else t for t in text.split())
 
 
+# Unit words a part opens with, as OCR misreads them a letter off ("thành phế Hà Nội", "tinb Nam Định"); shorter
+# ones ("quan", "thon") are too near names ("Quang", "Thông") to be taken for a misread unit.
+_OPENING_UNITS = ("thanh pho", "thi tran", "thi xa", "huyen", "phuong", "tinh")
+
+
+def _without_misread_unit(part: str) -> str:
+    """``part`` without an opening unit word read a letter off, when two words or more of the name follow it."""
+    words = part.split()
+    for unit in _OPENING_UNITS:
+        n = unit.count(" ") + 1
+        lead = " ".join(words[:n])
+        if len(words) - n >= 2 and lead != unit and Levenshtein.distance(lead, unit, score_cutoff=1) == 1:
+            return " ".join(words[n:])
+    return part
+
+
 @lru_cache(maxsize=16384)
 def _place_parts(text: str) -> tuple[str, ...]:
     parts = []
     for part in _PARTS.split(fold(text)):
         # Punctuation first ("P.10" is P 10, not "p.lo"), then letters back from the slips left in words.
-        part = _UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", _unslipped(re.sub(r"[^\w $|@]", " ", part))))
+        part = re.sub(r"[^\w ]", " ", _unslipped(re.sub(r"[^\w $|@]", " ", part)))
+        part = _UNIT_WORDS.sub(" ", _without_misread_unit(part))
         part = " ".join(part.split())
         if part:
             parts.append(part)

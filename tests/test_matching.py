@@ -433,6 +433,10 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
     assert place_similarity("P.10, Q.3, TP. Hồ Chí Minh", "Phường 10, Quận 3, Thành phố Hồ Chí Minh") == 1.0
     # A number standing alone is a number: "Tổ 5" is not "Tổ 3".
     assert place_similarity("Tổ 5, phường 12, quận 3", "Tổ 3, phường 12, quận 3") < 0.8
+    # A unit word read a letter off still opens its part ("thành phế"), not a name that looks like one.
+    misread = "Thôn Trung, xã Vĩnh Hưng, huyện Đồng Anh, thành phế Hà Nội"
+    assert place_similarity(misread, misread.replace("phế", "phố")) == 1.0
+    assert place_similarity("xã Thanh Phú Đông, huyện Bến Lức", "xã Thanh Phố Đông, huyện Bến Lức") < 1.0
     # The reader ran the province on into the next field's label: the province is still the province...
     home = "Số 231, đường Láng, phường Tân An, quận Cầu Giấy, thành phố Hà Nội"
     assert place_similarity(home.replace("phố Hà Nội", "phố.Hà Nội Giấy tờ tùy thân?CÁINBS6/0172096347"),
