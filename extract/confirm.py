@@ -7,9 +7,9 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 - a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
   are both printed; the page's is kept);
-- a birth date (or year) one digit off, a full date two digits OCR reads for one another off (6/8, 0/9), one
-  that another reading of the page gave, or one of the same year read with little confidence
-  (``FieldValue.alternatives``);
+- a birth date (or year) one digit off, one that another reading of the page gave (``FieldValue.alternatives``),
+  a full date two digits OCR reads for one another off (6/8, 0/9), or one of the same year read with little
+  confidence (these two link only with an ID, or the address and the place of origin both: ``extract.matching``);
 - an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it).
 
 Such a value is replaced by the registry's, with a reason that keeps what OCR read. A larger difference is a

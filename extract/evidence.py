@@ -16,10 +16,12 @@ from datetime import date
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Hamming, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
+from config.reference import province_codes
 from extract.model import FieldValue
 from extract.names import fold, name_similarity, normalize_name
+from extract.spelling import USUAL_SPELLING
 
 NAME_CANDIDATE = 0.60  # below this the names are different people's: not worth comparing anything else
 ADDRESS_STRONG = 0.90
@@ -31,7 +33,10 @@ W_NAME = 0.60
 # "read": the registry's date is one the page's readings gave besides the chosen value (FieldValue.alternatives).
 # Often a single reading, one digit off the chosen value: it weighs as "near" does, so a citizen born on the chosen
 # date still leads by more than extract.matching.MARGIN, and it links only with an ID, address or origin besides.
-W_BIRTH = {"exact": 0.28, "read": 0.14, "near": 0.14, "year": 0.14, "none": 0.0, "mismatch": -0.30}
+# "doubt": a date the registry's is only as OCR may have misread it beyond one digit (two digits OCR reads for one
+# another, a year printed alone one such digit off, a day and month read with little confidence): below "year", so
+# a citizen born in the year read still leads, and it links only with an ID or old ID, or address and origin both.
+W_BIRTH = {"exact": 0.28, "read": 0.14, "near": 0.14, "year": 0.14, "doubt": 0.10, "none": 0.0, "mismatch": -0.30}
 W_GENDER = {"same": 0.02, "unknown": 0.0, "differ": -0.30}
 W_ID_SAME = 0.10
 W_ID_SAME_INVALID = 0.06
@@ -152,8 +157,12 @@ def evidence_from_fields(
     if implied and gender and gender != implied:
         gender = None  # the form and the field disagree: trust neither
     name = normalize_name(_value(fields, "full_name"))
-    if gender == "male" and FEMALE_MIDDLE in name.split()[1:-1]:
-        gender = None  # so do the name and the field ("Giới tính: Nữ" read "MŒ"): a wrong gender would block her out
+    printed = fields.get("full_name")
+    respelled = printed is not None and any(USUAL_SPELLING in r for r in printed.reasons)
+    if gender == "male" and not respelled and FEMALE_MIDDLE in name.split()[1:-1]:
+        # So do the name and the field ("Giới tính: Nữ" read "MŒ"): a wrong gender would block her out. Not a THỊ
+        # the reading made of "THI" or "TRÍ": that man's gender stands.
+        gender = None
     gender = gender or implied
     cid = _digits(_value(fields, "citizen_id"))
     valid = id_valid if id_valid is not None else bool(cid and id_shape_ok(cid, year, gender))
@@ -182,7 +191,7 @@ class Assessment:
 
     entry: CitizenEntry
     name: float
-    birth: str  # exact | read | near | year | none | mismatch
+    birth: str  # exact | read | near | year | doubt | none | mismatch
     gender: str  # same | unknown | differ
     ident: str  # id_same | id_near | old_id_same | old_id_near | id_conflict | old_id_conflict | old_id_unknown | none
     address: float | None
@@ -200,10 +209,20 @@ class Assessment:
         )
 
 
-def _two_confused(ev: Evidence, e: CitizenEntry) -> bool:
-    a, b = ev.dob, e.date_of_birth
-    return a is not None and b is not None and Hamming.distance(a, b) == MISREAD_DATE_DIGITS \
-        and misread_digits(a, b, MISREAD_DATE_DIGITS)
+def _birth_doubt(ev: Evidence, e: CitizenEntry) -> str | None:
+    """Why the registry's birth date may be the one the page prints though it reads otherwise, beyond one digit;
+    None when nothing says so."""
+    if ev.year is None or e.year is None:
+        return None
+    if ev.dob is None and e.year != ev.year and misread_digits(str(ev.year), str(e.year), 1):
+        return "year of birth printed alone differs in a digit OCR confuses"  # "1998" for 1990
+    if ev.dob is None or e.date_of_birth is None:
+        return None
+    if misread_digits(ev.dob, e.date_of_birth, MISREAD_DATE_DIGITS):
+        return "date of birth differs in two digits OCR confuses"  # "1982-08-19" for 1962-08-10
+    if ev.dob_weak and e.year == ev.year:
+        return "year of birth matches (day and month read unsure)"  # "04/04" for 15/04 at 0.31
+    return None
 
 
 def _birth_level(ev: Evidence, e: CitizenEntry) -> str:
@@ -214,19 +233,13 @@ def _birth_level(ev: Evidence, e: CitizenEntry) -> str:
     if ev.dob is None or e.date_of_birth is None:
         if e.year == ev.year:
             return "year"
-        # A year printed alone, a digit OCR confuses off: as weak as the year itself, and needs as much besides.
-        return "near" if ev.dob is None and e.year is not None and misread_digits(str(ev.year), str(e.year), 1) \
-            else "mismatch"
+        return "doubt" if _birth_doubt(ev, e) else "mismatch"
     if ev.dob == e.date_of_birth:
         return "exact"
     swapped = f"{ev.dob[:4]}-{ev.dob[8:10]}-{ev.dob[5:7]}"
     if swapped == e.date_of_birth or Levenshtein.distance(ev.dob, e.date_of_birth, score_cutoff=1) <= 1:
         return "near"  # one misread digit, or day and month read the wrong way round
-    if misread_digits(ev.dob, e.date_of_birth, MISREAD_DATE_DIGITS):
-        return "near"  # two digits a worn typewriter's loops make alike ("1982-08-19" for 1962-08-10)
-    if ev.dob_weak and e.year == ev.year:
-        return "year"  # day and month read with little confidence ("04/04" for 15/04 at 0.31): the year stands
-    return "mismatch"
+    return "doubt" if _birth_doubt(ev, e) else "mismatch"
 
 
 # Unit words and their abbreviations, which forms print in full, short or not at all ("tỉnh Nam Định",
@@ -249,20 +262,27 @@ def _unslipped(text: str) -> str:
     return " ".join(t.translate(_LETTER_SLIPS) if any(c.isalpha() for c in t) else t for t in text.split())
 
 
-# Unit words a part opens with, as OCR misreads them a letter off ("thành phế Hà Nội", "tinb Nam Định"); shorter
-# ones ("quan", "thon") are too near names ("Quang", "Thông") to be taken for a misread unit.
-_OPENING_UNITS = ("thanh pho", "thi tran", "thi xa", "huyen", "phuong", "tinh")
+# A province's unit word, as OCR misreads it a letter off ("thành phế Hà Nội", "tinb Nam Định").
+_PROVINCE_UNITS = ("thanh pho", "tinh")
 
 
 def _without_misread_unit(part: str) -> str:
-    """``part`` without an opening unit word read a letter off, when two words or more of the name follow it."""
+    """``part`` without a province's unit word read a letter off, when a province's name follows it (a commune
+    "Thanh Phú Đông Bắc" is no "thành phố Đông Bắc")."""
     words = part.split()
-    for unit in _OPENING_UNITS:
+    for unit in _PROVINCE_UNITS:
         n = unit.count(" ") + 1
-        lead = " ".join(words[:n])
-        if len(words) - n >= 2 and lead != unit and Levenshtein.distance(lead, unit, score_cutoff=1) == 1:
-            return " ".join(words[n:])
+        lead, rest = " ".join(words[:n]), " ".join(words[n:])
+        if rest in _province_parts() and lead != unit and Levenshtein.distance(lead, unit, score_cutoff=1) == 1:
+            return rest
     return part
+
+
+@lru_cache(maxsize=1)
+def _province_parts() -> frozenset[str]:
+    """The provinces' names as address parts ("ha noi", "ho chi minh"; "ba ria", "vung tau")."""
+    return frozenset(" ".join(_UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", piece)).split())
+                     for name in province_codes().values() for piece in fold(name).split(" - "))
 
 
 @lru_cache(maxsize=16384)
@@ -286,9 +306,9 @@ def place_similarity(a: str | None, b: str | None) -> float | None:
     if not pa or not pb:
         return None
     # The reader may run a place's last part on into what follows it ("... thành phố Hà Nội Giấy tờ tùy thân ..."):
-    # of two places given down to the district or further, a last part of ``a`` (the province) that starts with
-    # ``b``'s, word for word, is that part. Not a commune: "Tân An Hội" is not "Tân An".
-    if min(len(pa), len(pb)) >= PROVINCE_LAST and pa[-1].startswith(pb[-1] + " "):
+    # of two places given down to the district or further, a last part of ``a`` that starts with ``b``'s, word for
+    # word, is that part when ``b``'s is a province's name. Not a commune: "Tân An Hội" is not "Tân An".
+    if min(len(pa), len(pb)) >= PROVINCE_LAST and pb[-1] in _province_parts() and pa[-1].startswith(pb[-1] + " "):
         pa = (*pa[:-1], pb[-1])
     left = list(pb)
     common = 0.0
@@ -345,10 +365,9 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
         {
             "exact": "date of birth matches",
             "read": "date of birth matches another reading of the page",
-            "near": "date of birth differs in two digits OCR confuses" if _two_confused(ev, e)
-            else "date of birth differs by one digit",
-            "year": "year of birth matches (day and month read unsure)" if ev.dob else
-            "year of birth matches (no full date)",
+            "near": "date of birth differs by one digit",
+            "doubt": _birth_doubt(ev, e) or "",
+            "year": "year of birth matches (no full date)",
             "none": "no date of birth",
             "mismatch": "date of birth differs",
         }[birth]

@@ -24,9 +24,9 @@ def parse_gender(text: str) -> str | None:
     m = _WORD.search(folded)
     if m is None or folded[: m.start()].strip(" :/-.()"):
         return None
-    if folded[m.end(): m.end() + 1].isalnum():
-        return None  # the word goes on in a glyph folding does not make a-z: "MŒ" is a misread "Nữ", not "M"
     word = m.group()
+    if len(word) == 1 and folded[m.end(): m.end() + 1].isalpha():
+        return None  # a letter going on in a glyph folding does not make a-z: "MŒ" is a misread "Nữ", not "M"
     if word in _MALE:
         return "male"
     if word in _FEMALE:

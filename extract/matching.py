@@ -118,6 +118,12 @@ def _corroborated(a: Assessment) -> bool:
     )
 
 
+def _strongly_corroborated(a: Assessment) -> bool:
+    """An ID or old ID ties them, or both the address and the place of origin do: what a birth date read in doubt
+    needs, since a namesake of the same household may be born in a year one misread digit away."""
+    return a.ident in BACKING or ((a.address or 0.0) >= ADDRESS_STRONG and (a.origin or 0.0) >= ADDRESS_STRONG)
+
+
 def _auto_ok(a: Assessment, read_name: str = "") -> bool:
     if a.conflict:
         return False
@@ -127,6 +133,8 @@ def _auto_ok(a: Assessment, read_name: str = "") -> bool:
                                     and letters_off(read_name, a.entry.full_name) == 1)
     if a.name < (NAME_WITH_ID if backed else NAME_AUTO):
         return False
+    if a.birth == "doubt":
+        return _strongly_corroborated(a)
     return a.birth == "exact" or (a.birth in ("read", "near", "year") and _corroborated(a))
 
 
@@ -286,6 +294,8 @@ def _why_not(a: Assessment) -> str:
         return "thin evidence: no date of birth"
     if a.birth == "near":
         return "thin evidence: date of birth a digit off, nothing else ties them"
+    if a.birth == "doubt":
+        return "thin evidence: date of birth in doubt, needs an ID, or the address and place of origin both"
     if a.birth == "read":
         return "thin evidence: date of birth is another reading of the page, nothing else ties them"
     return "thin evidence: birth year only, nothing else ties them"

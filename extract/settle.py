@@ -15,6 +15,7 @@ from extract.ids import check_citizen_id, check_old_id
 from extract.model import FieldValue
 from extract.mrz import zone_birth_date
 from extract.names import is_syllable
+from extract.spelling import is_known
 from extract.text import fold
 from extract.values import Candidate
 
@@ -104,15 +105,15 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
         return _fv(mrz) if mrz is not None else None
     best = max(printed, key=lambda c: c.confidence)
     # A household head's name printed twice: one reading may have lost its last word ("TRẦN VĂN" for TRẦN VĂN
-    # CƯỜNG, the word's letters run into leader dots); the reading that goes on is the whole name.
-    best = max((c for c in printed if _goes_on(best.value, c.value)), key=lambda c: (len(c.value.split()),
-                                                                                       c.confidence), default=best)
+    # CƯỜNG, the word's letters run into leader dots); the reading that goes on is the whole name, unless the short
+    # one was read so twice or the longer one far less surely (a speck read as one more syllable).
+    longer = [c for c in printed if _goes_on(best.value, c.value) and c.confidence >= LONGER_FLOOR * best.confidence]
+    if longer and sum(c.value == best.value for c in printed) == 1:
+        best = max(longer, key=lambda c: (len(c.value.split()), c.confidence))
     conf = best.confidence
-    reasons = list(best.reasons)
-    others = [c for c in printed if c.value != best.value and not _goes_on(c.value, best.value)]
-    if others:
+    reasons = list(best.reasons) + [_another(c) for c in printed if c.value != best.value]
+    if any(c.value != best.value and not _goes_on(c.value, best.value) for c in printed):
         conf *= DISAGREE
-        reasons += [_another(c) for c in others]
     elif len(printed) > 1 and all(c.value == best.value for c in printed):
         conf = max(conf, AGREE_FLOOR)  # printed twice (a household head), read alike twice
     value = best.value
@@ -121,11 +122,12 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
         if spaced is not None:
             value, conf = spaced, max(conf, AGREE_FLOOR if spaced.split() != best.value.split() else conf)
         elif fold(value).replace(" ", "") != fold(mrz.value).replace(" ", ""):
-            if best.confidence < mrz.confidence:
-                # A card's front at 150 dpi read worse than its zone ("NGUYỄN NGA IAN" at 0.12, the zone NGUYEN
-                # THI LAN read alike many times): the zone's letters, with the marks of the words printed alike.
+            if best.confidence < mrz.confidence and not all(is_known(w) for w in best.value.split()):
+                # A card's front at 150 dpi read worse than its zone, and into no name ("NGUYỄN NGA IAN" at 0.12, the
+                # zone NGUYEN THI LAN read alike many times): the zone's letters, with the marks of the words printed
+                # alike; the two disagree all the same.
                 reasons.append(f"the front read {best.value}, the machine-readable zone {mrz.value}")
-                value, conf = zone_spelled(best.value, mrz.value), mrz.confidence
+                value, conf = zone_spelled(best.value, mrz.value), mrz.confidence * DISAGREE
             else:
                 conf *= DISAGREE
                 reasons.append(_another(mrz))
@@ -133,6 +135,7 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
 
 
 NAME_WORDS_MAX = 5
+LONGER_FLOOR = 0.75  # of the short reading's confidence, for a reading that goes on to replace it
 
 
 def _goes_on(short: str, longer: str) -> bool:

@@ -38,6 +38,7 @@ FAMILY_NAMES = frozenset({
     "CẦM", "QUÀNG", "XA", "LĂNG", "LỘC", "GIÀNG", "SÙNG", "VÀNG", "THÀO", "LẦU", "HỜ", "LY",
 })
 RESPELLED = 0.9
+USUAL_SPELLING = "the family name's usual spelling"  # the reason a respelled name carries (THỊ for "THI" too)
 _MIDDLE = {"thi": "THỊ", "th": "THỊ", "tri": "THỊ", "van": "VĂN"}
 NEAR_NAME = 0.85  # a word read as the one name syllable a misread letter or mark away
 TWO_TONES = 0.7  # a word with two tone marks is no Vietnamese syllable: OCR stacked a speck on it
@@ -164,7 +165,7 @@ def repair_name(name: str) -> tuple[str, float, list[str]]:
     value, factor, reasons = _rejoined(name)
     respelled, more = usual_spelling(value)
     if respelled != value:
-        reasons.append(f"{value} read as {respelled}: the family name's usual spelling")
+        reasons.append(f"{value} read as {respelled}: {USUAL_SPELLING}")
     value, factor = respelled, factor * more
     words = value.split()
     for i, word in enumerate(words):

@@ -352,7 +352,7 @@ def test_find_ids_nothing(text):
         (NFD("Nữ"), "female"), ("Nữ / Female", "female"), ("Sex: F", "female"), ("F", "female"), ("Female", "female"),
         ("gái", "female"), ("  : Nữ.", "female"),
         ("Việt Nam", None), ("Kinh", None), ("", None), ("N", None), ("1 Nam", None), ("Nguyễn", None),
-        ("MŒ", None), ("WữŒ", None), ("M1", None),
+        ("MŒ", None), ("FŒ", None), ("NữŒ", "female"), ("Nam1", "male"),
     ],
 )
 def test_gender(text, want):
