@@ -335,6 +335,23 @@ def test_a_birth_date_read_with_little_confidence_counts_for_its_year_only(looku
     assert read("1970-04-04", 0.9, permanent_address=HOME_C, place_of_origin=ORIGIN_B).status != "matched"
 
 
+def test_the_staff_page_shows_every_reason_of_a_date_in_doubt_in_vietnamese(lookup):
+    from api.web.catalogue import Catalogue
+
+    weak = fields(full_name="BÙI THỊ PHƯƠNG", gender="female", permanent_address=HOME_C)
+    weak["date_of_birth"] = FieldValue("1970-04-04", 0.31)
+    made = [
+        link(lookup, full_name="BÙI THỊ PHƯƠNG", date_of_birth="1970-08-18", gender="female", permanent_address=HOME_C),
+        link(lookup, full_name="KIỀU THỊ THỦY", date_of_birth="1968", gender="female", permanent_address=HOME_D),
+        match_person(weak, lookup, role="member"),
+    ]
+    reasons = {r for m in made for r in m.reasons}
+    assert {"date of birth differs in two digits OCR confuses", "year of birth matches (day and month read unsure)",
+            "year of birth printed alone differs in a digit OCR confuses"} <= reasons
+    vi = Catalogue("vi")
+    assert [r for r in reasons if vi.reason(r) == r] == []
+
+
 def test_a_birth_date_another_reading_gave_links_with_more_but_never_between_namesakes(lookup):
     def read_two_ways(name: str, value: str, other: str, **more: str):
         f = fields(full_name=name, gender="male", **more)
