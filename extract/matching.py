@@ -10,9 +10,10 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
    (or years one misread digit away; one OCR confuses for a year printed alone), on the other birth dates the
    page's readings gave, and on the old 9-digit ID, and scored by :func:`extract.evidence.assess`. The best
    links automatically only when its name is strong, the full birth date agrees (a year-only date, one a digit
-   off or two OCR confuses, or another reading of the page must be backed by an ID, the address or the place
-   of origin), nothing contradicts it, the runner-up is at least ``MARGIN`` behind, and, for a name common in
-   the registry, something beyond name and birth date ties them.
+   off, or another reading of the page must be backed by an ID, the address or the place of origin; a date in
+   doubt, two digits OCR confuses off or read with little confidence, by an ID or old ID, or the address and
+   the place of origin both), nothing contradicts it, the runner-up is at least ``MARGIN`` behind, and, for a
+   name common in the registry, something beyond name and birth date ties them.
 
 A name alone never links. This module knows nothing of the database: storage implements
 :class:`RegistryLookup`.

@@ -134,10 +134,11 @@ def _cost(name: str, read: str) -> float:
     little less than one swapped, so "HƯỚNG" is HƯƠNG (a speck read as a tone) rather than HƯỜNG, and "DỤNG" is
     DUNG rather than DŨNG, where a cost alike would leave the word as misread."""
     letters = Levenshtein.distance(_bare(name), _bare(read))
+    mark_edits = max(0, Levenshtein.distance(name, read) - letters)
     marks = [op for op in Levenshtein.editops(name, read)
              if unicodedata.combining(read[op.dest_pos] if op.tag != "delete" else name[op.src_pos])]
-    if len(marks) != Levenshtein.distance(name, read) - letters:
-        return letters + MARK_EDIT * max(0, Levenshtein.distance(name, read) - letters)  # letters and marks mixed
+    if len(marks) != mark_edits:  # the alignment mixed letters and marks: every mark edit at half a letter
+        return letters + MARK_EDIT * mark_edits
     return letters + sum(MARK_ADDED if op.tag == "insert" else MARK_EDIT for op in marks)
 
 

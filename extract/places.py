@@ -1,0 +1,94 @@
+"""Whether two places, as OCR read them, are the same: address parts (hamlet, commune, district, province)
+compared one by one, unit words aside, with the slips OCR makes of their letters read back.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from config.reference import province_codes
+from extract.names import fold
+
+# Unit words and their abbreviations, which forms print in full, short or not at all ("tỉnh Nam Định",
+# "Nam Định"); shared by every address, they would make any two places look alike.
+_UNIT_WORDS = re.compile(
+    r"\b(thanh pho|thi xa|thi tran|khu pho|to dan pho|tinh|huyen|quan|xa|phuong|thon|ap|xom|ban|buon|to|khu"
+    r"|so|duong|pho|ngo|hem|kiet|tp|tx|tt|p|q|h)\b"
+)
+# Parts end at a comma, and at a full stop before a unit word: OCR reads a comma as one ("Xã Hiệp Hòa. huyện
+# ..."); a speck read as a full stop inside a name ("Hải . Phòng") parts nothing.
+_PARTS = re.compile(r"[,;\n]| - |\.\s*(?=(?:xa|huyen|tinh|thanh pho|quan|phuong|thi xa|thi tran|thon|ap|xom|ban)\b)")
+PROVINCE_LAST = 3  # parts a place has when its last one is the province (commune, district, province)
+_PLACE_PART_MATCH = 85  # rapidfuzz ratio for two address parts to count as the same (OCR noise allowed)
+# What OCR makes of a letter in a place name's word ("8inh Định", "xã wam $ơn"), read back as that letter on both
+# sides alike: a word a digit or symbol disfigures still compares. A number standing alone ("Tổ 5") stays.
+_LETTER_SLIPS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "6": "g", "$": "s", "|": "l", "@": "a"})
+
+
+def _unslipped(text: str) -> str:
+    return " ".join(t.translate(_LETTER_SLIPS) if any(c.isalpha() for c in t) else t for t in text.split())
+
+
+# A province's unit word, as OCR misreads it a letter off ("thành phế Hà Nội", "tinb Nam Định").
+_PROVINCE_UNITS = ("thanh pho", "tinh")
+
+
+def _without_misread_unit(part: str) -> str:
+    """``part`` without a province's unit word read a letter off, when a province's name follows it (a commune
+    "Thanh Phú Đông Bắc" is no "thành phố Đông Bắc")."""
+    words = part.split()
+    for unit in _PROVINCE_UNITS:
+        n = unit.count(" ") + 1
+        lead, rest = " ".join(words[:n]), " ".join(words[n:])
+        if rest in _province_parts() and lead != unit and Levenshtein.distance(lead, unit, score_cutoff=1) == 1:
+            return rest
+    return part
+
+
+@lru_cache(maxsize=1)
+def _province_parts() -> frozenset[str]:
+    """The provinces' names as address parts ("ha noi", "ho chi minh"; "ba ria", "vung tau")."""
+    return frozenset(" ".join(_UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", piece)).split())
+                     for name in province_codes().values() for piece in fold(name).split(" - "))
+
+
+@lru_cache(maxsize=16384)
+def _place_parts(text: str) -> tuple[str, ...]:
+    parts = []
+    for part in _PARTS.split(fold(text)):
+        # Punctuation first ("P.10" is P 10, not "p.lo"), then letters back from the slips left in words.
+        part = re.sub(r"[^\w ]", " ", _unslipped(re.sub(r"[^\w $|@]", " ", part)))
+        part = _UNIT_WORDS.sub(" ", _without_misread_unit(part))
+        part = " ".join(part.split())
+        if part:
+            parts.append(part)
+    return tuple(parts)
+
+
+def place_similarity(a: str | None, b: str | None) -> float | None:
+    """Share of address parts (hamlet, commune, district, province) the two places have in common, 0..1."""
+    if not a or not b:
+        return None
+    pa, pb = _place_parts(a), _place_parts(b)
+    if not pa or not pb:
+        return None
+    # The reader may run a place's last part on into what follows it ("... thành phố Hà Nội Giấy tờ tùy thân ..."):
+    # of two places given down to the district or further, a last part of ``a`` that starts with ``b``'s, word for
+    # word, is that part when ``b``'s is a province's name. Not a commune: "Tân An Hội" is not "Tân An".
+    if min(len(pa), len(pb)) >= PROVINCE_LAST and pb[-1] in _province_parts() and pa[-1].startswith(pb[-1] + " "):
+        pa = (*pa[:-1], pb[-1])
+    left = list(pb)
+    common = 0.0
+    for part in pa:
+        best = max(range(len(left)), key=lambda k: fuzz.ratio(part, left[k]), default=None)
+        if best is None:
+            break
+        ratio = fuzz.ratio(part, left[best])
+        if ratio >= _PLACE_PART_MATCH:
+            common += ratio / 100.0
+            left.pop(best)
+    return 2.0 * common / (len(pa) + len(pb))
