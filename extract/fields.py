@@ -17,6 +17,7 @@ from pathlib import Path
 
 from config.templates import Template, load_templates
 from extract import sources
+from extract.card_look import front_values
 from extract.doctype import UNKNOWN, classify_detail
 from extract.layout import PageText, PageWords, page_from_text, page_text
 from extract.model import Extraction, FieldValue, Person
@@ -61,6 +62,8 @@ def read_document(texts: list[PageText], template: Template, *, title: Sequence 
         mrz = look.mrz(texts, mrz)
     if mrz is not None and mrz.names and template.mrz:
         builder.printed_name(template.mrz, texts, mrz.names)
+    if template.mrz and look is not None:
+        builder.add_read(template.mrz, front_values(look, texts, template, title, builder.values_of(template.mrz), mrz))
     persons = builder.persons(mrz, today, look)
     fields = _document_fields(builder.doc, template, texts, title, persons, today)
     return Extraction(template.doc_type, fields, persons)

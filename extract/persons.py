@@ -141,6 +141,23 @@ class PersonBuilder:
         if spot is not None:
             draft.spots.append(spot)
 
+    def values_of(self, role: str) -> dict[str, list[Candidate]]:
+        """The readings so far of the first person in ``role`` ({} when there is none)."""
+        draft = next((d for d in self.drafts if d.role == role), None)
+        return draft.values if draft is not None else {}
+
+    def add_read(self, role: str, cands: Sequence[Candidate]) -> None:
+        """Readings found apart from the walk (a card's front read again) given to the first person in ``role``."""
+        if not cands:
+            return
+        draft = next((d for d in self.drafts if d.role == role), None)
+        if draft is None:
+            self._open(role, new=False)
+            draft = self.current
+        assert draft is not None
+        for c in cands:
+            draft.add(c)
+
     def _role_from(self, text: str, mapping: tuple[tuple[str, str], ...]) -> str | None:
         """The role a value names ("Chủ hộ" → head), compared on as many words as the key has; else "*"."""
         words = fold(text).replace(":", " ").split()

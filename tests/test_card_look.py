@@ -1,0 +1,101 @@
+"""Second look at a card's face: its block of print found from the ink, read whole by real Tesseract, parsed
+again, and the holder's values kept only where the readings agree or the machine-readable zone proves them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extract.card_look import blocks, ink_height, vote
+from extract.fields import extraction_from_ocr
+from extract.layout import PageText
+from extract.mrz import Mrz
+from extract.values import Candidate
+from tests.synth import make_document
+from tests.synth.people import make_registry
+from tests.test_fields import _ocr
+
+BLOCK = "read from the card's face as a block"
+
+
+def _c(field: str, value: str, conf: float = 0.6) -> Candidate:
+    return Candidate(field, value, conf, 1, (0, 0, 10, 10))
+
+
+def test_the_name_the_zone_spells_is_taken_with_the_marks_most_readings_give():
+    zone = Mrz(names=("NGUYEN", "VAN", "THANH"))
+    got = vote("full_name", [_c("full_name", "NGUYỄN VĂN THÀNH", 0.4), _c("full_name", "NGHIÊM VĂN THÀNÀ", 0.9),
+                             _c("full_name", "NGUYỄN VĂN THÀNH", 0.6), _c("full_name", "NGUYÊN VĂN THÀNH", 0.7)], zone)
+    assert got is not None and got.value == "NGUYỄN VĂN THÀNH"
+    assert got.confidence >= 0.85 and any(r.startswith(BLOCK) for r in got.reasons)
+
+
+def test_a_name_the_zone_does_not_spell_is_not_taken_however_often_read():
+    zone = Mrz(names=("TRAN", "THI", "TRANG"))
+    assert vote("full_name", [_c("full_name", "TRẦN THỊ TRANH")] * 3, zone) is None
+
+
+def test_without_the_zone_a_value_needs_two_readings_alike():
+    one = [_c("citizen_id", "075070981211"), _c("citizen_id", "075070981241")]
+    assert vote("citizen_id", one, None) is None
+    two = [*one, _c("citizen_id", "075070981211", 0.5)]
+    got = vote("citizen_id", two, None)
+    assert got is not None and got.value == "075070981211" and got.confidence == pytest.approx(0.55)
+
+
+def test_a_birth_date_counts_only_where_the_zone_has_it():
+    zone = Mrz(birth="700527")
+    reads = [_c("date_of_birth", "1970-09-27"), _c("date_of_birth", "1970-09-27"), _c("date_of_birth", "1970-05-27")]
+    got = vote("date_of_birth", reads, zone)
+    assert got is not None and got.value == "1970-05-27"
+
+
+def _lines(image: np.ndarray, x0: int, y0: int, count: int, pitch: int, size: int = 14) -> None:
+    """Rows of letter-like ink blobs, the way a block of small print looks to the ink finder."""
+    for k in range(count):
+        y = y0 + k * pitch
+        for x in range(x0, x0 + 300, size + 6):
+            image[y:y + size, x:x + size - 4] = 20
+
+
+def test_blocks_of_print_are_found_from_the_ink_even_where_nothing_was_read():
+    image = np.full((900, 700), 235, np.uint8)
+    _lines(image, 100, 80, 8, 26)  # a card's face: eight lines close together
+    _lines(image, 100, 520, 5, 26)  # its back, well below
+    _lines(image, 100, 780, 2, 26)  # two lines are no face
+    page = PageText(1, 700, 900, ())
+    assert 16 <= ink_height(image, 180.0) <= 24
+    found = blocks(page, image, 180.0)
+    assert len(found) == 2
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = found
+    assert bx0 < 100 and bx1 > 390
+    assert ay0 < 80 and 80 + 7 * 26 + 14 < ay1 < 520 and ax0 < 100 and ax1 > 390
+    assert by0 < 520 < 520 + 4 * 26 + 14 < by1 < 780
+
+
+def test_a_cards_face_the_page_reading_lost_is_read_as_a_block(tmp_path):
+    """A 180 dpi card copy, upside down, grainy and yellowed: the page reading loses the face (its lines read one by
+    one come out as specks), so the holder's name is the zone's, without marks. Read whole as a block, the face
+    gives the name with its marks in most treatments, and the zone proves its letters."""
+    doc = make_document(940199, "id_card", "hard", registry=make_registry(940000, 5000))
+    truth = doc.truth["persons"][0]["fields"]
+    ocr = _ocr(doc, tmp_path)
+    holder = next(p for p in extraction_from_ocr(ocr).persons if p.role == "holder").fields
+    assert truth["full_name"] == "NGUYỄN VĂN THÀNH"
+    assert holder["full_name"].value == truth["full_name"]
+    assert any(r.startswith(BLOCK) for r in holder["full_name"].reasons)
+
+
+def test_a_name_one_letter_off_the_zone_counts_where_the_zone_read_no_name_and_the_face_one():
+    """The zone has no check digit on its name: "TRAM" (N read M) is no family name, TRẦN printed is."""
+    zone = Mrz(names=("TRAM", "THI", "TRANG"))
+    got = vote("full_name", [_c("full_name", "TRẦN THỊ TRANG", 0.43), _c("full_name", "TRẦN THỊ TRAMC", 0.6)], zone)
+    assert got is not None and got.value == "TRẦN THỊ TRANG"
+    right = Mrz(names=("TRAN", "THI", "TRANG"))
+    assert vote("full_name", [_c("full_name", "TRẦN THỊ TRANH", 0.9)], right) is None  # TRANG is a name
+
+
+def test_a_birth_date_the_zone_cannot_prove_is_not_taken_however_often_read():
+    reads = [_c("date_of_birth", "1970-09-27"), _c("date_of_birth", "1970-09-27")]
+    assert vote("date_of_birth", reads, None) is None
+    assert vote("date_of_birth", reads, Mrz(names=("NGUYEN", "AN"))) is None
