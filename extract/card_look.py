@@ -13,18 +13,20 @@ cannot check may be a misread digit.
 from __future__ import annotations
 
 import logging
+import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
 
 from config.templates import Template
+from extract.ids import check_citizen_id
 from extract.layout import PageText, Row
 from extract.mrz import Mrz, looks_like_mrz
 from extract.persons import PersonBuilder
@@ -32,53 +34,67 @@ from extract.reader import walk
 from extract.spelling import is_known
 from extract.text import fold
 from extract.values import Candidate
-from ocr.crops import Treated, cut_block, ink_mask, treat
-from ocr.gaps import unread_lines
+from ocr.crops import Treated, cut_block, treat
+from ocr.gaps import ink_height, unread_lines
 from ocr.hocr import Word
 from ocr.lines import read_lines
 
 if TYPE_CHECKING:
-    from extract.second_look import SecondLook
+    from extract.second_look import SecondLook, Spot
 
 log = logging.getLogger(__name__)
+
+_ID_DIGITS = re.compile(r"(?<![0-9A-Z])(0\d{11})(?![0-9A-Z])")
 
 Image = NDArray[np.uint8]
 
 FIELDS = ("full_name", "date_of_birth", "citizen_id")
-BLOCK_PLAN = (("gray", 1.0), ("gray", 2.0), ("soft", 1.5))  # treatment, enlargement of each block reading
-JOIN = 1.5  # row heights between two rows of one block
+BLOCK_PLAN = (("gray", 1.0), ("gray", 2.0), ("soft", 1.5), ("gray", 1.5))  # treatment, enlargement of each reading
+JOIN = 4.5  # line heights between two lines of one block: a face's line may be lost (7-point print run together), the
+# gap between a card's two faces is wider
 MIN_ROWS = 4  # fewer rows are no card face (the zone's three lines, a signer's name)
 MAX_BLOCKS = 2  # the largest blocks apart from the zone: the front, and the back's upper half
 PAD = 1.0  # row heights of paper kept around a block
 AGREE = 2  # readings that must give a value alike when the zone cannot prove it
+AGREED = 0.5  # confidence floor of a value readings agree on (a word run into its misread label reads near 0)
 PROVEN = 0.85  # confidence floor of a value the zone proves (the zone's letters, the front's marks)
-LETTER_IN = (0.04, 0.3)  # inches: the heights of a letter's ink, not a speck's or a photo's
-WORD_OVER_LETTER = 1.4  # a word's box (accents, descenders) over its typical letter's ink
 TALL = 2.5  # word heights: a row taller is a photo or a seal read as text
+MIN_DIGITS = 6  # digits a block reading must show where it found an ID's or a date's label, for its place to count
 SURE = 0.9  # a first reading of a field at least this sure, agreeing with the zone, needs no second look
 
 
+@dataclass(frozen=True)
+class FrontLook:
+    values: tuple[Candidate, ...] = ()  # the holder's values to add to the first reading's
+    spots: tuple[Spot, ...] = ()  # where a field no vote settled is printed, for the second look
+
+
 def front_values(look: SecondLook, texts: Sequence[PageText], template: Template, title: Sequence[Row],
-                 first: dict[str, list[Candidate]], mrz: Mrz | None) -> list[Candidate]:
+                 first: dict[str, list[Candidate]], mrz: Mrz | None) -> FrontLook:
     """The holder's values the block readings of the card's faces give, for the fields the first reading left
-    weak (see module doc); [] when every field is read well or nothing is found."""
+    weak (see module doc). Where they settle no ID or birth date but found its label, its place is given for the
+    second look's own crops (an ID read three ways from the block, "0750709812191", "07507098121", is read
+    with the digit plan from its line)."""
     need = [f for f in FIELDS if not _settled(f, first.get(f, []), mrz)]
     if not need:
-        return []
+        return FrontLook()
     items: list[tuple[int, tuple[int, int, int, int], Treated]] = []
+    heights: dict[int, float] = {}
     for page in texts:
         image = look.page(page.number)
         if image is None:
             continue
-        for box in blocks(page, image, look.dpi(page.number)):
+        heights[page.number] = h = ink_height(image, look.dpi(page.number))
+        for box in blocks(page, image, h):
             crop = cut_block(image, box)
             if crop is not None:
                 items += [(page.number, box, treat(crop, how, scale)) for how, scale in BLOCK_PLAN]
     if not items:
-        return []
+        return FrontLook()
     read = read_lines([t.image for _, _, t in items], language=look.language, tessdata=look.models(look.language),
                       block=True)
     readings: list[dict[str, Candidate]] = []
+    places: dict[str, list[tuple[int, Spot]]] = {}
     for (number, box, treated), words in zip(items, read, strict=True):
         if not words:
             continue
@@ -90,11 +106,21 @@ def front_values(look: SecondLook, texts: Sequence[PageText], template: Template
         if mrz is not None and mrz.names and template.mrz:
             builder.printed_name(template.mrz, alt, mrz.names)
         draft = next((d for d in builder.drafts if d.role == template.mrz), None)
-        if draft is not None:
-            readings.append(_best(draft.values))
+        best = _best(draft.values) if draft is not None else {}
+        for spot in draft.spots if draft is not None else ():
+            # Only digit fields (a name's crop may cut a word the block reading glued to its label), and only where
+            # the reading put digits enough for the value: "Số" also opens lines of the back.
+            if spot.field in need and spot.digits and (digits := _digits_in(rows, spot.region)) >= MIN_DIGITS:
+                places.setdefault(spot.field, []).append((digits, _tight(spot, heights[number])))
+        if "citizen_id" not in best and (loose := _printed_id(rows)) is not None:
+            best["citizen_id"] = loose
+        if best:
+            readings.append(best)
     out = [c for f in need if (c := vote(f, [r[f] for r in readings if f in r], mrz)) is not None]
-    log.debug("card front: %d block readings, %d values added", len(readings), len(out))
-    return out
+    voted = {c.field for c in out}
+    spots = [max(places[f], key=lambda p: p[0])[1] for f in need if f not in voted and f in places]
+    log.debug("card front: %d block readings, %d values added, %d places", len(readings), len(out), len(spots))
+    return FrontLook(tuple(out), tuple(spots))
 
 
 def _settled(field: str, cands: Sequence[Candidate], mrz: Mrz | None) -> bool:
@@ -139,7 +165,12 @@ def vote(field: str, cands: Sequence[Candidate], mrz: Mrz | None) -> Candidate |
     zone = _zone_value(field, mrz)
     if zone is None and field == "date_of_birth":
         return None  # readings of one crop misread a date alike ("27/09/1970" twice for 27/05/1970)
-    pool = [c for c in cands if _proven(field, c.value, zone)] if zone is not None else list(cands)
+    if zone is not None:
+        pool = [c for c in cands if _proven(field, c.value, zone)]
+    elif field == "citizen_id":
+        pool = [c for c in cands if _fits(c.value, mrz)]
+    else:
+        pool = list(cands)
     if not pool:
         return None
     counts = Counter(c.value for c in pool)
@@ -148,8 +179,7 @@ def vote(field: str, cands: Sequence[Candidate], mrz: Mrz | None) -> Candidate |
         return None
     alike = [c for c in pool if c.value == value]
     conf = statistics.fmean(c.confidence for c in alike)
-    if zone is not None:
-        conf = max(conf, PROVEN)
+    conf = max(conf, PROVEN if zone is not None else AGREED)
     why = f"read from the card's face as a block, {n} of {len(cands)} readings alike"
     if zone is not None:
         why += ", as the machine-readable zone spells it"
@@ -157,11 +187,36 @@ def vote(field: str, cands: Sequence[Candidate], mrz: Mrz | None) -> Candidate |
     return replace(best, confidence=round(conf, 4), source="label", reasons=(*best.reasons, why), region=None)
 
 
-def blocks(page: PageText, image: Image, dpi: float) -> list[tuple[int, int, int, int]]:
+def _digits_in(rows: Sequence[Row], region: tuple[int, int, int, int]) -> int:
+    """Digits of the words whose middle lies in ``region``."""
+    x0, y0, x1, y1 = region
+    return sum(sum(ch.isdigit() for ch in w.text) for r in rows for w in r.words
+               if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1)
+
+
+def _tight(spot: Spot, h: float) -> Spot:
+    """``spot`` at the print's own height: a block reading's row height holds specks read with it, and the crop of a
+    face's 7-point line cut at that height holds the lines above and below too."""
+    x0, y0, x1, y1 = spot.region
+    mid = (y0 + y1) / 2
+    return replace(spot, region=(x0, round(mid - h / 2), x1, round(mid + h / 2)), height=h)
+
+
+def _fits(citizen_id: str, mrz: Mrz | None) -> bool:
+    """Whether an ID the zone does not carry is one the holder can have: a known province, a century digit that
+    makes a past birth year, and the zone's birth year and sex where it has them ("079276806064" for a holder the
+    zone says was born in '76 is born in 2076)."""
+    chk = check_citizen_id(citizen_id, gender=mrz.sex if mrz is not None else None)
+    if chk.value is None or not chk.valid or chk.reasons:
+        return False
+    year = 1900 + 100 * (int(citizen_id[3]) // 2) + int(citizen_id[4:6])
+    return year <= date.today().year and (mrz is None or mrz.birth is None or mrz.birth[:2] == citizen_id[4:6])
+
+
+def blocks(page: PageText, image: Image, h: float) -> list[tuple[int, int, int, int]]:
     """Boxes of the page's largest blocks of print, largest first: its lines of ink (``ocr.gaps``: the first reading
     may have lost the whole face, and what it read may be specks) and its rows, the zone's rows left out, joined
-    where closer than ``JOIN`` line heights and overlapping across."""
-    h = ink_height(image, dpi)
+    where closer than ``JOIN`` line heights (``h``, see ``ocr.gaps.ink_height``) and overlapping across."""
     if h <= 0:
         return []
     zone = [r.bbox for r in page.rows if r.has_boxes and looks_like_mrz(r)]
@@ -195,16 +250,6 @@ def blocks(page: PageText, image: Image, dpi: float) -> list[tuple[int, int, int
     return out
 
 
-def ink_height(image: Image, dpi: float) -> float:
-    """Typical word height of the print on ``image``, from its letters' ink: the rows a card's first reading gives
-    may be a few specks and the zone's big letters."""
-    ink = ink_mask(cv2.medianBlur(image, 3), dark_percentile=1.0)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    heights = heights[(heights >= LETTER_IN[0] * dpi) & (heights <= LETTER_IN[1] * dpi)]
-    return WORD_OVER_LETTER * float(np.median(heights)) if heights.size else 0.0
-
-
 def _over(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     """Whether ``a`` lies mostly inside ``b`` (a zone row's ink line)."""
     w = max(0, min(a[2], b[2]) - max(a[0], b[0]))
@@ -229,6 +274,23 @@ def _replaced(page: PageText, box: tuple[int, int, int, int], rows: Sequence[Row
     kept = [r for r in page.rows if not inside(r)]
     merged = sorted([*kept, *rows], key=lambda r: (r.bbox[1] + r.bbox[3]) / 2)
     return replace(page, rows=tuple(merged), lines=tuple(r for r in page.lines if not inside(r)) + tuple(rows))
+
+
+def _printed_id(rows: Sequence[Row]) -> Candidate | None:
+    """The one personal ID printed on a block reading whose label was misread ("Sổ/7No.+075070981211-"): twelve
+    digits starting with 0, run into no other digit or letter of the zone, whose structure holds. A card prints
+    its ID once on its face; the zone's copy sits among letters and fillers."""
+    found = []
+    for row in rows:
+        for w in row.words:
+            if "<" in w.text:
+                continue
+            for m in _ID_DIGITS.finditer(w.text):
+                chk = check_citizen_id(m.group(1))
+                if chk.value is not None and chk.valid:
+                    found.append(Candidate("citizen_id", chk.value, w.confidence, row.page, w.bbox,
+                                           reasons=("read without its label",)))
+    return found[0] if len({c.value for c in found}) == 1 else None
 
 
 def _best(values: dict[str, list[Candidate]]) -> dict[str, Candidate]:

@@ -146,9 +146,10 @@ class PersonBuilder:
         draft = next((d for d in self.drafts if d.role == role), None)
         return draft.values if draft is not None else {}
 
-    def add_read(self, role: str, cands: Sequence[Candidate]) -> None:
-        """Readings found apart from the walk (a card's front read again) given to the first person in ``role``."""
-        if not cands:
+    def add_read(self, role: str, cands: Sequence[Candidate], spots: Sequence[Spot] = ()) -> None:
+        """Readings found apart from the walk (a card's front read again) given to the first person in ``role``, and
+        places of its values for the second look."""
+        if not cands and not spots:
             return
         draft = next((d for d in self.drafts if d.role == role), None)
         if draft is None:
@@ -157,6 +158,7 @@ class PersonBuilder:
         assert draft is not None
         for c in cands:
             draft.add(c)
+        draft.spots.extend(spots)
 
     def _role_from(self, text: str, mapping: tuple[tuple[str, str], ...]) -> str | None:
         """The role a value names ("Chủ hộ" → head), compared on as many words as the key has; else "*"."""

@@ -36,7 +36,7 @@ from extract.text import fold
 from extract.values import Candidate, Piece, read
 from extract.zone_look import reread_zone
 from ocr.crops import Treated, cut, treat
-from ocr.gaps import unread_lines
+from ocr.gaps import ink_height, unread_lines
 from ocr.hocr import Word
 from ocr.lines import DIGITS, LineWord, read_lines
 from ocr.tessdata import other_models, usable
@@ -185,7 +185,8 @@ class SecondLook:
 
         A line the page reading garbled (``garbled_lines``: on a clean page, "Ngày, tháng, năm sinh: 13/7/1952"
         read as "J[6/Sjy/ 16lel-bsfej„ ...", its words at 0.18) counts as lost: its words are no obstacle to
-        finding its ink, and a legible reading of that ink replaces the garbled words it covers."""
+        finding its ink, and a legible reading of that ink replaces the garbled words it covers. A page the reading
+        gave no word at all is read line by line the same way."""
         asked: list[tuple[int, Treated]] = []
         garbled: list[set[int]] = []
         for k, page in enumerate(pages):
@@ -193,9 +194,14 @@ class SecondLook:
             image = self.page(page.number)
             placed = [w for w in page.words if w.bbox != (0, 0, 0, 0)]
             boxes = [w.bbox for w in placed if w.line not in garbled[k]]
-            if image is None or not placed:
+            if image is None or (page.words and not placed):
                 continue
-            h = float(statistics.median(b[3] - b[1] for b in boxes or [w.bbox for w in placed]))
+            # A page the reading gave no word at all (its layout analysis took a grainy card copy for a picture)
+            # has its print's height measured on its ink.
+            h = float(statistics.median(b[3] - b[1] for b in boxes or [w.bbox for w in placed])) if placed \
+                else ink_height(image, self.dpi(page.number))
+            if h <= 0:
+                continue
             for x0, y0, x1, y1 in unread_lines(image, boxes, h):
                 room = round(UNREAD_ROOM * (y1 - y0))  # the crop's sides must not cut the first or last letter
                 # The line's own height, not the page's: a card's 7-point line under its big zone lines would be

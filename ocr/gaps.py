@@ -28,6 +28,8 @@ LINE_HEIGHT = (0.45, 2.2)
 MIN_GLYPHS = 3
 NEIGHBOUR = 2.0  # a read word closer than this on the same line makes the ink part of that line
 MIN_FILL = 0.25  # of a line's box covered by letter boxes: a photo's grain fills far less
+LETTER_IN = (0.04, 0.3)  # inches: the heights of a letter's ink, not a speck's or a photo's
+WORD_OVER_LETTER = 1.4  # a word's box (accents, descenders) over its typical letter's ink
 
 
 def unread_lines(image: NDArray[np.uint8], words: Sequence[Box], text_height: float) -> list[Box]:
@@ -77,3 +79,13 @@ def _beside(box: Box, word: Box, h: float) -> bool:
         return False
     gap = max(word[0] - box[2], box[0] - word[2])
     return gap < NEIGHBOUR * h
+
+
+def ink_height(image: NDArray[np.uint8], dpi: float) -> float:
+    """Typical word height of the print on ``image`` (gray, dark print), from its letters' ink: for a page whose
+    reading gave no words, or only specks and a card zone's big letters."""
+    ink = ink_mask(cv2.medianBlur(image, 3), dark_percentile=1.0)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    heights = heights[(heights >= LETTER_IN[0] * dpi) & (heights <= LETTER_IN[1] * dpi)]
+    return WORD_OVER_LETTER * float(np.median(heights)) if heights.size else 0.0

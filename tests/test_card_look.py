@@ -6,11 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extract.card_look import blocks, ink_height, vote
+from extract.card_look import _printed_id, _tight, blocks, vote
 from extract.fields import extraction_from_ocr
-from extract.layout import PageText
+from extract.layout import PageText, Row
 from extract.mrz import Mrz
+from extract.second_look import Spot
 from extract.values import Candidate
+from ocr.gaps import ink_height
+from ocr.hocr import Word
 from tests.synth import make_document
 from tests.synth.people import make_registry
 from tests.test_fields import _ocr
@@ -41,6 +44,8 @@ def test_without_the_zone_a_value_needs_two_readings_alike():
     two = [*one, _c("citizen_id", "075070981211", 0.5)]
     got = vote("citizen_id", two, None)
     assert got is not None and got.value == "075070981211" and got.confidence == pytest.approx(0.55)
+    low = vote("citizen_id", [_c("citizen_id", "075070981211", 0.01)] * 2, None)
+    assert low is not None and low.confidence == 0.5
 
 
 def test_a_birth_date_counts_only_where_the_zone_has_it():
@@ -65,7 +70,7 @@ def test_blocks_of_print_are_found_from_the_ink_even_where_nothing_was_read():
     _lines(image, 100, 780, 2, 26)  # two lines are no face
     page = PageText(1, 700, 900, ())
     assert 16 <= ink_height(image, 180.0) <= 24
-    found = blocks(page, image, 180.0)
+    found = blocks(page, image, ink_height(image, 180.0))
     assert len(found) == 2
     (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = found
     assert bx0 < 100 and bx1 > 390
@@ -75,15 +80,20 @@ def test_blocks_of_print_are_found_from_the_ink_even_where_nothing_was_read():
 
 def test_a_cards_face_the_page_reading_lost_is_read_as_a_block(tmp_path):
     """A 180 dpi card copy, upside down, grainy and yellowed: the page reading loses the face (its lines read one by
-    one come out as specks), so the holder's name is the zone's, without marks. Read whole as a block, the face
-    gives the name with its marks in most treatments, and the zone proves its letters."""
+    one come out as specks), so the holder's name is the zone's, without marks, and the zone's ID line is misread.
+    Read whole as a block, the face gives the name with its marks in most treatments, and the zone proves its
+    letters; the ID's label is found there, and its line, cut at the print's height, reads with the digit plan."""
     doc = make_document(940199, "id_card", "hard", registry=make_registry(940000, 5000))
     truth = doc.truth["persons"][0]["fields"]
     ocr = _ocr(doc, tmp_path)
+    first = next((p.fields for p in extraction_from_ocr(ocr, second_look=False).persons if p.role == "holder"), {})
     holder = next(p for p in extraction_from_ocr(ocr).persons if p.role == "holder").fields
     assert truth["full_name"] == "NGUYỄN VĂN THÀNH"
+    assert "citizen_id" not in first
+    assert "full_name" not in first or first["full_name"].value != truth["full_name"]
     assert holder["full_name"].value == truth["full_name"]
     assert any(r.startswith(BLOCK) for r in holder["full_name"].reasons)
+    assert holder["citizen_id"].value == truth["citizen_id"]
 
 
 def test_a_name_one_letter_off_the_zone_counts_where_the_zone_read_no_name_and_the_face_one():
@@ -99,3 +109,37 @@ def test_a_birth_date_the_zone_cannot_prove_is_not_taken_however_often_read():
     reads = [_c("date_of_birth", "1970-09-27"), _c("date_of_birth", "1970-09-27")]
     assert vote("date_of_birth", reads, None) is None
     assert vote("date_of_birth", reads, Mrz(names=("NGUYEN", "AN"))) is None
+
+
+def test_an_id_run_into_its_misread_label_is_found_without_it():
+    def row(text: str) -> Row:
+        return Row(1, tuple(Word(t, (0, 0, 10, 10), 0.1, 0) for t in text.split()))
+
+    assert _printed_id([row("Sổ/7No.+075070981211- - s.")]).value == "075070981211"
+    assert _printed_id([row("IDVNM0981211075075070981211<<2")]) is None  # the zone's copy
+    assert _printed_id([row("Sổ/No.'07507098121.")]) is None  # eleven digits
+    assert _printed_id([row("No.075070981211"), row("Hạn 001070981211")]) is None  # two IDs: neither
+
+
+def test_a_page_the_reading_gave_no_word_is_read_line_by_line(tmp_path):
+    """A 150 dpi card copy on a grainy page: Tesseract's layout analysis gives no word at all, so the page was of
+    unknown type. Its lines, found on the ink and measured there, read as a citizen identity card."""
+    doc = make_document(920005, "id_card", "hard", registry=make_registry(920000, 5000))
+    ocr = _ocr(doc, tmp_path)
+    assert extraction_from_ocr(ocr, second_look=False).doc_type == "unknown"
+    assert extraction_from_ocr(ocr).doc_type == "id_card"
+
+
+def test_an_id_the_zone_does_not_carry_must_fit_the_holder_the_zone_describes():
+    reads = [_c("citizen_id", "079276806064", 0.74)] * 2  # century digit 2: born 2076
+    assert vote("citizen_id", reads, Mrz(birth="760507")) is None
+    assert vote("citizen_id", [_c("citizen_id", "079076806064")] * 2, Mrz(birth="760507", sex="female")) is None
+    got = vote("citizen_id", [_c("citizen_id", "079076806064")] * 2, Mrz(birth="760507", sex="male"))
+    assert got is not None and got.value == "079076806064"
+    assert vote("citizen_id", [_c("citizen_id", "079076806064")] * 2, Mrz(birth="810507")) is None
+
+
+def test_a_place_from_a_block_reading_is_cut_to_the_prints_own_height():
+    spot = Spot("citizen_id", "person_id", 1, (860, 533, 1131, 566), 33.0, True)
+    tight = _tight(spot, 21.0)
+    assert tight.region == (860, 539, 1131, 560) and tight.height == 21.0 and tight.digits
