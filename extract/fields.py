@@ -63,7 +63,7 @@ def read_document(texts: list[PageText], template: Template, *, title: Sequence 
     if mrz is not None and mrz.names and template.mrz:
         builder.printed_name(template.mrz, texts, mrz.names)
     if template.mrz and look is not None:
-        front = front_values(look, texts, template, title, builder.values_of(template.mrz), mrz)
+        front = front_values(look, texts, template, title, builder.values_of(template.mrz), mrz, today)
         builder.add_read(template.mrz, front.values, front.spots)
     persons = builder.persons(mrz, today, look)
     fields = _document_fields(builder.doc, template, texts, title, persons, today)

@@ -146,6 +146,11 @@ class PersonBuilder:
         draft = next((d for d in self.drafts if d.role == role), None)
         return draft.values if draft is not None else {}
 
+    def spots_of(self, role: str) -> list[Spot]:
+        """Where the values of the first person in ``role`` are printed."""
+        draft = next((d for d in self.drafts if d.role == role), None)
+        return list(draft.spots) if draft is not None else []
+
     def add_read(self, role: str, cands: Sequence[Candidate], spots: Sequence[Spot] = ()) -> None:
         """Readings found apart from the walk (a card's front read again) given to the first person in ``role``, and
         places of its values for the second look."""

@@ -64,7 +64,12 @@ def _ends_open(line: str) -> bool:
 
 
 def _is_name(word: str) -> bool:
-    return any(word in _known(family).get(len(word), ()) for family in (True, False))
+    return any(is_name_word(word, family) for family in (True, False))
+
+
+def is_name_word(word: str, family: bool) -> bool:
+    """Whether ``word`` (folded capitals, as a zone spells it) is a common name (``family``: a family name)."""
+    return word in _known(family).get(len(word), ())
 
 
 def _fillers_only(part: str) -> bool:

@@ -84,7 +84,8 @@ def _beside(box: Box, word: Box, h: float) -> bool:
 def ink_height(image: NDArray[np.uint8], dpi: float) -> float:
     """Typical word height of the print on ``image`` (gray, dark print), from its letters' ink: for a page whose
     reading gave no words, or only specks and a card zone's big letters."""
-    ink = ink_mask(cv2.medianBlur(image, 3), dark_percentile=1.0)
+    # The darkest 0.3% for the ink's level: a card copy alone on an A4 page is under 1% ink.
+    ink = ink_mask(cv2.medianBlur(image, 3), dark_percentile=0.3)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     heights = heights[(heights >= LETTER_IN[0] * dpi) & (heights <= LETTER_IN[1] * dpi)]
