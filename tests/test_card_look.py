@@ -225,3 +225,10 @@ def test_two_faces_a_short_gap_apart_are_two_blocks():
     assert len(found) == 2
     front, back = sorted(found, key=lambda b: b[1])
     assert front[3] < back[1] + 40  # each face's pad only
+
+
+def test_a_card_face_alone_on_a_page_under_one_percent_ink_has_a_print_height():
+    image = np.full((2100, 1500), 235, np.uint8)
+    _lines(image, 300, 300, 8, 26)  # 8 lines of 15 blobs 10 x 14 px: under 1% of the page
+    assert float((image < 128).mean()) < 0.01
+    assert 16 <= ink_height(image, 180.0) <= 24
