@@ -119,7 +119,7 @@ class PersonBuilder:
     def printed_name(self, role: str, pages: Sequence[PageText], names: tuple[str, ...]) -> None:
         """The card's printed name found by the name its zone spells, when no label introduced a name read with
         some confidence (what a label finds on a 150 dpi card copy may be specks: "FƯII" at 0.06)."""
-        draft = next((d for d in self.drafts if d.role == role), None)
+        draft = self._first(role)
         if draft is not None and any(c.source == "label" and c.confidence >= LABEL_NAME_TRUST
                                      for c in draft.values.get("full_name", [])):
             return
@@ -141,14 +141,17 @@ class PersonBuilder:
         if spot is not None:
             draft.spots.append(spot)
 
+    def _first(self, role: str) -> _Draft | None:
+        return next((d for d in self.drafts if d.role == role), None)
+
     def values_of(self, role: str) -> dict[str, list[Candidate]]:
         """The readings so far of the first person in ``role`` ({} when there is none)."""
-        draft = next((d for d in self.drafts if d.role == role), None)
+        draft = self._first(role)
         return draft.values if draft is not None else {}
 
     def spots_of(self, role: str) -> list[Spot]:
         """Where the values of the first person in ``role`` are printed."""
-        draft = next((d for d in self.drafts if d.role == role), None)
+        draft = self._first(role)
         return list(draft.spots) if draft is not None else []
 
     def add_read(self, role: str, cands: Sequence[Candidate], spots: Sequence[Spot] = ()) -> None:
@@ -156,7 +159,7 @@ class PersonBuilder:
         places of its values for the second look."""
         if not cands and not spots:
             return
-        draft = next((d for d in self.drafts if d.role == role), None)
+        draft = self._first(role)
         if draft is None:
             self._open(role, new=False)
             draft = self.current
