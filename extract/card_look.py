@@ -67,47 +67,15 @@ def front_values(look: SecondLook, texts: Sequence[PageText], template: Template
     second look's own crops (an ID read "0750709812191", "07507098121" in the block is read 075070981211 with the
     digit plan from its line)."""
     need = [f for f in CARD_FIELDS if not _settled(f, first.get(f, []), mrz, today)]
-    if not need:
+    if not need or not template.mrz:
         return FrontLook()
-    items: list[tuple[int, Box, Treated]] = []
-    heights: dict[int, float] = {}
-    for page in texts:
-        image = look.page(page.number)
-        if image is None:
-            continue
-        heights[page.number] = h = ink_height(image, look.dpi(page.number))
-        for box in blocks(page, image, h, look.dpi(page.number)):
-            crop = cut_block(image, box)
-            if crop is not None:
-                items += [(page.number, box, treat(crop, how, scale)) for how, scale in BLOCK_PLAN]
-    if not items:
-        return FrontLook()
-    read = read_lines([t.image for _, _, t in items], language=look.language, tessdata=look.models(look.language),
-                      block=True)
     readings: list[dict[str, Candidate]] = []
     places: list[tuple[int, Spot]] = []
-    for (number, box, treated), words in zip(items, read, strict=True):
-        if not words:
-            continue
-        rows = block_rows(number, treated, words)
-        builder = PersonBuilder(template)
-        alt = [replaced(p, box, rows) if p.number == number else p for p in texts]
-        for item in walk(alt, template, title):
-            builder.feed(item)
-        if mrz is not None and mrz.names and template.mrz:
-            builder.printed_name(template.mrz, alt, mrz.names)
-        values = builder.values_of(template.mrz) if template.mrz else {}
-        # Only what this reading of this block gave: the rest of the document is the first reading again.
-        mine = {f: [c for c in cands if c.page == number and inside(box, c.bbox)] for f, cands in values.items()}
-        best = {f: max(cs, key=lambda c: c.confidence) for f in CARD_FIELDS
-                if (cs := [c for c in mine.get(f, []) if c.source in ("label", "layout")])}
-        if "citizen_id" not in best and (loose := _printed_id(rows)) is not None:
-            best["citizen_id"] = loose
+    for reading in _block_readings(look, texts):
+        best, spots = _parsed(reading, texts, template, title, mrz)
         if best:
             readings.append(best)
-        places += [(digits, _tight(spot, heights[number])) for spot in builder.spots_of(template.mrz or "")
-                   if spot.field == "citizen_id" and spot.page == number and inside(box, spot.region)
-                   and (digits := _digits_in(rows, spot.region)) >= MIN_DIGITS]
+        places += spots
     out = [c for f in need if (c := vote(f, [r[f] for r in readings if f in r], mrz, today)) is not None]
     # An ID re-read from its line is checked by nothing but its structure: only for a holder with a name to link by
     # (a face read into nothing but its ID line would keep a digit misread alike by three readings).
@@ -116,6 +84,62 @@ def front_values(look: SecondLook, texts: Sequence[PageText], template: Template
         all(c.field != "citizen_id" for c in out) else []
     log.debug("card front: %d block readings, %d values added, %d places", len(readings), len(out), len(spots))
     return FrontLook(tuple(out), tuple(spots))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    page: int
+    box: Box  # the block read, on the page
+    rows: list[Row]  # what was read there, in the page's pixels
+    height: float  # the page's print height (``ocr.gaps.ink_height``)
+
+
+def _block_readings(look: SecondLook, texts: Sequence[PageText]) -> list[_Reading]:
+    """Every block of every page, read whole in each treatment of ``BLOCK_PLAN`` (one Tesseract run for all)."""
+    items: list[tuple[int, Box, Treated, float]] = []
+    for page in texts:
+        image = look.page(page.number)
+        if image is None:
+            continue
+        dpi = look.dpi(page.number)
+        h = ink_height(image, dpi)
+        for box in blocks(page, image, h, dpi):
+            crop = cut_block(image, box)
+            if crop is not None:
+                items += [(page.number, box, treat(crop, how, scale), h) for how, scale in BLOCK_PLAN]
+    if not items:
+        return []
+    read = read_lines([t.image for _, _, t, _ in items], language=look.language,
+                      tessdata=look.models(look.language), block=True)
+    return [_Reading(number, box, block_rows(number, treated, words), h)
+            for (number, box, treated, h), words in zip(items, read, strict=True) if words]
+
+
+def _parsed(reading: _Reading, texts: Sequence[PageText], template: Template, title: Sequence[Row],
+            mrz: Mrz | None) -> tuple[dict[str, Candidate], list[tuple[int, Spot]]]:
+    """The holder's best value per field that this reading of its block gave, and the places of an ID's label over
+    digits in it (with the digits there, to rank them)."""
+    role = template.mrz or ""
+    builder = PersonBuilder(template)
+    alt = [replaced(p, reading.box, reading.rows) if p.number == reading.page else p for p in texts]
+    for item in walk(alt, template, title):
+        builder.feed(item)
+    if mrz is not None and mrz.names:
+        builder.printed_name(role, alt, mrz.names)
+
+    def mine(box: tuple[int, int, int, int] | None, page: int | None) -> bool:
+        # Only what this reading of this block gave: the rest of the document is the first reading again.
+        return page == reading.page and inside(reading.box, box)
+
+    values = builder.values_of(role)
+    best = {f: max(cs, key=lambda c: c.confidence) for f in CARD_FIELDS
+            if (cs := [c for c in values.get(f, []) if c.source in ("label", "layout") and mine(c.bbox, c.page)])}
+    if "citizen_id" not in best and (loose := _printed_id(reading.rows)) is not None:
+        best["citizen_id"] = loose
+    places = [(digits, _tight(spot, reading.height)) for spot in builder.spots_of(role)
+              if spot.field == "citizen_id" and mine(spot.region, spot.page)
+              and (digits := _digits_in(reading.rows, spot.region)) >= MIN_DIGITS]
+    return best, places
 
 
 def _settled(field: str, cands: Sequence[Candidate], mrz: Mrz | None, today: date) -> bool:
