@@ -43,7 +43,8 @@ def blocks(page: PageText, image: NDArray[np.uint8], h: float, dpi: float) -> li
     lines = [b for b in rows + ink if not any(_over(b, z) for z in zone)]
     groups = []
     for group in _cluster(lines, JOIN * h):
-        if _span(group)[3] - _span(group)[1] > FACE_MAX_IN * dpi:
+        _, top, _, bottom = _span(group)
+        if bottom - top > FACE_MAX_IN * dpi:
             groups += _cluster(group, JOIN_TIGHT * h)
         else:
             groups.append(group)

@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from config.templates import Template
 from extract.card_blocks import Box, block_rows, blocks, inside, replaced
-from extract.ids import check_citizen_id
+from extract.ids import check_citizen_id, id_birth_year
 from extract.layout import PageText, Row
 from extract.mrz import Mrz, zone_birth_date
 from extract.persons import LABEL_NAME_TRUST, PersonBuilder
@@ -231,8 +231,9 @@ def _fits(citizen_id: str, mrz: Mrz | None, today: date) -> bool:
     chk = check_citizen_id(citizen_id, gender=mrz.sex if mrz is not None else None)
     if chk.value is None or not chk.valid or chk.reasons:
         return False
-    year = 1900 + 100 * (int(citizen_id[3]) // 2) + int(citizen_id[4:6])
-    return year <= today.year and (mrz is None or mrz.birth is None or mrz.birth[:2] == citizen_id[4:6])
+    year = id_birth_year(citizen_id)
+    zone_year = mrz is None or mrz.birth is None or mrz.birth[:2] == citizen_id[4:6]
+    return year is not None and year <= today.year and zone_year
 
 
 def _printed_id(rows: Sequence[Row]) -> Candidate | None:

@@ -19,7 +19,7 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
-from extract.ids import check_citizen_id, check_old_id
+from extract.ids import check_citizen_id, check_old_id, id_birth_year
 from extract.model import FieldValue
 from extract.spelling import FAMILY_NAMES, is_known
 from extract.syllables import is_syllable
@@ -89,16 +89,10 @@ def id_validity(field: str, value: str, gender: str | None) -> float:
     return 0.0 if chk.value is None else chk.confidence_factor
 
 
-def _id_year(value: str) -> int | None:
-    if len(value) != 12 or not value.isdigit():
-        return None
-    return 1900 + 100 * (int(value[3]) // 2) + int(value[4:6])
-
-
 def _consistency(dob: _Option | None, cid: _Option | None) -> float:
     if dob is None or cid is None:
         return 0.0
-    year = _id_year(cid.value)
+    year = id_birth_year(cid.value)
     if year is None or not dob.value[:4].isdigit():
         return 0.0
     return CONSISTENT if int(dob.value[:4]) == year else -CONSISTENT

@@ -69,6 +69,13 @@ def _unusable(reason: str) -> IdCheck:
     return IdCheck(None, False, False, [reason], None, 0.0)
 
 
+def id_birth_year(citizen_id: str) -> int | None:
+    """The birth year a 12-digit personal ID's century/gender digit and year digits say; None if not 12 digits."""
+    if len(citizen_id) != 12 or not citizen_id.isdigit():
+        return None
+    return 1900 + 100 * (int(citizen_id[3]) // 2) + int(citizen_id[4:6])
+
+
 def _assess(digits: str, birth_year: int | None, gender: str | None) -> tuple[bool, list[str], str | None, float]:
     """(valid, reasons, province, factor) of 12 digits against the structure and the document's facts."""
     valid, reasons, factor = True, [], 1.0
@@ -84,7 +91,7 @@ def _assess(digits: str, birth_year: int | None, gender: str | None) -> tuple[bo
     g = int(digits[3])
     century = 1900 + 100 * (g // 2)
     sex = "female" if g % 2 else "male"
-    id_year = century + int(digits[4:6])
+    id_year = id_birth_year(digits) or century
     if g >= 4:
         valid = False
         reasons.append(f"century/gender digit {g} says born {century}-{century + 99}: not possible")

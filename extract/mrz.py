@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
-from extract.ids import check_citizen_id
+from extract.ids import check_citizen_id, id_birth_year
 from extract.layout import PageText, Row
 from extract.text import OCR_DIGITS
 from extract.zone_name import read_name_line
@@ -279,10 +279,9 @@ def zone_birth_date(yymmdd: str, citizen_id: str | None, today: date) -> tuple[s
     cannot decide gets a low confidence. None when no century makes a past date."""
     yy, mm, dd = yymmdd[:2], yymmdd[2:4], yymmdd[4:]
     # Only an ID whose year digits are the zone's: a misread ID's century digit would place the date anywhere.
-    if citizen_id is not None and len(citizen_id) == 12 and citizen_id[4:6] == yy:
-        year = 1900 + 100 * (int(citizen_id[3]) // 2) + int(yy)
-        if year <= today.year:
-            return f"{year}-{mm}-{dd}", CENTURY_FROM_ID, "century taken from the ID's century digit"
+    year = id_birth_year(citizen_id) if citizen_id is not None and citizen_id[4:6] == yy else None
+    if year is not None and year <= today.year:
+        return f"{year}-{mm}-{dd}", CENTURY_FROM_ID, "century taken from the ID's century digit"
     years = [c + int(yy) for c in (1900, 2000) if c + int(yy) <= today.year]
     if not years:
         return None
