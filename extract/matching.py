@@ -43,7 +43,7 @@ from extract.evidence import (
     misread_digits,
 )
 from extract.model import FieldValue, Match, Person
-from extract.names import letters_off, variant_key
+from extract.names import letters_off, variant_key, words_kept
 
 __all__ = ["CitizenEntry", "RegistryLookup", "id_shape_ok", "mask_id", "match_person", "match_persons"]
 
@@ -132,11 +132,19 @@ def _auto_ok(a: Assessment, read_name: str = "") -> bool:
     # of one word (a household page: "RƯƠNG" for HƯƠNG), not another word (a twin's "LAN ANH" for "NGỌC ANH").
     backed = a.ident in BACKING or (a.birth == "exact" and (a.address or 0.0) >= ADDRESS_STRONG
                                     and letters_off(read_name, a.entry.full_name) == 1)
-    if a.name < (NAME_WITH_ID if backed else NAME_AUTO):
+    if a.name < (NAME_WITH_ID if backed else NAME_AUTO) and not _old_id_carries(a, read_name):
         return False
     if a.birth == "doubt":
         return _strongly_corroborated(a)
     return a.birth == "exact" or (a.birth in ("read", "near", "year") and _corroborated(a))
+
+
+def _old_id_carries(a: Assessment, read_name: str) -> bool:
+    """The old ID and the exact birth date identify the citizen as a valid ID does (rule 1), so a name with words
+    lost to the scan still links; never one with a word replaced, since a household row's number may sit under
+    a twin's name."""
+    return (a.ident == "old_id_same" and a.birth == "exact" and a.name >= NAME_DIFFERENT
+            and words_kept(read_name, a.entry.full_name))
 
 
 # -- the decision ------------------------------------------------------------------------------------------

@@ -197,6 +197,25 @@ def letters_off(read: str, registered: str) -> int | None:
     return sum(x != y for a, b in zip(rs, gs, strict=True) for x, y in zip(a, b, strict=True))
 
 
+def words_kept(read: str, registered: str) -> bool:
+    """Whether every word read is one of the registered name's words, in order, at most one letter off (marks
+    aside), with the given name itself: words lost ("CHU LAN" for LÊ THU LAN), none replaced by another word."""
+    rs, gs = fold(normalize_name(read)).split(), fold(normalize_name(registered)).split()
+    if not rs or not gs or rs[-1] != gs[-1]:
+        return False
+    def near(word: str, other: str) -> bool:
+        return len(word) == len(other) and sum(x != y for x, y in zip(word, other, strict=True)) <= 1
+
+    at = 0
+    for word in rs:
+        while at < len(gs) and not near(word, gs[at]):
+            at += 1
+        if at == len(gs):
+            return False
+        at += 1
+    return True
+
+
 def is_syllable(folded_word: str) -> bool:
     return _SYLLABLE.fullmatch(folded_word) is not None
 

@@ -172,6 +172,18 @@ def test_the_same_address_and_birth_date_back_a_name_with_a_misread_letter(looku
     assert lam.status == "review" or lam.citizen_id == "001178100010"
 
 
+def test_the_old_id_and_birth_date_carry_a_name_with_words_lost(lookup):
+    # A household row read "CHU LAN" for LÊ THU LAN: its old ID and exact birth date are hers as an ID would be.
+    born = {"date_of_birth": "1970-06-16", "gender": "female"}
+    assert link(lookup, full_name="PHƯƠNG", **born).status != "matched"
+    m = link(lookup, full_name="PHƯƠNG", **born, old_id_number="080268618")
+    assert (m.status, m.citizen_id) == ("matched", "036170100014")
+    # A word replaced is another name (a twin's row), and a birth date a digit off is not exact: review.
+    assert link(lookup, full_name="LÊ THỊ PHƯƠNG", **born, old_id_number="080268618").status == "review"
+    assert link(lookup, full_name="PHƯƠNG", date_of_birth="1970-06-18", gender="female",
+                old_id_number="080268618").status == "review"
+
+
 def test_old_id_with_other_digits_is_a_conflict(lookup):
     m = link(lookup, full_name="BÙI THỊ PHƯƠNG", date_of_birth="1970-06-16", gender="female",
              old_id_number="082268612")  # 0 for 2 and 8 for 2: someone else's number

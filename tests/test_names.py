@@ -15,6 +15,7 @@ from extract.names import (
     name_similarity,
     normalize_name,
     variant_key,
+    words_kept,
 )
 
 
@@ -142,3 +143,19 @@ def test_similarity_is_symmetric_enough():
     pairs = [("NGUYỄN VĂN HÙNC", "NGUYỄN VĂN HÙNG"), ("HUỲNH THỊ HOÀ", "HOÀNG THỊ HÒA"), ("LÊ AN", "LÊ ANH")]
     for a, b in pairs:
         assert name_similarity(a, b)[0] == pytest.approx(name_similarity(b, a)[0], abs=0.02)
+
+
+@pytest.mark.parametrize(
+    ("read", "registered", "kept"),
+    [
+        ("CHU LAN", "LÊ THU LAN", True),  # the family name lost, a letter of the middle name misread
+        ("THU LAN", "LÊ THU LAN", True),
+        ("LAN ANH", "NGỌC ANH", False),  # another word: a twin's name
+        ("LÊ LAN ANH", "LÊ NGỌC ANH", False),
+        ("NGUYỄN VĂN AN", "TRẦN VĂN AN", False),
+        ("LÝ THANH TOÀN", "LÝ THANH LOAN", False),  # the given name itself must be the registered one
+        ("THU LÊ LAN", "LÊ THU LAN", False),  # out of order
+    ],
+)
+def test_words_kept_allows_lost_words_and_one_letter_per_word(read, registered, kept):
+    assert words_kept(read, registered) is kept
