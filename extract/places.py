@@ -24,6 +24,9 @@ _UNIT_WORDS = re.compile(
 _PARTS = re.compile(r"[,;\n]| - |\.\s*(?=(?:xa|huyen|tinh|thanh pho|quan|phuong|thi xa|thi tran|thon|ap|xom|ban)\b)")
 PROVINCE_LAST = 3  # parts a place has when its last one is the province (commune, district, province)
 _PLACE_PART_MATCH = 85  # rapidfuzz ratio for two address parts to count as the same (OCR noise allowed)
+# ... and the ratio under which they are surely different ones: "xn tan an" (Xñ for Xã) is 80 like "tan an", "ea
+# kac" 83 like "ea kar", while other districts ("ea sup", "hoai nhon" for "hoai duc") are under 60.
+PART_UNLIKE = 75
 # What OCR makes of a letter in a place name's word ("8inh Định", "xã wam $ơn"), read back as that letter on both
 # sides alike: a word a digit or symbol disfigures still compares. A number standing alone ("Tổ 5") stays.
 _LETTER_SLIPS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "6": "g", "$": "s", "|": "l", "@": "a"})
@@ -69,8 +72,9 @@ def _place_parts(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def place_similarity(a: str | None, b: str | None) -> float | None:
-    """Share of address parts (hamlet, commune, district, province) the two places have in common, 0..1."""
+def place_similarity(a: str | None, b: str | None, *, part_match: float = _PLACE_PART_MATCH) -> float | None:
+    """Share of address parts (hamlet, commune, district, province) the two places have in common, 0..1; parts
+    count as common from a rapidfuzz ratio of `part_match` (``PART_UNLIKE``: all but the surely different)."""
     if not a or not b:
         return None
     pa, pb = _place_parts(a), _place_parts(b)
@@ -88,7 +92,7 @@ def place_similarity(a: str | None, b: str | None) -> float | None:
         if best is None:
             break
         ratio = fuzz.ratio(part, left[best])
-        if ratio >= _PLACE_PART_MATCH:
+        if ratio >= part_match:
             common += ratio / 100.0
             left.pop(best)
     return 2.0 * common / (len(pa) + len(pb))

@@ -441,6 +441,18 @@ def test_conflicting_place_of_origin_is_review(lookup):
     assert m.status == "review" and "place of origin differs" in m.reasons
 
 
+def test_a_place_of_origin_the_scan_garbled_is_no_conflict(lookup):
+    # VÕ MINH TRIẾT's origin is Xã Yên Sở, huyện Hoài Đức: a letter or two off in most parts is his, unclearly read.
+    m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
+             place_of_origin="Xn Yên Sở, huyện Hoài Đức, thành phố Hà Nộl")
+    assert (m.status, m.citizen_id) == ("matched", "079072100006")
+    assert "place of origin differs" not in m.reasons and "place of origin read unclearly" in m.reasons
+    # Another district of the same province is still another place.
+    m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
+             place_of_origin="Xã Yên Sơn, huyện Mỹ Đức, thành phố Hà Nội")
+    assert m.status == "review" and "place of origin differs" in m.reasons
+
+
 def test_gender_from_the_role(lookup):
     m = link(lookup, role="mother", full_name="ĐINH THỊ KHẢI", date_of_birth="1985-03-18")
     assert (m.status, m.citizen_id) == ("matched", "001185100004")
