@@ -298,6 +298,10 @@ def _windows(row: Row, span: int) -> list[_Window]:
         pos += len(w.text) + 1
     out: list[_Window] = []
     for i, s in enumerate(starts):
+        if not skeleton(row.words[i].text):
+            # No label starts with a speck or a stroke ("|: ilọ và tên chồng:"): the label's place would be the
+            # speck's, and a column split there cuts the other column's label in two.
+            continue
         for j in range(i, min(len(row.words), i + span)):
             word = row.words[j].text
             ends = [starts[j] + k for k, ch in enumerate(word[:-1]) if ch in _COLONS + "?" and k]

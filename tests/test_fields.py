@@ -409,6 +409,24 @@ def test_marriage_columns_merged_by_ocr_give_wife_and_husband():
     assert ex.fields["registration_date"].value == "1981-04-12"
 
 
+def test_a_speck_before_the_husbands_label_does_not_move_the_column_split():
+    # Seed 970292: "|: ilọ và tên chồng:" - the speck, read into the label, put the split in the wife's column and
+    # cut her "Ngày, tháng, năm sinh:" in two; her date, printed under it, was lost.
+    left, right = 100, 1100
+    ex = extract(layout([
+        *HEADER,
+        [(600, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        Merged([(left, "Họ và tên vợ:"), (450, "|:"), (right, "ilọ và tên chồng:")]),
+        [(left, "NGUYỄN HỒNG HƯƠNG"), (right, "PHẠM GIA PHÚC")],
+        Merged([(left, "Ngày, tháng, năm sinh: _"), (right, "Ngày, tháng, năm sinh:")]),
+        [(left, "30/07/1983"), (right, "27/05/1981")],
+        [(left, "Dân tộc: Kinh"), (right, "Dân tộc: Kinh")],
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Quang Trung",
+    ]))
+    assert values(person(ex, "wife"))["date_of_birth"] == "1983-07-30"
+    assert values(person(ex, "husband"))["date_of_birth"] == "1981-05-27"
+
+
 def test_a_label_whose_colon_was_read_as_a_question_mark_still_ends_the_place_above():
     # Seed 900195: the husband's address wrapped, and the next row's label was read "thân?CÁINBS6/...".
     left, right = 100, 1100
