@@ -77,11 +77,12 @@ def name_validity(value: str) -> float:
     return v
 
 
-def date_validity(value: str, today: date) -> float:
+def date_validity(value: str, today: date, year_only: bool = False) -> float:
+    """1.0 for a whole, plausible date, or a plausible year where the label asks for the year alone ("Năm sinh")."""
     year = int(value[:4]) if value[:4].isdigit() else 0
     if not 1880 <= year <= today.year or value > today.isoformat()[: len(value)]:
         return 0.2
-    return 1.0 if len(value) == 10 else 0.7
+    return 1.0 if len(value) == 10 or (year_only and len(value) == 4) else 0.7
 
 
 def id_validity(field: str, value: str, gender: str | None) -> float:
@@ -99,7 +100,7 @@ def _consistency(dob: _Option | None, cid: _Option | None) -> float:
 
 
 def _options(field: str, own: Candidate | None, readings: Sequence[Candidate], settled: FieldValue | None,
-             gender: str | None, today: date, planned: int = 0) -> list[_Option]:
+             gender: str | None, today: date, planned: int = 0, year_only: bool = False) -> list[_Option]:
     found: dict[str, _Option] = {}
     first = own if own is not None else None
     if first is None and settled is not None:
@@ -119,7 +120,7 @@ def _options(field: str, own: Candidate | None, readings: Sequence[Candidate], s
         if field == "full_name":
             opt.validity = name_validity(opt.value)
         elif field == "date_of_birth":
-            opt.validity = date_validity(opt.value, today)
+            opt.validity = date_validity(opt.value, today, year_only)
         else:
             opt.validity = id_validity(field, opt.value, gender)
     return sorted(found.values(), key=lambda o: -o.score)
@@ -169,7 +170,8 @@ def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candi
     for spot, own, all_readings, planned in asked:
         field = spot.field  # type: ignore[attr-defined]
         readings = [c for c in all_readings if c.source != VOTED]
-        options = _options(field, own, readings, fields.get(field), gender, today, planned)
+        options = _options(field, own, readings, fields.get(field), gender, today, planned,
+                           getattr(spot, "year_only", False))
         if field == "date_of_birth" and field not in best:
             voted = [c.value for c in all_readings if c.source == VOTED]
         if not options:
@@ -213,7 +215,7 @@ def _with_alternatives(c: Choice | None, spot: object, own: Candidate | None, op
     give voted digit by digit: which of them the page prints is for the registry to settle
     (``extract.matching``), not for a vote between two models. A year read alone keeps only dates of that
     year."""
-    full = [o for o in options if o.validity >= 1.0]  # a full and plausible date (date_validity)
+    full = [o for o in options if o.validity >= 1.0 and len(o.value) == 10]  # a full and plausible date
     others = list(dict.fromkeys([o.value for o in full] + list(voted)))
     alternatives = tuple(v for v in others if v != kept
                          and (kept is None or len(kept) != 4 or v.startswith(kept)))[:MAX_ALTERNATIVES]

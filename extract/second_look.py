@@ -75,6 +75,7 @@ class Spot:
     digits: bool  # read with a digit whitelist (IDs, numeric dates)
     full: bool = True  # a date printed with day and month (six digits or more), not a year alone
     keep: tuple[int, int] | None = None  # x range of the first reading's value: never painted out of a crop
+    year_only: bool = False  # a date whose label asks for the year alone ("Năm sinh"): a year is all of it
 
     @staticmethod
     def of(spec: LabelSpec, found, cand: Candidate | None) -> Spot | None:
@@ -99,7 +100,8 @@ class Spot:
         digits = spec.kind in _ID_KINDS or (spec.kind == "date" and not words)
         full = words or sum(c.isdigit() for c in printed) >= 6
         keep = (cand.bbox[0], cand.bbox[2]) if cand is not None and cand.bbox is not None else None
-        return Spot(field, spec.kind, found.hit.row.page, (x0, y0, x1, y1), h, digits, full, keep)
+        year_only = spec.kind == "date" and not full and "ngay" not in fold(found.hit.alias)
+        return Spot(field, spec.kind, found.hit.row.page, (x0, y0, x1, y1), h, digits, full, keep, year_only)
 
     @staticmethod
     def at(cand: Candidate, row: Row) -> Spot | None:

@@ -20,6 +20,7 @@ Image = NDArray[np.uint8]
 
 ROOM_ABOVE = 0.8  # of the row height above the words' band looked at for the gap to the row above (accents)
 ROOM_BELOW = 0.6
+ACCENT_SHARE = 0.25  # of the line's own ink: more than this above it is another line, not its accents
 INSET_LEFT = 2  # pixels: the box starts where the label (and its colon) ends
 MIN_CONTRAST = 24.0  # gray levels between paper and the darkest ink for a crop to hold any ink at all
 BORDER = 12  # white pixels around the crop: Tesseract reads a line that touches the image edge badly
@@ -62,16 +63,29 @@ def cut(page: Image, box: tuple[int, int, int, int], row_height: float, dpi: flo
     ink = ink_mask(gray)
     profile = ink.sum(axis=1)
     band_top, band_bottom = max(0, y0 - top), min(len(profile) - 1, y1 - top)
-    # The quietest row above the line's band, the farthest of equals so that accents stay with their letters,
-    # and the quietest below it.
-    above = profile[:band_top]
-    start = int(np.argmin(above)) if len(above) else 0
+    start = _top_cut(profile, band_top, band_bottom)
+    # The quietest row below it.
     below = profile[band_bottom + 1:]
     stop = band_bottom + 1 + int(np.argmin(below)) if len(below) else len(profile)
     gray, ink = gray[start:stop + 1], ink[start:stop + 1]
     gray = erase_leader_dots(gray, dpi, ink)
     keep_local = (keep[0] - x0, keep[1] - x0) if keep is not None else None
     return Crop(_clear_sides(gray, ink, keep_local), (x0, top + start))
+
+
+def _top_cut(profile: NDArray[np.int64], band_top: int, band_bottom: int) -> int:
+    """The quietest row above the line's band: the farthest of equals, so that accents stay with their letters,
+    unless that keeps more ink than accents have (the line above, where the lines are close and the room above
+    holds it whole with a quiet row on either side)."""
+    above = profile[:band_top]
+    if not len(above):
+        return 0
+    quiet = np.flatnonzero(above == above.min())
+    allowed = ACCENT_SHARE * float(profile[band_top:band_bottom + 1].sum())
+    for row in quiet:
+        if float(above[row:].sum()) <= allowed:
+            return int(row)
+    return int(quiet[-1])
 
 
 def cut_block(page: Image, box: tuple[int, int, int, int]) -> Crop | None:

@@ -236,6 +236,37 @@ def test_a_crop_keeps_its_line_and_drops_the_neighbours_ink():
                                                                 crop.origin[0] + 10, crop.origin[1] + 10)
 
 
+def _page_of_lines(lines: list[tuple[str, int]], height_px: int = 28) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A page with each text drawn at its y, and each line's ink rows (first, last)."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(faces("serif")[0].path("regular"), height_px)
+    page = Image.new("L", (900, 40 + max(y for _, y in lines) + 2 * height_px), 255)
+    spans = []
+    for text, y in lines:
+        alone = Image.new("L", page.size, 255)
+        ImageDraw.Draw(alone).text((40, y), text, font=font, fill=0)
+        rows = np.flatnonzero((np.asarray(alone) < 128).any(axis=1))
+        spans.append((int(rows[0]), int(rows[-1])))
+        ImageDraw.Draw(page).text((40, y), text, font=font, fill=0)
+    return np.asarray(page), spans
+
+
+def test_a_crop_leaves_out_a_close_line_above_whole_and_keeps_accents():
+    # Lines set close: the room above the ID's row holds the whole line above, with quiet rows on both its sides.
+    page, (upper, number) = _page_of_lines([("huyện Ea Kar, tỉnh Đắk Lắk", 40), ("066150560932", 66)])
+    crop = cut(page, (36, number[0], 420, number[1]), 38.0, 150.0)
+    assert crop is not None
+    assert crop.origin[1] > upper[1] - 3  # nothing of the line above but, at most, its lowest pixels
+    digits = read_lines([treat(crop, "gray", 2.0).image], language="eng", whitelist=DIGITS + "/")[0]
+    assert "".join(w.text for w in digits) == "066150560932"
+    # A name whose accents stand apart above its letters keeps them.
+    page, [(top, bottom)] = _page_of_lines([("ĐẮK LẮK", 60)])
+    body = top + round(0.35 * (bottom - top))  # a band that starts under the accents
+    crop = cut(page, (36, body, 420, bottom), float(bottom - top), 150.0)
+    assert crop is not None and crop.origin[1] <= top
+
+
 # --- choosing among readings ------------------------------------------------------------------------------
 
 
@@ -245,6 +276,16 @@ def _spot(field: str, kind: str) -> Spot:
 
 def _c(field: str, value: str, conf: float = 0.8, source: str = "reread:gray@1:vie") -> Candidate:
     return Candidate(field, value, conf, 1, (110, 100, 300, 130), source=source)
+
+
+def test_a_year_the_first_reading_missed_is_taken_where_the_label_asks_for_a_year():
+    # "Năm sinh: I9&1": the first reading gave no year; two re-readings of three give 1951.
+    readings = [_c("date_of_birth", "1951"), _c("date_of_birth", "1981"), _c("date_of_birth", "1951", 0.45)]
+    spot = replace(_spot("date_of_birth", "date"), full=False, year_only=True)
+    chosen = choose_person([(spot, None, readings, 3)], {}, TODAY)
+    assert [c.candidate.value for c in chosen] == ["1951"]
+    # Under "Ngày, tháng, năm sinh" a year alone is only part of the date: not taken.
+    assert choose_person([(replace(spot, year_only=False), None, readings, 3)], {}, TODAY) == []
 
 
 def test_a_value_other_than_the_first_reading_needs_two_readings_and_a_better_score():
