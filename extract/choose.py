@@ -145,7 +145,18 @@ def _acceptable(best: _Option, options: list[_Option]) -> bool:
     return best.validity >= MIN_VALIDITY if original is None else best.score > original.score
 
 
-def _choice(spot, own: Candidate | None, best: _Option) -> Choice | None:
+def _tie_broken(options: list[_Option], voted: Sequence[str]) -> _Option | None:
+    """Of whole dates that as many re-readings gave (none of them the first reading's), the one the digit-by-digit
+    vote gives too ("2018-06-19" and "2019-06-19" read once each, "2019-06-19" voted): a field left empty would
+    leave the registry nothing to block on."""
+    whole = [o for o in options if o.validity >= 1.0 and len(o.value) == 10 and o.votes]
+    most = max((o.votes for o in whole), default=0)
+    leaders = [o for o in whole if o.votes == most]
+    backed = [o for o in leaders if o.value in voted]
+    return backed[0] if len(leaders) >= 2 and len(backed) == 1 else None
+
+
+def _choice(spot, own: Candidate | None, best: _Option, why: str | None = None) -> Choice | None:
     conf = best.validity * (0.5 + 0.45 * min(1.0, best.agree / best.readings))
     if best.first:
         if own is None or not best.votes or conf <= own.confidence:
@@ -153,6 +164,7 @@ def _choice(spot, own: Candidate | None, best: _Option) -> Choice | None:
         return Choice(spot, replace(own, confidence=conf), own)  # read alike again: surer
     base = own if own is not None else Candidate(spot.field, best.value, 0.0, spot.page, source="label")
     reason = f"re-read from its place on the page ({best.agree} of {best.readings} readings agree)"
+    reason = f"{reason}; {why}" if why else reason
     cand = replace(base, value=best.value, confidence=conf, bbox=best.sample.bbox or base.bbox,
                    reasons=(*base.reasons, reason), region=spot.region)
     return Choice(spot, cand, own)
@@ -200,7 +212,10 @@ def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], f
         spot, own, options = best[field]
         original = next((o for o in options if o.first), None)
         taken = top.first or not (top.votes < MIN_VOTES or (original is None and top.validity < MIN_VALIDITY))
-        c = _choice(spot, own, top) if taken else None
+        reason = None
+        if not taken and field == "date_of_birth" and original is None and (tie := _tie_broken(options, voted)):
+            top, taken, reason = tie, True, "the digits its readings give break a tie between two readings"
+        c = _choice(spot, own, top, reason) if taken else None
         if field == "date_of_birth":
             kept = top.value if taken else own.value if own is not None else None
             c = _with_alternatives(c, spot, own, options, kept, voted)

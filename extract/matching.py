@@ -128,9 +128,11 @@ def _strongly_corroborated(a: Assessment) -> bool:
 def _auto_ok(a: Assessment, read_name: str = "") -> bool:
     if a.conflict:
         return False
-    # An ID or old ID backs a name with damaged letters; the exact birth date at the same address backs one letter
-    # of one word (a household page: "RƯƠNG" for HƯƠNG), not another word (a twin's "LAN ANH" for "NGỌC ANH").
-    backed = a.ident in BACKING or (a.birth == "exact" and (a.address or 0.0) >= ADDRESS_STRONG
+    # An ID or old ID backs a name with damaged letters; the exact birth date with the same address or place of
+    # origin backs one letter of one word (a household page: "RƯƠNG" for HƯƠNG), not another word (a twin's
+    # "LAN ANH" for "NGỌC ANH").
+    place = max(a.address or 0.0, a.origin or 0.0)
+    backed = a.ident in BACKING or (a.birth == "exact" and place >= ADDRESS_STRONG
                                     and letters_off(read_name, a.entry.full_name) == 1)
     if a.name < (NAME_WITH_ID if backed else NAME_AUTO) and not _old_id_carries(a, read_name):
         return False

@@ -176,6 +176,7 @@ GIVEN_NAME_WEIGHT = 0.5
 FAMILY_NAME_WEIGHT = 0.25
 # A word one letter away that is not a Vietnamese syllable at all ("HÙNC") can only be a misreading.
 MISREAD_WORD_SCORE = 0.9
+MISREAD_SYLLABLE_SCORE = 0.7
 WORD_COUNT_CAP = 0.85
 REAL_WORD_DIFF_FACTOR = 2.0
 
@@ -235,8 +236,20 @@ def _word_similarity(x: str, y: str) -> float:
     sim = Levenshtein.normalized_similarity(x, y)
     if not (is_syllable(x) and is_syllable(y)):
         return max(sim, MISREAD_WORD_SCORE) if Levenshtein.distance(x, y, score_cutoff=1) <= 1 else sim
-    # Two real syllables a letter apart are two names ("HƯƠNG"/"PHƯƠNG", "AN"/"ANH"), not a near miss.
-    return max(0.0, 1.0 - REAL_WORD_DIFF_FACTOR * (1.0 - sim))
+    # Two name words a letter apart are two names ("HƯƠNG"/"PHƯƠNG", "AN"/"ANH"), not a near miss.
+    real = max(0.0, 1.0 - REAL_WORD_DIFF_FACTOR * (1.0 - sim))
+    if not (_name_word(x) and _name_word(y)) and Levenshtein.distance(x, y, score_cutoff=1) <= 1:
+        # A syllable no name has ("NUỆ", "AM") a letter off a name: that name misread more likely than not, yet a
+        # word, so less surely than a non-word ("RƯƠNG"); as a given name, it links only with something besides.
+        return max(real, MISREAD_SYLLABLE_SCORE)
+    return real
+
+
+def _name_word(folded: str) -> bool:
+    """Whether a word (folded) is a family name or a common name syllable."""
+    from extract.spelling import known_folded  # spelling builds on this module
+
+    return folded in known_folded()
 
 
 def _count(n: int, noun: str) -> str:

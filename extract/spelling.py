@@ -101,6 +101,12 @@ def _decomposed(family: bool) -> tuple[tuple[str, str], ...]:
     return tuple((unicodedata.normalize("NFD", w), w) for w in words)
 
 
+@cache
+def known_folded() -> frozenset[str]:
+    """The family names and common name syllables without their marks ("hue" for HUỆ and HUẾ)."""
+    return frozenset(fold(w) for w in _known())
+
+
 def is_known(word: str) -> bool:
     """Whether ``word`` is a family name or a syllable of a common middle or given name (any tone placement)."""
     return canonical_tones(word) in _known()

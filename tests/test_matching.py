@@ -149,7 +149,8 @@ def test_old_id_with_digits_ocr_confuses_is_no_conflict(lookup):
 
 
 def test_old_id_misread_backs_a_name_with_a_misread_letter(lookup):
-    printed = {"full_name": "BỞI THỊ PHƯƠNG", "date_of_birth": "1970-06-16", "gender": "female"}
+    # "NHƯƠNG" is a word but no name: PHƯƠNG misread, likely but not surely.
+    printed = {"full_name": "BÙI THỊ NHƯƠNG", "date_of_birth": "1970-06-16", "gender": "female"}
     assert link(lookup, **printed).status == "review"  # a letter off and nothing else: not on its own
     m = link(lookup, **printed, old_id_number="060268619")
     assert (m.status, m.citizen_id) == ("matched", "036170100014")
@@ -182,6 +183,16 @@ def test_the_old_id_and_birth_date_carry_a_name_with_words_lost(lookup):
     assert link(lookup, full_name="LÊ THỊ PHƯƠNG", **born, old_id_number="080268618").status == "review"
     assert link(lookup, full_name="PHƯƠNG", date_of_birth="1970-06-18", gender="female",
                 old_id_number="080268618").status == "review"
+
+
+def test_the_same_place_of_origin_and_birth_date_back_a_given_name_misread_as_a_word_no_name_has(lookup):
+    # Seed 990003: "LÊ NGỌC NUỆ" for LÊ NGỌC HUỆ, born the same day, of the same place of origin.
+    printed = {"full_name": "KIỀU THỊ THỦI", "date_of_birth": "1960-02-02", "gender": "female"}
+    assert link(lookup, **printed).status == "review"  # not on its own
+    m = link(lookup, **printed, place_of_origin=ORIGIN_B)
+    assert (m.status, m.citizen_id) == ("matched", "040160100009")
+    # Two names a letter apart are two people, whatever else agrees.
+    assert link(lookup, **{**printed, "full_name": "KIỀU THỊ THU"}, place_of_origin=ORIGIN_B).status != "matched"
 
 
 def test_old_id_with_other_digits_is_a_conflict(lookup):

@@ -159,3 +159,10 @@ def test_similarity_is_symmetric_enough():
 )
 def test_words_kept_allows_lost_words_and_one_letter_per_word(read, registered, kept):
     assert words_kept(read, registered) is kept
+
+
+def test_a_syllable_no_name_has_a_letter_off_a_name_is_a_likely_misreading():
+    # "NUỆ" is a Vietnamese word but nobody's name: HUỆ misread, close enough to link with something besides.
+    assert 0.8 <= name_similarity("LÊ NGỌC NUỆ", "LÊ NGỌC HUỆ")[0] < 0.9
+    # Two names a letter apart stay two names.
+    assert name_similarity("TRẦN THỊ LAM", "TRẦN THỊ LAN")[0] < 0.7
