@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from extract.choose import choose_person, name_validity
+from extract.choose import VOTED, choose_person, name_validity
 from extract.fields import extraction_from_ocr
 from extract.model import Extraction, FieldValue, Person
 from extract.mrz import MRZ_CHARS
@@ -278,6 +278,21 @@ def _c(field: str, value: str, conf: float = 0.8, source: str = "reread:gray@1:v
     return Candidate(field, value, conf, 1, (110, 100, 300, 130), source=source)
 
 
+def test_the_digit_vote_breaks_a_tie_between_two_readings_of_a_date_the_first_reading_missed():
+    # Seed 980100: "19/6/2618" on the page; re-read once as 2018-06-19 and once as 2019-06-19.
+    spot = _spot("date_of_birth", "date")
+    readings = [_c("date_of_birth", "2018-06-19", 0.78), _c("date_of_birth", "2019-06-19", 0.79),
+                _c("date_of_birth", "2019", 0.35)]
+    voted = [_c("date_of_birth", "2019-06-19", 0.0, VOTED)]
+    chosen = choose_person([(spot, None, readings + voted, 4)], {}, TODAY)
+    assert [(c.candidate.value, c.candidate.alternatives) for c in chosen] == [("2019-06-19", ("2018-06-19",))]
+    assert "break a tie" in chosen[0].candidate.reasons[-1]
+    # Without the vote, or with the vote on neither, a tie stays unsettled.
+    assert choose_person([(spot, None, readings, 4)], {}, TODAY) == []
+    other = [_c("date_of_birth", "2017-06-19", 0.0, VOTED)]
+    assert choose_person([(spot, None, readings + other, 4)], {}, TODAY) == []
+
+
 def test_a_year_the_first_reading_missed_is_taken_where_the_label_asks_for_a_year():
     # "Năm sinh: I9&1": the first reading gave no year; two re-readings of three give 1951.
     readings = [_c("date_of_birth", "1951"), _c("date_of_birth", "1981"), _c("date_of_birth", "1951", 0.45)]
@@ -346,7 +361,6 @@ def test_a_birth_date_read_two_ways_keeps_the_other_full_dates_as_alternatives()
 
 
 def test_a_date_no_reading_gave_whole_is_voted_digit_by_digit_for_the_registry_to_settle():
-    from extract.choose import VOTED
     from extract.date_vote import vote_dates
 
     # Bold typewritten "21/01/1992": zeros read as 9, a 1 as 4 or 2; the one valid reading is wrong.
