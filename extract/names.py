@@ -199,22 +199,27 @@ def letters_off(read: str, registered: str) -> int | None:
 
 
 def words_kept(read: str, registered: str) -> bool:
-    """Whether every word read is one of the registered name's words, in order, at most one letter off (marks
-    aside), with the given name itself: words lost ("CHU LAN" for LÊ THU LAN), none replaced by another word."""
+    """Whether the words read are the registered name's, in order, the last its given name, with words lost ("CHU
+    LAN" for LÊ THU LAN) and at most one word a letter off (marks aside): none replaced by another word."""
     rs, gs = fold(normalize_name(read)).split(), fold(normalize_name(registered)).split()
-    if not rs or not gs or rs[-1] != gs[-1]:
-        return False
-    def near(word: str, other: str) -> bool:
-        return len(word) == len(other) and sum(x != y for x, y in zip(word, other, strict=True)) <= 1
 
-    at = 0
-    for word in rs:
-        while at < len(gs) and not near(word, gs[at]):
+    def off(word: str, other: str) -> int | None:
+        if len(word) != len(other):
+            return None
+        n = sum(x != y for x, y in zip(word, other, strict=True))
+        return n if n <= 1 else None
+
+    if not rs or not gs or (last := off(rs[-1], gs[-1])) is None:
+        return False
+    slips, at = last, 0
+    for word in rs[:-1]:
+        while at < len(gs) - 1 and off(word, gs[at]) is None:
             at += 1
-        if at == len(gs):
+        if at == len(gs) - 1:
             return False
+        slips += off(word, gs[at]) or 0
         at += 1
-    return True
+    return slips <= 1
 
 
 def is_syllable(folded_word: str) -> bool:
