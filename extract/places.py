@@ -14,10 +14,11 @@ from config.reference import province_codes
 from extract.names import fold
 
 # Unit words and their abbreviations, which forms print in full, short or not at all ("tỉnh Nam Định",
-# "Nam Định"); shared by every address, they would make any two places look alike.
+# "Nam Định"); shared by every address, they would make any two places look alike. They open a part: inside a
+# name they are the name's ("Hải Dương", not "Hải" and the "đường" of a street).
 _UNIT_WORDS = re.compile(
-    r"\b(thanh pho|thi xa|thi tran|khu pho|to dan pho|tinh|huyen|quan|xa|phuong|thon|ap|xom|ban|buon|to|khu"
-    r"|so|duong|pho|ngo|hem|kiet|tp|tx|tt|p|q|h)\b"
+    r"^(?:\s*\b(?:thanh pho|thi xa|thi tran|khu pho|to dan pho|tinh|huyen|quan|xa|phuong|thon|ap|xom|ban|buon|to"
+    r"|khu|so|duong|pho|ngo|hem|kiet|tp|tx|tt|p|q|h)\b)+"
 )
 # Parts end at a comma, and at a full stop before a unit word: OCR reads a comma as one ("Xã Hiệp Hòa. huyện
 # ..."); a speck read as a full stop inside a name ("Hải . Phòng") parts nothing.

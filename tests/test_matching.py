@@ -463,7 +463,7 @@ def test_a_place_of_origin_the_scan_garbled_is_no_conflict(lookup):
     assert "place of origin differs" not in m.reasons and "place of origin read unclearly" in m.reasons
     # Another district of the same province is still another place.
     m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
-             place_of_origin="Xã Yên Sơn, huyện Mỹ Đức, thành phố Hà Nội")
+             place_of_origin="Xã Tân Lập, huyện Mỹ Đức, thành phố Hà Nội")
     assert m.status == "review" and "place of origin differs" in m.reasons
 
 
@@ -509,6 +509,10 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
     assert place_similarity("P.10, Q.3, TP. Hồ Chí Minh", "Phường 10, Quận 3, Thành phố Hồ Chí Minh") == 1.0
     # A number standing alone is a number: "Tổ 5" is not "Tổ 3".
     assert place_similarity("Tổ 5, phường 12, quận 3", "Tổ 3, phường 12, quận 3") < 0.8
+    # A unit word inside a name is the name's: "Hải Dương" is not "Hải" and a street ("đường").
+    hai_duong = "Xã Minh Khai, huyện Cẩm Giàng, tỉnh Hải Dương"
+    assert place_similarity(hai_duong.replace("Dương", "Dưng"), hai_duong) > 0.95
+    assert place_similarity(hai_duong.replace("Hải Dương", "Hải Phòng"), hai_duong) < 0.7
     # A unit word read a letter off still opens its part ("thành phế"), not a name that looks like one.
     misread = "Thôn Trung, xã Vĩnh Hưng, huyện Đồng Anh, thành phế Hà Nội"
     assert place_similarity(misread, misread.replace("phế", "phố")) == 1.0
