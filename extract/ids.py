@@ -9,8 +9,9 @@
 - YY: the last two digits of the birth year.
 
 A conflict with what the document says (birth year, gender) is reported and lowers the confidence; the digits
-are never changed to agree. OCR letters (O → 0, l → 1, S → 5, B → 8, …) are read as digits only when the
-result is a complete ID with a known province and no conflict, i.e. when the structure proves the reading.
+are never changed to agree. OCR letters (O → 0, l → 1, S → 5, B → 8, …) are read as digits, and a first digit 6,
+8 or 9 as the 0 every ID starts with, only when the result is a complete ID with a known province and no
+conflict, i.e. when the structure proves the reading.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _IMPOSSIBLE_CENTURY = 0.3
 _YEAR_CONFLICT = 0.5
 _GENDER_CONFLICT = 0.6
 _REPAIRED = 0.9
+_READ_FOR_ZERO = frozenset("689")  # digits a blurred or worn 0 is read as
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,13 @@ def check_citizen_id(raw: str, *, birth_year: int | None = None, gender: str | N
             return _unusable(f"9 digits: an old CMND number, not a 12-digit personal ID ({raw.strip()!r})")
         return _unusable(f"{len(read)} digits where a personal ID has 12 ({raw.strip()!r})")
     valid, reasons, province, factor = _assess(read, birth_year, gender)
+    if read[0] in _READ_FOR_ZERO:
+        # Every ID starts with 0: a closed loop in its place is that 0 worn or blurred, when the rest then holds.
+        zero = "0" + read[1:]
+        z_valid, z_reasons, z_province, z_factor = _assess(zero, birth_year, gender)
+        if z_valid and not z_reasons:
+            note = f"first digit {read[0]} read for the 0 every ID starts with: {s!r} → {zero}"
+            return IdCheck(zero, True, True, [note], z_province, z_factor * _REPAIRED)
     if read == s:
         return IdCheck(read, valid, False, reasons, province, factor)
     if valid and not reasons:

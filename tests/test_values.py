@@ -277,12 +277,20 @@ def test_citizen_id_bad_structure_keeps_the_digits(raw, reason_part):
         ("0B0185012345", {"birth_year": 1985}, "080185012345"),
         ("0791850I2345", {"gender": "female"}, "079185012345"),
         ("001 O85 Ol2345", {}, "001085012345"),
+        ("801320757412", {"birth_year": 2020, "gender": "female"}, "001320757412"),  # a blurred 0 read as 8
+        ("601085012345", {}, "001085012345"),
     ],
 )
 def test_citizen_id_repair_proven_by_structure(raw, kwargs, value):
     got = check_citizen_id(raw, **kwargs)
     assert (got.value, got.valid, got.repaired) == (value, True, True)
     assert 0 < got.confidence_factor < 1.0
+
+
+def test_a_first_digit_read_for_0_stays_as_read_when_the_rest_does_not_hold():
+    got = check_citizen_id("801320757412", birth_year=1990)  # the century digit says 2000s: nothing proves it
+    assert (got.value, got.valid, got.repaired) == ("801320757412", False, False)
+    assert check_citizen_id("101085012345").value == "101085012345"  # 1 is no 0 misread
 
 
 @pytest.mark.parametrize(
