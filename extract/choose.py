@@ -33,6 +33,7 @@ MIN_VALIDITY = 0.8  # ... and, for a value the first reading missed, its validit
 MEND_GAIN, MEND_LETTERS = 0.1, 2  # a single re-reading of a name: validity gained, letters changed at most
 MAX_ALTERNATIVES = 3  # other readings of a birth date kept beside the chosen one
 AGREED_YEAR = 0.6  # confidence of a year its readings agree on when they disagree on day and month
+TIE_CONFIDENCE = 0.35  # a birth date the digit-by-digit vote chose between two readings
 VOTED = "reread:vote"  # the source of a date voted digit by digit over a spot's readings: an alternative only
 KNOWN, SYLLABLE, OTHER = 1.0, 0.7, 0.2  # validity of a name word: a common name syllable, a syllable, neither
 
@@ -213,9 +214,13 @@ def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], f
         original = next((o for o in options if o.first), None)
         taken = top.first or not (top.votes < MIN_VOTES or (original is None and top.validity < MIN_VALIDITY))
         reason = None
-        if not taken and field == "date_of_birth" and original is None and (tie := _tie_broken(options, voted)):
+        if not taken and field == "date_of_birth" and original is None and (tie := _tie_broken(options, voted)) \
+                and _consistency(tie, i) >= 0:
             top, taken, reason = tie, True, "the digits its readings give break a tie between two readings"
         c = _choice(spot, own, top, reason) if taken else None
+        if c is not None and reason is not None:
+            # One reading of several, the vote its tie-break: a day and month to doubt (extract.evidence.WEAK_DATE).
+            c = replace(c, candidate=replace(c.candidate, confidence=min(c.candidate.confidence, TIE_CONFIDENCE)))
         if field == "date_of_birth":
             kept = top.value if taken else own.value if own is not None else None
             c = _with_alternatives(c, spot, own, options, kept, voted)

@@ -73,7 +73,7 @@ def normalize_entered(name: str, raw: str, *, person: bool, today: date | None =
         if not digits.isdigit() or len(digits) != 12:
             what = "digits only" if not digits.isdigit() else f"12 digits, not {len(digits)}"
             raise InvalidValueError(f"citizen_id: {_mask(text)} is not a 12-digit personal ID (it must have {what})")
-        check = check_citizen_id(digits)
+        check = check_citizen_id(digits, scanned=False)
         if check.value is None or not check.valid:
             reason = "; ".join(check.reasons) or "not a valid structure"
             raise InvalidValueError(f"citizen_id: {_mask(text)} is not a 12-digit personal ID ({_masked(reason)})")

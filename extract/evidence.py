@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.model import FieldValue
 from extract.names import name_similarity, normalize_name
-from extract.places import PART_UNLIKE, place_similarity
+from extract.places import place_similarity, surely_another_place
 from extract.spelling import USUAL_SPELLING
 
 NAME_CANDIDATE = 0.60  # below this the names are different people's: not worth comparing anything else
@@ -327,8 +327,8 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
         extra += W_ADDRESS_CLOSE
         reasons.append("address close")
     origin = place_similarity(ev.origin, e.place_of_origin)
-    if origin is not None and origin < ORIGIN_CONFLICT and (
-            place_similarity(ev.origin, e.place_of_origin, part_match=PART_UNLIKE) or 0.0) >= ORIGIN_CONFLICT:
+    if origin is not None and origin < ORIGIN_CONFLICT and not surely_another_place(
+            ev.origin, e.place_of_origin, ORIGIN_CONFLICT):
         # Parts the scan garbled ("Xñ Tân An, huyện Ea Kac" for Xã Tân An, huyện Ea Kar) make no other place: the
         # origin then says nothing either way.
         origin = None

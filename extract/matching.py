@@ -143,8 +143,8 @@ def _auto_ok(a: Assessment, read_name: str = "") -> bool:
 
 def _old_id_carries(a: Assessment, read_name: str) -> bool:
     """The old ID and the exact birth date identify the citizen as a valid ID does (rule 1), so a name with words
-    lost to the scan still links; never one with a word replaced, since a household row's number may sit under
-    a twin's name."""
+    lost to the scan, or one letter of one word misread, still links (``words_kept``); never one with a word
+    replaced, since a household row's number may sit under a twin's name."""
     return (a.ident == "old_id_same" and a.birth == "exact" and a.name >= NAME_DIFFERENT
             and words_kept(read_name, a.entry.full_name))
 

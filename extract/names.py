@@ -235,7 +235,8 @@ def _weights(n: int) -> list[float]:
     return [FAMILY_NAME_WEIGHT, *([middle] * (n - 2)), GIVEN_NAME_WEIGHT]
 
 
-def _word_similarity(x: str, y: str) -> float:
+def _word_similarity(x: str, y: str, given: bool = False) -> float:
+    """How alike a word read (``x``) and a registered one (``y``) are, folded; ``given``: the given names."""
     if x == y:
         return 1.0
     sim = Levenshtein.normalized_similarity(x, y)
@@ -243,9 +244,10 @@ def _word_similarity(x: str, y: str) -> float:
         return max(sim, MISREAD_WORD_SCORE) if Levenshtein.distance(x, y, score_cutoff=1) <= 1 else sim
     # Two name words a letter apart are two names ("HƯƠNG"/"PHƯƠNG", "AN"/"ANH"), not a near miss.
     real = max(0.0, 1.0 - REAL_WORD_DIFF_FACTOR * (1.0 - sim))
-    if not (_name_word(x) and _name_word(y)) and Levenshtein.distance(x, y, score_cutoff=1) <= 1:
-        # A syllable no name has ("NUỆ", "AM") a letter off a name: that name misread more likely than not, yet a
-        # word, so less surely than a non-word ("RƯƠNG"); as a given name, it links only with something besides.
+    if given and not _name_word(x) and _name_word(y) and Levenshtein.distance(x, y, score_cutoff=1) <= 1:
+        # A given name read as a syllable no name has ("NUỆ", "AM") a letter off the registered one: that name
+        # misread more likely than not, yet a word, so less surely than a non-word ("RƯƠNG"): it links only with
+        # something besides. Not a family name (the list lacks some, "MÙA"), nor a registered name the list lacks.
         return max(real, MISREAD_SYLLABLE_SCORE)
     return real
 
@@ -329,7 +331,8 @@ def name_similarity(a: str | None, b: str | None) -> tuple[float, list[str]]:
         words_a, words_b = fa.split(" "), fb.split(" ")
         if len(words_a) == len(words_b):
             pairs = zip(_weights(len(words_a)), words_a, words_b, strict=True)
-            score = sum(w * _word_similarity(x, y) for w, x, y in pairs)
+            last = len(words_a) - 1
+            score = sum(w * _word_similarity(x, y, k == last) for k, (w, x, y) in enumerate(pairs))
         else:
             # A middle name more or less is a different name as often as an omission: never strong.
             whole = Levenshtein.normalized_similarity(fa, fb)

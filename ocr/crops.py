@@ -8,6 +8,7 @@ the readings are compared afterwards (``extract.second_look``).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -20,7 +21,7 @@ Image = NDArray[np.uint8]
 
 ROOM_ABOVE = 0.8  # of the row height above the words' band looked at for the gap to the row above (accents)
 ROOM_BELOW = 0.6
-ACCENT_SHARE = 0.25  # of the line's own ink: more than this above it is another line, not its accents
+LINE_SHARE = 0.5  # of the row height: ink this tall between two quiet rows above a line is another line
 INSET_LEFT = 2  # pixels: the box starts where the label (and its colon) ends
 MIN_CONTRAST = 24.0  # gray levels between paper and the darkest ink for a crop to hold any ink at all
 BORDER = 12  # white pixels around the crop: Tesseract reads a line that touches the image edge badly
@@ -63,7 +64,7 @@ def cut(page: Image, box: tuple[int, int, int, int], row_height: float, dpi: flo
     ink = ink_mask(gray)
     profile = ink.sum(axis=1)
     band_top, band_bottom = max(0, y0 - top), min(len(profile) - 1, y1 - top)
-    start = _top_cut(profile, band_top, band_bottom)
+    start = _top_cut(profile, band_top, row_height)
     # The quietest row below it.
     below = profile[band_bottom + 1:]
     stop = band_bottom + 1 + int(np.argmin(below)) if len(below) else len(profile)
@@ -73,17 +74,19 @@ def cut(page: Image, box: tuple[int, int, int, int], row_height: float, dpi: flo
     return Crop(_clear_sides(gray, ink, keep_local), (x0, top + start))
 
 
-def _top_cut(profile: NDArray[np.int64], band_top: int, band_bottom: int) -> int:
+def _top_cut(profile: NDArray[np.int64], band_top: int, row_height: float) -> int:
     """The quietest row above the line's band: the farthest of equals, so that accents stay with their letters,
-    unless that keeps more ink than accents have (the line above, where the lines are close and the room above
-    holds it whole with a quiet row on either side)."""
+    unless a whole line lies between (where lines are close, the room above can hold the line above, with a quiet
+    row on either side of it); an accent between quiet rows is a few pixels tall, a line most of a row."""
     above = profile[:band_top]
     if not len(above):
         return 0
     quiet = np.flatnonzero(above == above.min())
-    allowed = ACCENT_SHARE * float(profile[band_top:band_bottom + 1].sum())
-    for row in quiet:
-        if float(above[row:].sum()) <= allowed:
+    tallest = LINE_SHARE * row_height
+    for k, row in enumerate(quiet):
+        # Ink runs lying wholly between two quiet rows from this one down: none may be a line's height.
+        inner = quiet[k:]
+        if all(b - a - 1 < tallest for a, b in itertools.pairwise(inner)):
             return int(row)
     return int(quiet[-1])
 

@@ -52,6 +52,7 @@ def test_typed_values_take_the_contract_form(field, typed, expected):
         ("citizen_id", "00108501234", "not a 12-digit personal ID"),  # 11 digits
         ("citizen_id", "001085O12345", "not a 12-digit personal ID"),  # a letter O: no repair for typed values
         ("citizen_id", "501085012345", "not a 12-digit personal ID"),  # does not start with 0
+        ("citizen_id", "901085012345", "not a 12-digit personal ID"),  # nor is a typed 9 taken for a worn 0
         ("old_id_number", "27123456", "not a 9-digit"),
         ("full_name", "NGUYỄN VĂN 4N", "letters only"),
         ("full_name", "AN", "full name"),

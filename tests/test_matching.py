@@ -22,6 +22,7 @@ from extract.matching import (
     match_persons,
 )
 from extract.model import Extraction, FieldValue, Person
+from extract.places import surely_another_place
 from extract.spelling import USUAL_SPELLING
 from storage.index import make_engine
 from storage.registry import import_csv
@@ -149,8 +150,7 @@ def test_old_id_with_digits_ocr_confuses_is_no_conflict(lookup):
 
 
 def test_old_id_misread_backs_a_name_with_a_misread_letter(lookup):
-    # "NHƯƠNG" is a word but no name: PHƯƠNG misread, likely but not surely.
-    printed = {"full_name": "BÙI THỊ NHƯƠNG", "date_of_birth": "1970-06-16", "gender": "female"}
+    printed = {"full_name": "BỞI THỊ PHƯƠNG", "date_of_birth": "1970-06-16", "gender": "female"}
     assert link(lookup, **printed).status == "review"  # a letter off and nothing else: not on its own
     m = link(lookup, **printed, old_id_number="060268619")
     assert (m.status, m.citizen_id) == ("matched", "036170100014")
@@ -509,6 +509,12 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
     assert place_similarity("P.10, Q.3, TP. Hồ Chí Minh", "Phường 10, Quận 3, Thành phố Hồ Chí Minh") == 1.0
     # A number standing alone is a number: "Tổ 5" is not "Tổ 3".
     assert place_similarity("Tổ 5, phường 12, quận 3", "Tổ 3, phường 12, quận 3") < 0.8
+    # A place whose parts read alike only leniently is garbled or another place: another where its province reads
+    # clearly as another province (Quảng Nam and Quảng Ngãi are 84 alike), garbled where it reads as none.
+    assert surely_another_place("Xã Bình An, huyện Thăng Bình, tỉnh Quảng Nam",
+                                "Xã Bình An, huyện Bình Sơn, tỉnh Quảng Ngãi", 0.6)
+    assert not surely_another_place("Xã Miah Khai, huyện Cẩw GiẢng, tỉnh BÁI Gương",
+                                    "Xã Minh Khai, huyện Cẩm Giàng, tỉnh Hải Dương", 0.6)
     # A unit word inside a name is the name's: "Hải Dương" is not "Hải" and a street ("đường").
     hai_duong = "Xã Minh Khai, huyện Cẩm Giàng, tỉnh Hải Dương"
     assert place_similarity(hai_duong.replace("Dương", "Dưng"), hai_duong) > 0.95

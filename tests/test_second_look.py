@@ -260,11 +260,13 @@ def test_a_crop_leaves_out_a_close_line_above_whole_and_keeps_accents():
     assert crop.origin[1] > upper[1] - 3  # nothing of the line above but, at most, its lowest pixels
     digits = read_lines([treat(crop, "gray", 2.0).image], language="eng", whitelist=DIGITS + "/")[0]
     assert "".join(w.text for w in digits) == "066150560932"
-    # A name whose accents stand apart above its letters keeps them.
-    page, [(top, bottom)] = _page_of_lines([("ĐẮK LẮK", 60)])
-    body = top + round(0.35 * (bottom - top))  # a band that starts under the accents
-    crop = cut(page, (36, body, 420, bottom), float(bottom - top), 150.0)
-    assert crop is not None and crop.origin[1] <= top
+    # A name whose accents stand apart above its letters keeps them, wherever below them its band starts.
+    for text in ("ĐẮK LẮK", "NGUYỄN THỊ HUỆ", "ẫẫẫ ẵẵẵ", "nguyễn"):
+        page, [(top, bottom)] = _page_of_lines([(text, 60)])
+        for share in (0.2, 0.35, 0.5):
+            body = top + round(share * (bottom - top))  # a band that starts under the accents
+            crop = cut(page, (36, body, 600, bottom), float(bottom - top), 150.0)
+            assert crop is not None and crop.origin[1] <= top, (text, share)
 
 
 # --- choosing among readings ------------------------------------------------------------------------------
@@ -287,6 +289,11 @@ def test_the_digit_vote_breaks_a_tie_between_two_readings_of_a_date_the_first_re
     chosen = choose_person([(spot, None, readings + voted, 4)], {}, TODAY)
     assert [(c.candidate.value, c.candidate.alternatives) for c in chosen] == [("2019-06-19", ("2018-06-19",))]
     assert "break a tie" in chosen[0].candidate.reasons[-1]
+    assert chosen[0].candidate.confidence < 0.4  # one reading of several: a day and month to doubt
+    # Not against the ID on the page, whose digits say born 2018.
+    id_2018 = {"citizen_id": FieldValue("001218012345", 0.9), "gender": FieldValue("male", 0.9)}
+    assert [c.candidate.value for c in choose_person([(spot, None, readings + voted, 4)], id_2018, TODAY)] != [
+        "2019-06-19"]
     # Without the vote, or with the vote on neither, a tie stays unsettled.
     assert choose_person([(spot, None, readings, 4)], {}, TODAY) == []
     other = [_c("date_of_birth", "2017-06-19", 0.0, VOTED)]

@@ -291,6 +291,8 @@ def test_a_first_digit_read_for_0_stays_as_read_when_the_rest_does_not_hold():
     got = check_citizen_id("801320757412", birth_year=1990)  # the century digit says 2000s: nothing proves it
     assert (got.value, got.valid, got.repaired) == ("801320757412", False, False)
     assert check_citizen_id("101085012345").value == "101085012345"  # 1 is no 0 misread
+    # A letter read as a digit is one repair; a first digit besides would be a second one on the same number.
+    assert check_citizen_id("B01085012345").value is None
 
 
 @pytest.mark.parametrize(
