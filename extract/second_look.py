@@ -29,6 +29,7 @@ import numpy as np
 from config.templates import LabelSpec
 from extract.choose import VOTED, Choice, choose_person, name_validity
 from extract.date_vote import vote_dates
+from extract.ids import check_citizen_id, check_old_id
 from extract.layout import PageText, PageWords, Row, band, union_box
 from extract.model import FieldValue
 from extract.mrz import Mrz
@@ -115,6 +116,16 @@ class Spot:
         return Spot(cand.field, "name", cand.page or row.page, region, h, False, True, (x0, x1))
 
 
+def _checked(field: str, value: str) -> str | None:
+    """A reading as the record has it once checked: an ID with OCR letters read as digits ("O01..." → 001...), a
+    first digit read for its 0; other values as they are."""
+    if field == "citizen_id":
+        return check_citizen_id(value).value or value
+    if field == "old_id_number":
+        return check_old_id(value).value or value
+    return value
+
+
 def weak(fv: FieldValue | None, spot: Spot) -> bool:
     """Whether a settled value deserves a second look."""
     if fv is None or fv.confidence < WEAK or fv.reasons:
@@ -158,7 +169,8 @@ class SecondLook:
             for spot in spots:
                 own = next((c for c in values.get(spot.field, []) if c.region == spot.region), None)
                 settled = fields.get(spot.field)
-                if own is not None and settled is not None and own.value != settled.value:
+                if own is not None and settled is not None and settled.value not in (
+                        own.value, _checked(spot.field, own.value)):
                     continue  # another reading was preferred: this one is not what the record says
                 if spot.page in self.images and weak(settled, spot):
                     asked.append((k, spot, own))

@@ -69,6 +69,24 @@ def test_an_id_read_wrong_on_the_page_is_read_right_from_its_crop(birth_page):
     assert not any("century" in r for r in second.reasons)
 
 
+def test_an_id_whose_first_digit_was_taken_for_its_0_still_gets_a_second_look(birth_page):
+    # Seed 990291: "991189412623" for 091189412023. Taken as 091189412623, a valid ID, the reading no longer equals
+    # its own record value, and the second look passed it by as if another reading had been preferred.
+    doc, ocr = birth_page
+    cid = doc.truth["persons"][0]["fields"]["citizen_id"]
+    hocr = Path(ocr.pages[0].hocr_path)
+    original = hocr.read_text(encoding="utf-8")
+    misread = "9" + cid[1:9] + str((int(cid[9]) + 3) % 10) + cid[10:]
+    hocr.write_text(original.replace(cid, misread), encoding="utf-8")
+    try:
+        first = subject(extraction_from_ocr(ocr, second_look=False), "subject").fields["citizen_id"]
+        second = subject(extraction_from_ocr(ocr), "subject").fields["citizen_id"]
+    finally:
+        hocr.write_text(original, encoding="utf-8")
+    assert first.value == "0" + misread[1:] and any("read for the 0" in r for r in first.reasons)
+    assert second.value == cid
+
+
 def test_a_field_read_right_the_first_time_is_left_alone(birth_page):
     doc, ocr = birth_page
     ex = extraction_from_ocr(ocr)
