@@ -146,6 +146,13 @@ def _acceptable(best: _Option, options: list[_Option]) -> bool:
     return best.validity >= MIN_VALIDITY if original is None else best.score > original.score
 
 
+def _taken(top: _Option, options: list[_Option]) -> bool:
+    """Whether the best option replaces (or stays) the first reading: two re-readings, and a validity of its own
+    for a field the first reading missed."""
+    original = next((o for o in options if o.first), None)
+    return top.first or not (top.votes < MIN_VOTES or (original is None and top.validity < MIN_VALIDITY))
+
+
 def _tie_broken(options: list[_Option], voted: Sequence[str]) -> _Option | None:
     """Of whole dates that as many re-readings gave (none of them the first reading's), the one the digit-by-digit
     vote gives too ("2018-06-19" and "2019-06-19" read once each, "2019-06-19" voted): a field left empty would
@@ -206,16 +213,18 @@ def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], f
     ids = best["citizen_id"][2] if "citizen_id" in best else _fixed("citizen_id", fields, gender, today)
     pairs = [(d, i) for d in dates or [None] for i in ids or [None]]
     d, i = max(pairs, key=lambda p: sum(o.score for o in p if o is not None) + _consistency(*p))
+    # The ID the record keeps: the pair's, unless it is a re-reading too weak to replace the first reading.
+    kept_id = i if "citizen_id" not in best or i is None or _taken(i, ids) else next((o for o in ids if o.first), None)
     out = []
     for field, top in (("date_of_birth", d), ("citizen_id", i)):
         if field not in best or top is None:
             continue
         spot, own, options = best[field]
         original = next((o for o in options if o.first), None)
-        taken = top.first or not (top.votes < MIN_VOTES or (original is None and top.validity < MIN_VALIDITY))
+        taken = _taken(top, options)
         reason = None
         if not taken and field == "date_of_birth" and original is None and (tie := _tie_broken(options, voted)) \
-                and _consistency(tie, i) >= 0:
+                and _consistency(tie, kept_id) >= 0:
             top, taken, reason = tie, True, "the digits its readings give break a tie between two readings"
         c = _choice(spot, own, top, reason) if taken else None
         if c is not None and reason is not None:

@@ -127,7 +127,7 @@ def check_citizen_id(raw: str, *, birth_year: int | None = None, gender: str | N
     if read is None:
         inner = _only_candidate(raw, 12)
         if inner is not None:
-            return check_citizen_id(inner, birth_year=birth_year, gender=gender)
+            return check_citizen_id(inner, birth_year=birth_year, gender=gender, scanned=scanned)
         return _unusable(f"not a personal ID: {raw.strip()!r}")
     if len(read) != 12:
         if len(read) == 9:

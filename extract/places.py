@@ -93,7 +93,9 @@ def place_similarity(a: str | None, b: str | None, *, part_match: float = _PLACE
         if best is None:
             break
         ratio = fuzz.ratio(part, left[best])
-        if ratio >= part_match:
+        # Two provinces' names, however alike (Bình Thuận and Ninh Thuận are 90), are two provinces.
+        provinces = part != left[best] and {part, left[best]} <= _province_parts()
+        if ratio >= part_match and not provinces:
             common += ratio / 100.0
             left.pop(best)
     return 2.0 * common / (len(pa) + len(pb))
@@ -101,17 +103,19 @@ def place_similarity(a: str | None, b: str | None, *, part_match: float = _PLACE
 
 def surely_another_place(a: str | None, b: str | None, share: float) -> bool:
     """Whether place ``a`` (read) is another place than ``b`` whatever OCR did to it: under ``share`` of its parts
-    alike even read leniently (``PART_UNLIKE``), or its province read clearly as another province ("Quảng Nam"
-    for Quảng Ngãi: 84 alike, yet a province of its own; "BÁI Gương" is no province, so Hải Dương misread)."""
+    alike even read leniently (``PART_UNLIKE``), or its province read as another province more than as ``b``'s
+    ("Quảng Nam" for Quảng Ngãi, 84 alike, and "Bình Thuận" for Ninh Thuận, 90, are provinces of their own; "BÁI
+    Gương" is no province, so Hải Dương misread)."""
     loose = place_similarity(a, b, part_match=PART_UNLIKE)
     if loose is None or loose < share:
         return True
-    pa, pb = _place_parts(a or ""), _place_parts(b or "")
-    province = _province_of(pa[-1])
-    return province is not None and fuzz.ratio(province, pb[-1]) < _PLACE_PART_MATCH
+    read, registered = _place_parts(a or "")[-1], _place_parts(b or "")[-1]
+    province = _province_of(read)
+    return province is not None and fuzz.ratio(read, province) > fuzz.ratio(read, registered)
 
 
 def _province_of(part: str) -> str | None:
-    """The province an address part names, read well enough to tell it from the others; None if none."""
-    best = max(_province_parts(), key=lambda p: fuzz.ratio(part, p))
+    """The province an address part names, read well enough to tell (ties go to the first in alphabetical order,
+    so the answer does not depend on the run); None if none."""
+    best = max(sorted(_province_parts()), key=lambda p: fuzz.ratio(part, p))
     return best if fuzz.ratio(part, best) >= _PLACE_PART_MATCH else None

@@ -515,6 +515,14 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
                                 "Xã Bình An, huyện Bình Sơn, tỉnh Quảng Ngãi", 0.6)
     assert not surely_another_place("Xã Miah Khai, huyện Cẩw GiẢng, tỉnh BÁI Gương",
                                     "Xã Minh Khai, huyện Cẩm Giàng, tỉnh Hải Dương", 0.6)
+    assert place_similarity("Xã Tân Thành, huyện Hàm Tân, tỉnh Bình Thuận",
+                            "Xã Tân Thanh, huyện Hàm Thuận, tỉnh Ninh Thuận") < 0.9
+    # Provinces alike (Bình Thuận and Ninh Thuận are 90 alike) are still two; a province read between two (Tac Ninh:
+    # Tây Ninh or Bắc Ninh) is the registered one misread.
+    assert surely_another_place("Thôn Tân Lập, xã Phú An, huyện Bắc Bình, tỉnh Bình Thuận",
+                                "Thôn Tân Lập, xã Phú Yên, huyện Bác Ái, tỉnh Ninh Thuận", 0.6)
+    assert not surely_another_place("Xã Tân An, huyện Ea Kac, tỉnh Tac Ninh", "Xã Tân An, huyện Ea Kar, tỉnh Bắc Ninh",
+                                    0.6)
     # A unit word inside a name is the name's: "Hải Dương" is not "Hải" and a street ("đường").
     hai_duong = "Xã Minh Khai, huyện Cẩm Giàng, tỉnh Hải Dương"
     assert place_similarity(hai_duong.replace("Dương", "Dưng"), hai_duong) > 0.95

@@ -312,6 +312,12 @@ def test_the_digit_vote_breaks_a_tie_between_two_readings_of_a_date_the_first_re
     id_2018 = {"citizen_id": FieldValue("001218012345", 0.9), "gender": FieldValue("male", 0.9)}
     assert [c.candidate.value for c in choose_person([(spot, None, readings + voted, 4)], id_2018, TODAY)] != [
         "2019-06-19"]
+    # Nor against the ID the record keeps: one re-reading saying 2019 does not replace a first reading saying 2018.
+    id_spot = _spot("citizen_id", "citizen_id")
+    own_id, re_id = _c("citizen_id", "099218012345", 0.8, "label"), [_c("citizen_id", "001219012345")]
+    both = choose_person([(spot, None, readings + voted, 4), (id_spot, own_id, re_id, 4)],
+                         {"citizen_id": FieldValue("099218012345", 0.6), "gender": FieldValue("male", 0.9)}, TODAY)
+    assert "2019-06-19" not in [c.candidate.value for c in both if c.spot.field == "date_of_birth"]
     # Without the vote, or with the vote on neither, a tie stays unsettled.
     assert choose_person([(spot, None, readings, 4)], {}, TODAY) == []
     other = [_c("date_of_birth", "2017-06-19", 0.0, VOTED)]
