@@ -43,7 +43,8 @@ from extract.evidence import (
     misread_digits,
 )
 from extract.model import FieldValue, Match, Person
-from extract.names import letters_off, variant_key, words_kept
+from extract.names import letters_off, variant_key, words_kept, words_within
+from extract.text import fold
 
 __all__ = ["CitizenEntry", "RegistryLookup", "id_shape_ok", "mask_id", "match_person", "match_persons"]
 
@@ -62,6 +63,7 @@ MAX_CANDIDATES = 5
 # someone missing from the registry may well share it with a registered person born the same day: such a
 # link needs an ID, the place of origin or the address besides name and birth date.
 COMMON_NAME_SHARE = 0.005
+NAME_IN_PART = "name read in part: the words read are the registered name's"
 YEAR_BLOCK_LIMIT = 20_000  # a year-and-gender block bigger than this is too loose to scan
 NAME_BLOCK_LIMIT = 500
 PREFILTER_ABOVE = 300  # blocks bigger than this are narrowed on the name key before full scoring
@@ -142,11 +144,13 @@ def _auto_ok(a: Assessment, read_name: str = "") -> bool:
 
 
 def _old_id_carries(a: Assessment, read_name: str) -> bool:
-    """The old ID and the exact birth date identify the citizen as a valid ID does (rule 1), so a name with words
-    lost to the scan, or one letter of one word misread, still links (``words_kept``); never one with a word
-    replaced, since a household row's number may sit under a twin's name."""
-    return (a.ident == "old_id_same" and a.birth == "exact" and a.name >= NAME_DIFFERENT
-            and words_kept(read_name, a.entry.full_name))
+    """The old ID and the exact birth date identify the citizen as a valid ID does (rule 1), and so do the old ID,
+    the birth year printed alone (a land certificate's "Năm sinh") and the address: a name with
+    words lost to the scan, or one letter of one word misread ("LAM" for LAN), still links (``words_kept``); never
+    one with a word replaced, since a household row's number may sit under a twin's name."""
+    # Of the places only the address: a place of origin is a whole commune's, and old IDs went out in its batches.
+    born = a.birth == "exact" or (a.birth == "year" and (a.address or 0.0) >= ADDRESS_STRONG)
+    return a.ident == "old_id_same" and born and a.name >= NAME_DIFFERENT and words_kept(read_name, a.entry.full_name)
 
 
 # -- the decision ------------------------------------------------------------------------------------------
@@ -246,12 +250,13 @@ def match_person(
             reasons.append("ID not in registry" if ev.id_valid else "ID unreadable and not in registry")
         else:
             a = assess(ev, entry, old_ids_known)
-            if a.name < NAME_DIFFERENT:
+            if a.name < NAME_DIFFERENT and not _id_carries(ev, a, lookup):
                 owner_conflict = a
                 reasons.append("ID belongs to a differently named citizen")
             elif _id_link_ok(ev, a):
                 log.debug("person (%s) linked on ID %s", role, mask_id(entry.citizen_id))
-                return _as_match("matched", a, [a], list(a.reasons))
+                part = [NAME_IN_PART] if a.name < NAME_WITH_ID and _in_part(ev.name, entry.full_name) else []
+                return _as_match("matched", a, [a], [*part, *a.reasons])
             else:
                 reasons.append("ID found but name or birth date disagree")
                 return _as_match("review", a, [a], [*reasons, *a.reasons])
@@ -294,6 +299,29 @@ def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
         return a.name >= NAME_WITH_ID or a.birth == "exact"
     # A misread ID that happens to exist must be carried by the name and the birth date, not the digits.
     return a.name >= NAME_AUTO and a.birth in ("exact", "read", "near", "year")
+
+
+def _id_carries(ev: Evidence, a: Assessment, lookup: RegistryLookup) -> bool:
+    """A valid ID and the exact birth date identify the citizen (rule 1); a name the scan cut short ("NGUYỄN" of
+    NGUYỄN THỊ PHƯƠNG, ``words_within``) is consistent with them, never one with a word replaced; and only when no
+    one else of the household born that day has a name it fits as well (a twin NGUYỄN VĂN BÌNH whose ID a
+    household row put under "NGUYỄN VĂN"). Where the registry keeps no addresses, anyone born that day counts."""
+    if not (ev.id_valid and ev.dob and a.birth == "exact" and a.gender != "differ"
+            and words_within(ev.name, a.entry.full_name)):
+        return False
+    home = fold(a.entry.permanent_address or "")
+
+    def housemate(e: CitizenEntry) -> bool:
+        return not home or not e.permanent_address or fold(e.permanent_address) == home
+
+    born = lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT)
+    return not any(e.citizen_id != a.entry.citizen_id and housemate(e) and words_within(ev.name, e.full_name)
+                   for e in born)
+
+
+def _in_part(read: str, registered: str) -> bool:
+    """The name read is fewer words of the registered one, none replaced: what the record's reason says."""
+    return len(read.split()) < len(registered.split()) and words_within(read, registered)
 
 
 def _why_not(a: Assessment) -> str:

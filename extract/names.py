@@ -202,24 +202,49 @@ def words_kept(read: str, registered: str) -> bool:
     """Whether the words read are the registered name's, in order, the last its given name, with words lost ("CHU
     LAN" for LÊ THU LAN) and at most one word a letter off (marks aside): none replaced by another word."""
     rs, gs = fold(normalize_name(read)).split(), fold(normalize_name(registered)).split()
-
-    def off(word: str, other: str) -> int | None:
-        if len(word) != len(other):
-            return None
-        n = sum(x != y for x, y in zip(word, other, strict=True))
-        return n if n <= 1 else None
-
-    if not rs or not gs or (last := off(rs[-1], gs[-1])) is None:
+    if not rs or not gs or (last := _letter_off(rs[-1], gs[-1])) is None:
         return False
-    slips, at = last, 0
-    for word in rs[:-1]:
-        while at < len(gs) - 1 and off(word, gs[at]) is None:
+    slips = _slips_in_order(rs[:-1], gs[:-1])
+    return slips is not None and last + slips <= 1
+
+
+def words_within(read: str, registered: str) -> bool:
+    """Whether the words read are some of the registered name's, in order, at most one a letter off (marks aside),
+    none replaced, the last perhaps cut short: the name of a line the scan cut ("NGUYỄN" for NGUYỄN THỊ PHƯƠNG,
+    "THẠ" for THẠCH MINH TIẾN) says nothing against the citizen."""
+    rs, gs = fold(normalize_name(read)).split(), fold(normalize_name(registered)).split()
+    if not rs:
+        return False
+    most = 1 if len(rs) > 1 else 0  # a word alone one letter off is another word ("LY" is no "LÊ")
+    slips = _slips_in_order(rs, gs)
+    if slips is not None:
+        return slips <= most
+    *before, last = rs
+    for k in range(len(gs)):
+        if len(last) >= 3 and gs[k].startswith(last) and (slips := _slips_in_order(before, gs[:k])) is not None:
+            return slips <= most
+    return False
+
+
+def _letter_off(word: str, other: str) -> int | None:
+    """0 for the same word, 1 for one letter off, None for another word."""
+    if len(word) != len(other):
+        return None
+    n = sum(x != y for x, y in zip(word, other, strict=True))
+    return n if n <= 1 else None
+
+
+def _slips_in_order(read: list[str], registered: list[str]) -> int | None:
+    """Letters off over the read words found in order among the registered ones (None when one is missing)."""
+    slips, at = 0, 0
+    for word in read:
+        while at < len(registered) and _letter_off(word, registered[at]) is None:
             at += 1
-        if at == len(gs) - 1:
-            return False
-        slips += off(word, gs[at]) or 0
+        if at == len(registered):
+            return None
+        slips += _letter_off(word, registered[at]) or 0
         at += 1
-    return slips <= 1
+    return slips
 
 
 def is_syllable(folded_word: str) -> bool:

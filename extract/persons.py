@@ -102,6 +102,8 @@ class PersonBuilder:
                 log.debug("%s before any person anchor: ignored", spec.field)
                 return
             self._open(self.template.default_role, new=False)
+            if (key := _label_key(spec)) is not None:
+                self.current.labels.add(key)  # a second "Ngày, tháng, năm sinh" then opens the next block
         assert self.current is not None
         if cand is not None:
             self.current.add(cand)

@@ -169,6 +169,8 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 yield Found(hit, _flow(rows, hits, i, hit, nxt), slot=slot)
                 continue
             end = _gap_end(row, hit.end, nxt)
+            if spec.kind in _ID_KINDS and end < nxt and _split_number(rows, hits, i, hit, end, nxt):
+                end = nxt  # a stamp over the number leaves a gap inside it: "CMND số 36[BẢN SAO]0958340"
             piece = Piece.of_row(row, hit.end, end)
             slot = _slot(row, hit, end)
             if not _content(piece, spec.kind):
@@ -182,6 +184,17 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 piece = Piece.join([piece, *wrapped])
                 slot = None if any(p.text.strip() for p in wrapped) else slot
             yield Found(hit, piece, slot=slot if row.has_boxes else None)
+
+
+def _split_number(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, end: int, nxt: int) -> bool:
+    """Whether an ID's digits lie on both sides of a wide gap after its label, the number itself not printed under
+    the label (where it is, the digits after the gap are another column's)."""
+    row = rows[i]
+    if _content(Piece.of_row(row, hit.end, end), "person_id") or not _content(Piece.of_row(row, hit.end, nxt),
+                                                                                  "person_id"):
+        return False
+    below = _next_line(rows, hits, i, hit)
+    return below is None or not _content(below, "person_id")
 
 
 def _slot(row: Row, hit: Hit, end: int) -> tuple[int, int, int, int] | None:

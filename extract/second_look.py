@@ -62,6 +62,7 @@ DATE_ROOM = 8.0  # word heights a numeric date may take, from its label's end
 NAME_ROOM = 3.0  # word heights after the first reading's last word
 _DATE_WORDS = ("ngay", "thang", "nam", "mot", "hai", "ba", "bon", "chin")
 _ID_KINDS = frozenset({"citizen_id", "old_id", "person_id"})
+_ID_FIELDS = ("citizen_id", "old_id_number")
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class SecondLook:
         if not asked:
             return {}
         readings = self._read([spot for _, spot, _ in asked])
+        asked, readings = _rekeyed(asked, readings)
         out: dict[int, dict[str, list[Candidate]]] = {}
         for k in sorted({k for k, _, _ in asked}):
             values, _, fields = people[k]
@@ -303,6 +305,24 @@ UNREAD_WORDS = 3  # fewer words are a piece of a line (a signer's instruction's 
 _RUN = re.compile(r"\w\w", re.UNICODE)
 
 
+def _rekeyed(asked: list[tuple[int, Spot, Candidate | None]], readings: list[list[Candidate]]
+             ) -> tuple[list[tuple[int, Spot, Candidate | None]], list[list[Candidate]]]:
+    """An identity paper's spot with no first reading takes the field whose value most of its readings agree on (a
+    9-digit CMND number is an old ID, a 12-digit one the personal ID; nine digits that end a 12-digit reading are
+    that ID with its first group lost, not an old ID); every spot keeps only the readings of its field."""
+    out_asked, out_readings = [], []
+    for (k, spot, own), found in zip(asked, readings, strict=True):
+        if own is None and spot.kind == "person_id" and found:
+            longer = [c.value for c in found if c.field == "citizen_id"]
+            found = [c for c in found if c.field == "citizen_id" or not any(v.endswith(c.value) for v in longer)]
+            agree = {f: max((sum(c.value == v.value for c in found) for v in found if v.field == f), default=0)
+                     for f in _ID_FIELDS}
+            spot = replace(spot, field=max(_ID_FIELDS, key=lambda f: (agree[f], f == spot.field)))
+        out_asked.append((k, spot, own))
+        out_readings.append([c for c in found if c.field == spot.field])
+    return out_asked, out_readings
+
+
 def garbled_lines(words: Sequence[Word]) -> set[int]:
     """The lines (``Word.line``) of a page reading whose words are noise: at least two words, at a mean confidence
     under ``GARBLED``. Tesseract gives that to a line whose layout it got wrong (a line merged with its neighbour
@@ -336,7 +356,8 @@ def _parse(spot: Spot, words: list[LineWord], treated: Treated, reader: str) -> 
         spans.append((pos, pos + len(w.text), w))
         pos += len(w.text) + 1
     cand = read(spot.field, spot.kind, Piece(text, tuple(spans), spot.page))
-    if cand is None or cand.field != spot.field:
+    # "Giấy tờ tùy thân" first read without a number may hold either kind of ID (``_rekeyed``).
+    if cand is None or (cand.field != spot.field and not (spot.kind == "person_id" and cand.field in _ID_FIELDS)):
         return None
     return replace(cand, source=f"reread:{treated.name}:{reader}", region=spot.region)
 

@@ -41,6 +41,13 @@ _SLASH_AS_ONE = re.compile(r"(?<![0-9])([0-9]{2})[1Il|]([0-9]{2})[1Il|]((?:1[89]
 SLASH_REPAIRED = 0.6
 _LETTER_SLASH = re.compile(r"(?<=[0-9])[Il|](?=[0-9])")
 ZERO_REPAIRED = 0.6
+# A birth year whose century reads 11, 12, 14-17 ("24/6/1576": a bold 9 read as 5) can only be 19: 18 is one digit
+# away too, but a birth then is no one a record of these decades registers. Not 13 (3 and 8 are confused: 1877 or
+# 1977?), not 10 (1021: 1921 or 2021?), and no other date (an issue date "1021" may be 2021).
+_LOST_CENTURY = re.compile(
+    r"(?<![0-9])(?:([0-9]{1,2})\s*[/.\-⁄]\s*([0-9]{1,2})\s*[/.\-⁄]\s*)?1[124-7]([0-9]{2})(?![0-9])")
+_ALONE = re.compile(r"\W*[0-9]{4}\W*")
+CENTURY_REPAIRED = 0.6
 # Tesseract reads the 0 of "04" as 6, 8 or 9 (and 8 is also a misread 3): what a leading digit that no day or
 # month can have may have been printed as.
 _LEADING = {"6": "0", "9": "0", "8": "03"}
@@ -274,6 +281,9 @@ def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
             return date(int(y), int(mo), int(d)).isoformat(), piece.sub(*slashed.span()), SLASH_REPAIRED
         except ValueError:
             pass
+    if parsed is None and field == "date_of_birth" and (century := _century_repaired(piece.text)) is not None:
+        value, (start, end) = century
+        return value, piece.sub(start, end), CENTURY_REPAIRED
     if parsed is None:
         m = _BROKEN_DATE.search(piece.text)
         if m is None:
@@ -287,6 +297,22 @@ def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
         return m.group(3), span, BROKEN_DATE
     span = piece.sub(*parsed.span)
     return parsed.value, span, 0.85 if parsed.repaired else 1.0
+
+
+def _century_repaired(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The birth date (or year alone) with its impossible century read as 19, and where it is."""
+    m = _LOST_CENTURY.search(text)
+    if m is None:
+        return None
+    day, month, tail = m.groups()
+    year = int("19" + tail)
+    if day is None:
+        # A year alone only where it is the whole value: "1604/1973" is a card's 15/04/1973, "Số 1234" no year.
+        return (str(year), m.span()) if _ALONE.fullmatch(text) else None
+    try:
+        return date(year, int(month), int(day)).isoformat(), m.span()
+    except ValueError:
+        return None
 
 
 def _leading_zero(day: str, month: str, year: str) -> str | None:

@@ -240,14 +240,33 @@ def test_words_misread_as_digits_use_the_date_in_words_and_lower_confidence():
         ("97/19/1974", "1974", 0.6),  # day and month both broken: the year alone, at half confidence
         ("81/05/1990", "1990", 0.6),  # 01 or 31: not guessed
         ("14/12/1980", "1980-12-14", 1.0),
+        ("24/6/1576", "1976-06-24", 0.7),  # seed 960195: the 9 of the century read as 5; 19 is the one it can be
+        ("19/8/1277", "1977-08-19", 0.7),
+        ("19/8/2577", None, None),  # a century 25 is two digits from any there can be: not guessed
+        ("19/8/1377", None, None),  # 13: 1877 (3 and 8 look alike) or 1977
+        ("19/8/1021", None, None),  # 10: 1921 or 2021
     ],
 )
 def test_dates_ocr_broke(printed, value, confidence_below):
     ex = extract(layout([*HEADER, [(700, "SỔ HỘ KHẨU")], "Họ và tên chủ hộ: LÊ VĂN QUÝ",
                          f"Ngày, tháng, năm sinh: {printed}"]))
+    if value is None:
+        assert "date_of_birth" not in person(ex, "head").fields
+        return
     dob = person(ex, "head").fields["date_of_birth"]
     assert dob.value == value
     assert dob.confidence < confidence_below
+
+
+def test_a_year_alone_with_an_impossible_century_is_read_in_the_one_it_can_be():
+    got = read("date_of_birth", "date", Piece("1576", ((0, 4, Word("1576", (0, 0, 80, 40), 0.9, 0)),), 1))
+    assert got is not None and (got.value, got.confidence < 0.7) == ("1976", True)
+    assert read("date_of_birth", "date", Piece("1876", ((0, 4, Word("1876", (0, 0, 80, 40), 0.9, 0)),), 1)
+                ).value == "1876"
+    # A card's "15/04/1973" read "1604/1973" (seed 950199) holds no year 16 04; no date but a birth date is mended.
+    got = read("date_of_birth", "date", Piece("1604/1973", ((0, 9, Word("1604/1973", (0, 0, 180, 40), 0.9, 0)),), 1))
+    assert got is None or got.value != "1904"
+    assert read("registration_date", "date", Piece("1576", ((0, 4, Word("1576", (0, 0, 80, 40), 0.9, 0)),), 1)) is None
 
 
 def test_an_id_that_contradicts_the_birth_year_is_kept_with_low_confidence():
@@ -444,6 +463,21 @@ def test_a_label_whose_colon_was_read_as_a_question_mark_still_ends_the_place_ab
     assert person(ex, "husband").fields["permanent_address"].value == home
 
 
+def test_an_identity_number_a_stamp_splits_is_read_whole():
+    # Seed 960099: "BẢN SAO" stamped over "CMND số 360958340" left a gap wider than a tab stop inside the number.
+    ex = extract(layout([*HEADER, [(700, "TRÍCH LỤC KHAI TỬ")], "Họ, chữ đệm, tên người chết: NGUYỄN THỊ THỦY",
+                         "Ngày, tháng, năm sinh: 12/05/1940",
+                         Merged([(100, "Giấy tờ tùy thân: CMND số 36"), (100 + CHAR_W * 45, "0958340")]),
+                         "Nơi cư trú cuối cùng: xã Cẩm Bình"]))
+    assert person(ex, "deceased").fields["old_id_number"].value == "360958340"
+    # Printed under its label, the number is that one; digits after a gap on the label's row are another's.
+    ex = extract(layout([*HEADER, [(700, "TRÍCH LỤC KHAI TỬ")], "Họ, chữ đệm, tên người chết: NGUYỄN THỊ THỦY",
+                         Merged([(100, "Giấy tờ tùy thân: CMND số"), (100 + CHAR_W * 45, "183702564")]),
+                         "360958340",
+                         "Nơi cư trú cuối cùng: xã Cẩm Bình"]))
+    assert person(ex, "deceased").fields["old_id_number"].value == "360958340"
+
+
 # --- household pages: every member, the head once ----------------------------------------------------------
 
 def test_household_book_lists_head_and_members_over_two_pages():
@@ -531,6 +565,22 @@ def test_a_member_whose_name_label_was_lost_is_not_merged_into_the_one_before():
         {"full_name": "LÝ THỊ GIANG", "date_of_birth": "1981-05-11", "gender": "female"},
         {"date_of_birth": "1987-09-09", "gender": "male", "old_id_number": "306142485"},
         {"full_name": "ĐOÀN THỊ MAI", "date_of_birth": "1937-04-22", "gender": "female"}]
+
+
+def test_the_first_block_of_a_page_whose_name_labels_were_lost_does_not_take_the_next_ones_birth_date():
+    # Seed 990100: the head's and the next member's "Họ và tên" both lost. The head's block opens with its birth
+    # date; the next "Ngày, tháng, năm sinh" is a second one and opens the member, whose date it is.
+    ex = extract(layout([
+        [(800, "SỔ HỘ KHẨU")],
+        [(100, "x88: X4 tên: Phạm Minh Tuấn"), (1100, "Quan hệ với chủ hộ: Chủ hộ")],
+        "Ngày, tháng, năm sinh: 09/5/1960",
+        "CMND số: 026733657",
+        "Nghề nghiệp, nơi làm việc: Nội trợ",
+        "- 8Q và côn: ROYỀN NGỌC YẤm TC Giàn",
+        "Ngày, tháng, năm sinh: 23/1/1965",
+    ]))
+    assert [(p.role, p.fields["date_of_birth"].value) for p in ex.persons] == [
+        ("head", "1960-05-09"), ("member", "1965-01-23")]
 
 
 @pytest.mark.parametrize("relation", ["Chủbộ", "Chủ hô", "ChủHộ."])

@@ -112,6 +112,37 @@ def test_id_of_a_differently_named_citizen_is_not_a_link(lookup):
     assert "031205100012" in cands(m)
 
 
+def test_a_valid_id_and_birth_date_carry_a_name_the_scan_cut_short(lookup):
+    # Seed 970097: the name line read "NGUYỄN" alone of NGUYỄN THỊ PHƯƠNG (seed 940097: "THẠ" of THẠCH MINH TIẾN);
+    # the valid ID and the exact birth date are the citizen's. Here HUỲNH THỊ NGỌC HÒA, alone born that day.
+    born = {"date_of_birth": "1990-05-05", "gender": "female", "citizen_id": "036190100005"}
+    for short in ("HUỲNH", "HUỲ", "HUỲNH THỊ", "HUỲNH NGỌC HOÀ", "NGỌC HÒA"):
+        m = link(lookup, full_name=short, **born)
+        assert (m.status, m.citizen_id) == ("matched", "036190100005"), short
+        assert ("name read in part" in m.reasons[0]) == (short != "HUỲNH NGỌC HOÀ"), m.reasons
+    # A word replaced, a birth date a digit off, or an ID whose structure fails: not the same evidence.
+    assert link(lookup, full_name="HUỲNH THỊ LAN", **born).status != "matched"
+    assert link(lookup, full_name="HUỲNH", date_of_birth="1990-05-06", gender="female",
+                citizen_id="036190100005").status != "matched"
+    assert link(lookup, full_name="HUỲNH", date_of_birth="1990-05-05", gender="male",
+                citizen_id="036190100005").status != "matched"
+    # Two letters are no word, and a word alone a letter off is another word.
+    for short in ("HU", "HUỲNG"):
+        assert link(lookup, full_name=short, **born).status != "matched", short
+
+
+def test_a_name_cut_short_never_carries_an_id_when_a_housemate_born_that_day_fits_it(lookup):
+    # ĐINH CÔNG KHẢI (HOME_A) has a twin sister ĐINH THỊ KHẢI at home: "ĐINH" with his ID may be a household row's
+    # number under her name, cut short. "ĐINH CÔNG" fits only him at home (his namesake born that day lives at
+    # HOME_B, on no page of this household). The whole name links as always.
+    born = {"date_of_birth": "1985-03-18", "gender": "male", "citizen_id": "036085100001"}
+    m = link(lookup, full_name="ĐINH", **born)
+    assert m.status == "review" and "ID belongs to a differently named citizen" in m.reasons
+    m = link(lookup, full_name="ĐINH CÔNG", **born)
+    assert (m.status, m.citizen_id) == ("matched", "036085100001") and "name read in part" in m.reasons[0]
+    assert link(lookup, full_name="ĐINH CÔNG KHẢI", **born).citizen_id == "036085100001"
+
+
 def test_structurally_invalid_id_with_another_name_never_links(lookup):
     # The printed ID says a woman born 1990; the document says a man born 1985 with another name.
     m = link(lookup, full_name="LÊ VĂN TÁM", date_of_birth="1985-03-18", gender="male", citizen_id="036190100005")
@@ -186,6 +217,14 @@ def test_the_old_id_and_birth_date_carry_a_name_with_words_lost(lookup):
     assert link(lookup, full_name="LÊ THỊ PHƯƠNG", **born, old_id_number="080268618").status == "review"
     assert link(lookup, full_name="PHƯƠNG", date_of_birth="1970-06-18", gender="female",
                 old_id_number="080268618").status == "review"
+    # A birth year printed alone carries it too with the address (a land certificate's "TRẦN THỊ LAM" for LAN,
+    # seed 960198), not without, nor with the place of origin alone (a whole commune's); a word replaced still not.
+    year = {"full_name": "ĐINH CÔNG THẢI", "date_of_birth": "1985", "gender": "male", "old_id_number": "162345678"}
+    assert link(lookup, **year).status == "review"
+    assert link(lookup, **year, place_of_origin=ORIGIN_A).status == "review"
+    m = link(lookup, **year, permanent_address=HOME_A)
+    assert (m.status, m.citizen_id) == ("matched", "036085100001")
+    assert link(lookup, **{**year, "full_name": "ĐINH VĂN THẢI"}, permanent_address=HOME_A).status != "matched"
 
 
 def test_the_same_place_of_origin_and_birth_date_back_a_given_name_misread_as_a_word_no_name_has(lookup):

@@ -16,7 +16,7 @@ from extract.choose import VOTED, choose_person, name_validity
 from extract.fields import extraction_from_ocr
 from extract.model import Extraction, FieldValue, Person
 from extract.mrz import MRZ_CHARS
-from extract.second_look import SecondLook, Spot, garbled_lines
+from extract.second_look import SecondLook, Spot, _rekeyed, garbled_lines
 from extract.settle import settle_date
 from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
@@ -519,3 +519,38 @@ def test_weak_values_are_read_again_with_both_vietnamese_models(tmp_path):
     # Without tessdata_best, only the model of the page's reading: no reading is counted twice.
     alone = SecondLook({1: (str(path), 300.0)}, "vie", None, None)._read([spot])[0]
     assert {c.source for c in alone} == {"reread:gray@1:vie", "reread:sharp@1:vie"}
+
+
+def test_an_identity_paper_read_without_its_number_is_read_again_as_the_kind_of_id_it_is(tmp_path):
+    """A 200 dpi marriage certificate, hard: the page reading gives the husband's "Giấy tờ tùy thân: CHSŒC số
+    18370925" and the wife's number not at all. Neither first reading parses, so neither says which ID it is; the
+    re-readings give 9 digits, an old CMND number: the husband's as printed, the wife's with one digit misread
+    (183734548 for 183794548), which only the registry can settle."""
+    doc = make_document(960098, "marriage_certificate", "hard", registry=make_registry(960000, 5000))
+    truth = {p["role"]: p["fields"] for p in doc.truth["persons"]}
+    ocr = _ocr(doc, tmp_path)
+    first = extraction_from_ocr(ocr, second_look=False)
+    assert not any("old_id_number" in p.fields or "citizen_id" in p.fields for p in first.persons)
+    husband = subject(extraction_from_ocr(ocr), "husband").fields
+    assert husband["old_id_number"].value == truth["husband"]["old_id_number"] == "183702564"
+    assert "citizen_id" not in husband
+    wife = subject(extraction_from_ocr(ocr), "wife").fields
+    assert "citizen_id" not in wife and len(wife["old_id_number"].value) == 9
+
+
+def test_an_identity_paper_spot_takes_the_id_kind_its_readings_agree_on():
+    spot = Spot("citizen_id", "person_id", 1, (0, 0, 400, 40), 40.0, True)
+
+    def readings(*values: str) -> list[Candidate]:
+        return [Candidate("citizen_id" if len(v) == 12 else "old_id_number", v, 0.9, 1) for v in values]
+
+    # Three readings lost the first group of a 12-digit ID: they are its tail, not an old ID.
+    (_, got, _), = _rekeyed([(0, spot, None)], [readings("001190100005", "001190100005", *["190100005"] * 3)])[0]
+    assert got.field == "citizen_id"
+    # Nine digits read alike twice beat three 12-digit readings that agree on nothing.
+    asked, found = _rekeyed([(0, spot, None)], [readings("360958340", "360958340", "350058340", "001190100005",
+                                                         "001190100006", "001190100007")])
+    assert asked[0][1].field == "old_id_number" and {c.value for c in found[0]} == {"360958340", "350058340"}
+    # A spot with a first reading keeps its field.
+    own = Candidate("citizen_id", "001190100005", 0.5, 1)
+    assert _rekeyed([(0, spot, own)], [readings("360958340")]) == ([(0, spot, own)], [[]])
