@@ -198,6 +198,11 @@ class LabelIndex:
                 continue
             if not _case_fits(alias, win.text, colon) or _value_after_colon(alias, win.text):
                 continue
+            if alias.spec.flow and alias.spec.kind == "name" and text[win.end:].strip() \
+                    and not _capital_next(text, win.end):
+                # In running text a name opens with a capital: "cho bộ nghèo" (read for "cho hộ nghèo") is no
+                # "cho bà", and "cho bà con" no woman's name.
+                continue
             if alias.spec.kind == "name" and _signers_instruction(text, win.start, win.text):
                 # "(Ký, ghi rõ họ tên)" under a signature tells the signer what to write: no one's name follows.
                 continue

@@ -139,10 +139,11 @@ LONGER_FLOOR = 0.75  # of the short reading's confidence, for a reading that goe
 
 
 def _goes_on(short: str, longer: str) -> bool:
-    """Whether ``longer`` is ``short`` (two words or more, marks aside) with name syllables after it."""
+    """Whether ``longer`` is ``short`` (two words or more, marks aside) with syllables of names after it: a
+    decision's "ông Nguyễn Văn Phong chịu trách nhiệm" read "NGUYỄN VĂN PHONG CHỊU" does not go on."""
     sw, lw = fold(short).split(), fold(longer).split()
     return 2 <= len(sw) < len(lw) <= NAME_WORDS_MAX and lw[:len(sw)] == sw and all(
-        is_syllable(w) for w in lw[len(sw):])
+        is_syllable(fold(w)) and is_known(w) for w in longer.split()[len(sw):])
 
 
 def zone_spelled(printed: str, zone: str) -> str:

@@ -544,6 +544,10 @@ def test_a_name_read_alike_twice_is_not_replaced_by_one_reading_that_goes_on():
     assert settle({"full_name": read}, TODAY)["full_name"].value == "TRẦN VĂN AN"
     weak = [Candidate("full_name", "TRẦN VĂN AN", 0.92), Candidate("full_name", "TRẦN VĂN AN HOÀ", 0.2)]
     assert settle({"full_name": weak}, TODAY)["full_name"].value == "TRẦN VĂN AN"
+    # Seed 1010103: a decision's "ông Nguyễn Văn Phong Chịu trách nhiệm ..." read with the word after the name;
+    # CHỊU is no syllable of a name, so the reading of "ông Nguyễn Văn Phong, sinh ngày" stands.
+    running = [Candidate("full_name", "NGUYỄN VĂN PHONG", 0.93), Candidate("full_name", "NGUYỄN VĂN PHONG CHỊU", 0.9)]
+    assert settle({"full_name": running}, TODAY)["full_name"].value == "NGUYỄN VĂN PHONG"
 
 
 def test_a_member_whose_name_label_was_lost_is_not_merged_into_the_one_before():
@@ -647,6 +651,23 @@ def test_decision_subject_in_running_text():
     assert {k: f.value for k, f in ex.fields.items()} == {
         "document_number": "4564/QĐ-UBND", "issuing_authority": "ỦY BAN NHÂN DÂN HUYỆN GIỒNG RIỀNG",
         "document_date": "2013-04-14"}
+
+
+@pytest.mark.parametrize("about", ["sửa chữa nhà ở cho bộ nghèo", "hỗ trợ cho bà con nhân dân"])
+def test_a_title_read_like_a_womans_label_gives_no_woman(about):
+    # Seed 1010200: "Về việc ... cho hộ nghèo" read "cho bộ nghèo" fits "cho bà" a letter off; its gender made the
+    # subject, "ông Nguyễn Quốc Minh", a woman whom no registered man could match. A name opens with a capital.
+    ex = extract(layout([
+        [(100, "ỦY BAN NHÂN DÂN"), (900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+        [(800, "QUYẾT ĐỊNH")],
+        [(400, f"Về việc {about}")],
+        "Điều 1. Hỗ trợ kinh phí sửa chữa nhà ở cho hộ ông Nguyễn Quốc Minh, sinh ngày",
+        "27/4/1969, thường trú tại Ấp 2, xã Hưng Đạo, huyện Long Thành, tỉnh Đồng Nai.",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+    ]))
+    subject = values(person(ex, "subject"))
+    assert (subject["full_name"], subject["gender"]) == ("NGUYỄN QUỐC MINH", "male")
+    assert [p.role for p in ex.persons] == ["subject"]
 
 
 def test_running_text_labels_cut_by_a_line_break():
