@@ -70,7 +70,7 @@ _TOP_KEYS = {"doc_type", "titles", "evidence", "default_role", "roles", "labels"
 _LABEL_KEYS = {"field", "kind", "aliases", "role", "new_person", "fallback", "implies", "sets_role", "flow",
                "stops", "pattern", "zone", "note"}
 ZONES = ("any", "header", "body")
-_ROLE_KEYS = {"multiple", "implies", "note"}
+_ROLE_KEYS = {"multiple", "implies", "parent_of", "adult_on", "same_family_name_as", "note"}
 _SOURCE_KEYS = {"field", "source", "lines", "phrases", "copy", "note"}
 _COLUMN_KEYS = {"start", "end", "note"}
 
@@ -104,6 +104,12 @@ class RoleSpec:
     name: str
     multiple: bool = False  # several people can hold it (household members, co-owners of land)
     implies: tuple[tuple[str, str], ...] = ()
+    # For checking birth years against one another (extract.lifespan): the role whose parent this one is, and
+    # the document date on which this person was an adult (a wedding's registration_date).
+    parent_of: str | None = None
+    adult_on: str | None = None
+    # The role whose family name this one bears (extract.family_names): a birth certificate's father, the child's.
+    same_family_name_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -269,8 +275,17 @@ class _Reader:
                 log.warning("%s: %s: role not in the document record contract", self.path, where)
             spec = self.obj(spec, where)
             self.unknown(spec, _ROLE_KEYS, where)
-            out.append(RoleSpec(name, self.flag(spec, "multiple", where), self.implies(spec.get("implies", {}),
-                                                                                         f"{where}.implies")))
+            adult_on = spec.get("adult_on")
+            if adult_on is not None:
+                self.choice(adult_on, tuple(f for f in DOCUMENT_FIELDS if f.endswith("_date")), f"{where}.adult_on")
+            out.append(RoleSpec(name, self.flag(spec, "multiple", where),
+                                self.implies(spec.get("implies", {}), f"{where}.implies"),
+                                spec.get("parent_of"), adult_on, spec.get("same_family_name_as")))
+        names = {r.name for r in out}
+        for r in out:
+            for key in ("parent_of", "same_family_name_as"):
+                if getattr(r, key) is not None:
+                    self.choice(getattr(r, key), names - {r.name}, f"roles.{r.name}.{key}")
         return tuple(out)
 
     def label(self, item: object, where: str, roles: set[str]) -> LabelSpec:

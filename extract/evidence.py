@@ -20,6 +20,7 @@ from extract.model import FieldValue
 from extract.names import name_similarity, normalize_name
 from extract.places import place_similarity, surely_another_place
 from extract.spelling import USUAL_SPELLING
+from extract.text import DIGIT_CONFUSIONS, fold
 
 NAME_CANDIDATE = 0.60  # below this the names are different people's: not worth comparing anything else
 ADDRESS_STRONG = 0.90
@@ -49,13 +50,13 @@ W_ID_CONFLICT = -0.30
 W_OLD_ID_CONFLICT = -0.15
 W_OLD_ID_UNKNOWN = -0.05
 W_ORIGIN_CONFLICT = -0.10
-# Digits Tesseract reads for one another on degraded scans (closed loops and their broken forms; 1 and 7).
-DIGIT_CONFUSIONS = frozenset(
-    frozenset(p) for p in ("06", "08", "09", "68", "69", "89", "38", "35", "56", "17", "14")
-)
 MISREAD_DIGITS_MAX = 3
+# Of an old ID's nine digits: a typewriter's dotted zero blurs into 6, 8 or 9 wherever it stands ("045980003"
+# read "645989663"); with five digits the same and four only ones OCR confuses, the number is still this one.
+MISREAD_OLD_ID_DIGITS = 4
 WEAK_DATE = 0.4  # a birth date read with less confidence than this has a day and month to doubt
 MISREAD_DATE_DIGITS = 2  # of a birth date's eight: a date with three misread is as likely someone else's
+KIN_HOME = "lives where another person of the document is registered"
 W_PROVINCE = 0.02  # births are registered where they happen, not always where the person is from
 
 ROLE_GENDER = {"father": "male", "husband": "male", "mother": "female", "wife": "female"}
@@ -115,6 +116,14 @@ class Evidence:
     origin: str | None
     address: str | None
     province: str | None  # PPP of the birth registration: given by the caller, or from a well-formed ID
+    # Registered addresses (folded) of the citizens the other persons of the document were linked to or best fit
+    # (extract.matching.match_persons): a candidate who lives there lives with them, whatever the scan read.
+    kin_homes: frozenset[str] = frozenset()
+
+
+def home_key(address: str) -> str:
+    """A registered address as ``Evidence.kin_homes`` holds it: folded, single-spaced."""
+    return " ".join(fold(address).split())
 
 
 def _value(fields: Mapping[str, FieldValue], key: str) -> str | None:
@@ -144,7 +153,8 @@ def _parse_birth(value: str | None) -> tuple[str | None, int | None]:
 
 
 def evidence_from_fields(
-    fields: Mapping[str, FieldValue], *, role: str, id_valid: bool | None = None, birth_province: str | None = None
+    fields: Mapping[str, FieldValue], *, role: str, id_valid: bool | None = None, birth_province: str | None = None,
+    kin_homes: frozenset[str] = frozenset(),
 ) -> Evidence:
     dob, year = _parse_birth(_value(fields, "date_of_birth"))
     birth = fields.get("date_of_birth")
@@ -177,6 +187,7 @@ def evidence_from_fields(
         origin=_value(fields, "place_of_origin"),
         address=_value(fields, "permanent_address"),
         province=birth_province or (cid[:3] if cid and valid else None),
+        kin_homes=kin_homes,
     )
 
 
@@ -279,7 +290,7 @@ def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str
             return "old_id_same", "old ID number matches"
         if Levenshtein.distance(ev.old_id, e.old_id_number, score_cutoff=1) <= 1:
             return "none", None
-        if misread_digits(ev.old_id, e.old_id_number):
+        if misread_digits(ev.old_id, e.old_id_number, MISREAD_OLD_ID_DIGITS):
             # On a worn page 0, 6, 8 and 9 are read for one another, two or three times in a number; someone
             # else's number would differ in most of its digits, so this backs the candidate up, if weakly.
             return "old_id_near", "old ID number differs only in digits OCR confuses (misread?)"
@@ -320,9 +331,13 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
         score = W_NAME * name + W_BIRTH[birth] + W_GENDER[gender]
         return Assessment(e, name, birth, gender, ident, None, None, max(0.0, score), tuple(reasons))
     address = place_similarity(ev.address, e.permanent_address)
+    home_reason = "address matches"
+    if (address is None or address < ADDRESS_STRONG) and e.permanent_address and \
+            home_key(e.permanent_address) in ev.kin_homes:
+        address, home_reason = 1.0, KIN_HOME
     if address is not None and address >= ADDRESS_STRONG:
         extra += W_ADDRESS_STRONG
-        reasons.append("address matches")
+        reasons.append(home_reason)
     elif address is not None and address >= ADDRESS_CLOSE:
         extra += W_ADDRESS_CLOSE
         reasons.append("address close")

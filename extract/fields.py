@@ -19,7 +19,9 @@ from config.templates import Template, load_templates
 from extract import sources
 from extract.card_look import front_values
 from extract.doctype import UNKNOWN, classify_detail
+from extract.family_names import share_family_names
 from extract.layout import PageText, PageWords, page_from_text, page_text
+from extract.lifespan import check_lifespans
 from extract.model import Extraction, FieldValue, Person
 from extract.mrz import find_mrz
 from extract.persons import PersonBuilder
@@ -67,6 +69,7 @@ def read_document(texts: list[PageText], template: Template, *, title: Sequence 
         builder.add_read(template.mrz, front.values, front.spots)
     persons = builder.persons(mrz, today, look)
     fields = _document_fields(builder.doc, template, texts, title, persons, today)
+    persons = share_family_names(check_lifespans(persons, template, fields), template)
     return Extraction(template.doc_type, fields, persons)
 
 

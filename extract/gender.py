@@ -16,6 +16,7 @@ _WORD = re.compile(r"[a-z]+")
 # "trai"/"gái" are what some old registers print ("con trai", "con gái").
 _MALE = {"nam", "narn", "male", "m", "trai"}
 _FEMALE = {"nu", "female", "f", "gai"}
+_AFTER_LETTER = ("", " ", "\t", "/", ",", ".", ";", ")")  # what may follow a gender given as one letter
 
 
 def parse_gender(text: str) -> str | None:
@@ -25,8 +26,10 @@ def parse_gender(text: str) -> str | None:
     if m is None or folded[: m.start()].strip(" :/-.()"):
         return None
     word = m.group()
-    if len(word) == 1 and folded[m.end(): m.end() + 1].isalpha():
-        return None  # a letter going on in a glyph folding does not make a-z: "MŒ" is a misread "Nữ", not "M"
+    if len(word) == 1 and folded[m.end(): m.end() + 1] not in _AFTER_LETTER:
+        # A letter going on in a glyph folding does not make a-z or a symbol is a misread word: "MŒ" and "M@"
+        # are a misread "Nữ", not the "M" of "Sex: M".
+        return None
     if word in _MALE:
         return "male"
     if word in _FEMALE:

@@ -14,6 +14,8 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
    doubt, two digits OCR confuses off or read with little confidence, by an ID or old ID, or the address and
    the place of origin both), nothing contradicts it, the runner-up is at least ``MARGIN`` behind, and, for a
    name common in the registry, something beyond name and birth date ties them.
+3. The persons of one document are family: one left for review is matched again with the registered addresses
+   of the others' citizens as its address (:func:`match_persons`), and links when that is what it lacked.
 
 A name alone never links. This module knows nothing of the database: storage implements
 :class:`RegistryLookup`.
@@ -39,6 +41,7 @@ from extract.evidence import (
     Evidence,
     assess,
     evidence_from_fields,
+    home_key,
     id_shape_ok,
     misread_digits,
 )
@@ -231,13 +234,15 @@ def match_person(
     role: str,
     id_valid: bool | None = None,
     birth_province: str | None = None,
+    kin_homes: frozenset[str] = frozenset(),
 ) -> Match:
     """The ``match`` object of one person (contract: status, citizen_id, score, reasons, candidates).
 
     `id_valid` is the structural verdict on the printed ID when the caller has one (extract.ids); without
     it the ID's shape is checked here against the birth year and gender.
     """
-    ev = evidence_from_fields(fields, role=role, id_valid=id_valid, birth_province=birth_province)
+    ev = evidence_from_fields(fields, role=role, id_valid=id_valid, birth_province=birth_province,
+                              kin_homes=kin_homes)
     if not ev.name:
         return Match(status="unmatched", reasons=["no name on the document"])
 
@@ -340,9 +345,28 @@ def _why_not(a: Assessment) -> str:
     return "thin evidence: birth year only, nothing else ties them"
 
 
+def _home(m: Match, lookup: RegistryLookup) -> str | None:
+    """The registered address of the citizen a match links, or of its only candidate."""
+    cid = m.citizen_id if m.status == "matched" else (m.candidates[0][0] if len(m.candidates) == 1 else None)
+    entry = lookup.by_id(cid) if cid else None
+    return home_key(entry.permanent_address) if entry is not None and entry.permanent_address else None
+
+
 def match_persons(persons: Sequence[Person], lookup: RegistryLookup) -> list[Person]:
-    """Every person of one document matched; one citizen linked twice sends both to review."""
+    """Every person of one document matched; one citizen linked twice sends both to review.
+
+    The persons of one civil record are family: a person left for review is matched again with the registered
+    addresses of the others' citizens (the one linked, or the only candidate) as evidence of where they live
+    (``Evidence.kin_homes``): a father printed with his birth year alone whose only namesake of that year lives
+    where his child does."""
     out = [replace(p, match=match_person(p.fields, lookup, role=p.role)) for p in persons]
+    homes = [_home(p.match, lookup) for p in out]
+    for k, p in enumerate(out):
+        kin = frozenset(h for j, h in enumerate(homes) if j != k and h is not None)
+        if p.match.status != "matched" and kin:
+            again = match_person(p.fields, lookup, role=p.role, kin_homes=kin)
+            if again.status == "matched":
+                out[k] = replace(p, match=again)
     seen: dict[str, int] = {}
     for p in out:
         if p.match.status == "matched" and p.match.citizen_id:

@@ -238,6 +238,7 @@ def _add_mrz(d: _Draft, mrz: Mrz) -> None:
     if mrz.sex:
         d.add(Candidate("gender", mrz.sex, MRZ_CONFIDENCE, source="mrz"))
     if mrz.birth:
-        d.add(Candidate("date_of_birth", mrz.birth, MRZ_CONFIDENCE, source="mrz"))
+        conf = MRZ_CONFIDENCE * (MRZ_REPAIRED if mrz.birth_reasons else 1.0)
+        d.add(Candidate("date_of_birth", mrz.birth, conf, source="mrz", reasons=mrz.birth_reasons))
     if mrz.names:
         d.add(Candidate("full_name", " ".join(mrz.names), MRZ_NAME_CONFIDENCE, source="mrz"))

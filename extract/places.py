@@ -39,6 +39,7 @@ def _unslipped(text: str) -> str:
 
 # A province's unit word, as OCR misreads it a letter off ("thành phế Hà Nội", "tinb Nam Định").
 _PROVINCE_UNITS = ("thanh pho", "tinh")
+_UNIT_LEFT = 4  # letters at most of a word that is what OCR left of a unit word
 
 
 def _without_misread_unit(part: str) -> str:
@@ -49,6 +50,13 @@ def _without_misread_unit(part: str) -> str:
         n = unit.count(" ") + 1
         lead, rest = " ".join(words[:n]), " ".join(words[n:])
         if rest in _province_parts() and lead != unit and Levenshtein.distance(lead, unit, score_cutoff=1) == 1:
+            return rest
+    # Garbled further ("© rỉ “ồng Nai" for tỉnh Đồng Nai): one or two short words before a province's name read
+    # a letter or two off are what is left of its unit word.
+    for n in (1, 2):
+        rest = " ".join(words[n:])
+        if len(words) > n and all(len(w) <= _UNIT_LEFT for w in words[:n]) and max(
+                fuzz.ratio(rest, p) for p in _province_parts()) >= _PLACE_PART_MATCH:
             return rest
     return part
 

@@ -20,12 +20,14 @@ from config.templates import LabelSpec, Template
 from extract.labels import Hit, LabelIndex, skeleton
 from extract.layout import PageText, Row, band, gap_after, split_columns
 from extract.values import Piece, meaningful, strip_leaders, trim
+from ocr.hocr import Word
 
 HEADER_SHARE = 0.25  # of the first page's height, taken as its header when no title was found
 NAME_LABEL_SCORE = 0.9  # a name label opening its row this well read ends such a header ...
 NAME_LABEL_WORDS = 3  # ... when it has this many words ("Họ và tên", not "Ông")
 SLOT_END = 0.6  # word heights of room after a value that ends its row (its last letter may be cut short)
 SLOT_EMPTY = 15.0  # word heights of room given to a value whose label ends the row (nothing was read after it)
+COLUMN_GAP = 1.5  # word heights between a marriage certificate's columns at the least (a space is about 0.3)
 GAP_STOP = 3.0  # a gap of this many word heights ends a value: the next field of a tab-stopped row
 FLOW_ROWS = 3  # rows a running-text value may continue over
 WRAP_ROWS = 2  # continuation rows of a place
@@ -112,10 +114,27 @@ def _column_split(zone: list[Row], first: Row, starts: LabelIndex, index: LabelI
     opening = starts.find(first)
     anchors = [h for h in index.find(first) if h.spec.role and h.start > opening[0].start]
     if anchors:
-        return anchors[0].x0 - first.height
+        return _column_start(first, opening[0].end, anchors[0].start).bbox[0] - first.height
     x0 = min(r.bbox[0] for r in zone)
     x1 = max(r.bbox[2] for r in zone)
     return (x0 + x1) / 2
+
+
+def _column_start(row: Row, after: int, anchor: int) -> Word:
+    """The word the right column starts with: the anchor's, or the first of the label words before it.
+
+    A label whose start OCR garbled is found by its tail ("Họ, chữ độin, tên chồng" as "Họ tên chồng" from
+    "tên"); the words before it up to the gap between the columns are the rest of it. A speck is no label word.
+    """
+    first, start = _word_at(row, after), _word_at(row, anchor)
+    k = start
+    while k - 1 >= first:
+        if gap_after(row, k - 1) >= COLUMN_GAP:
+            return row.words[k]
+        if sum(ch.isalpha() for ch in row.words[k - 1].text) < 2:
+            break
+        k -= 1
+    return row.words[start]
 
 
 def _word_at(row: Row, pos: int) -> int:

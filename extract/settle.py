@@ -208,7 +208,7 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
         yymmdd = best.value[2:4] + best.value[5:7] + best.value[8:10]
         if mrz[0].value == yymmdd:
             conf = max(conf, AGREE_FLOOR)
-        elif not agree:
+        elif not agree and not mrz[0].reasons:
             # The zone's date proves itself by its check digit (and is a calendar date: extract.mrz), a single
             # reading of the printed one does not: the zone's is kept (``settle`` places its century), the printed
             # one stays an alternative for the registry.
@@ -216,7 +216,7 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
             why = f"the printed date reads {best.value}; the machine-readable zone's check digit holds"
             return FieldValue(zone.value, round(zone.confidence * ZONE_OVER_PRINTED, 4), best.page, best.bbox,
                               _reasons(zone.reasons, [why]), alternatives=(best.value,))
-        else:  # two readings of the printed date agree against the zone: both stand, neither is sure
+        else:  # two readings of the printed date agree against the zone, or its date was read back: both stand
             conf *= DISAGREE
             reasons.append(f"the machine-readable zone says {mrz[0].value} (YYMMDD)")
     if best.value > today.isoformat()[: len(best.value)]:

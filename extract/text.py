@@ -25,6 +25,10 @@ OCR_DIGITS: dict[str, str] = {
     "B": "8",
     "g": "9", "q": "9",
 }
+# Digits Tesseract reads for one another on degraded scans (closed loops and their broken forms; 1 and 7).
+DIGIT_CONFUSIONS = frozenset(
+    frozenset(p) for p in ("06", "08", "09", "68", "69", "89", "38", "35", "56", "17", "14")
+)
 
 _SPACES = re.compile(r"\s+")
 

@@ -34,7 +34,8 @@ def reread_zone(look: SecondLook, pages: Sequence[PageText], first: Mrz | None) 
     """The zone's values from all its readings; ``first`` (the first reading's) when it proved them all or the
     page has no zone rows. What the new readings leave open stays as the first reading had it."""
     rows = [r for p in pages if p.number in look.images for r in p.rows if looks_like_mrz(r)]
-    if not rows or (first is not None and first.citizen_id and first.birth and first.names):
+    if not rows or (first is not None and first.citizen_id and first.birth and not first.birth_reasons
+                    and first.names):
         return first
     lines = [_zone_line(r) for r in rows] + _missing_lines(rows)
     items: list[tuple[Row, Treated]] = []
@@ -53,9 +54,10 @@ def reread_zone(look: SecondLook, pages: Sequence[PageText], first: Mrz | None) 
         return first
     if first is None:
         return again
-    birth, sex = (again.birth, again.sex) if again.birth else (first.birth, first.sex)
+    born = again if again.birth else first
     ident = again if again.citizen_id else first
-    return Mrz(ident.citizen_id, birth, sex, again.names or first.names, ident.id_reasons)
+    return Mrz(ident.citizen_id, born.birth, born.sex, again.names or first.names, ident.id_reasons,
+               born.birth_reasons)
 
 
 def _blocks(look: SecondLook, lines: Sequence[Line]) -> list[Row]:

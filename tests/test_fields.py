@@ -446,6 +446,25 @@ def test_a_speck_before_the_husbands_label_does_not_move_the_column_split():
     assert values(person(ex, "husband"))["date_of_birth"] == "1981-05-27"
 
 
+def test_a_husbands_label_found_by_its_tail_still_starts_his_column_at_its_first_word():
+    # Seed 1040001: "Họ, chữ độin, tên chồng." was found as "Họ tên chồng" from "tên"; the split there left "Họ, chữ
+    # độin," and, under it, the first word of his name in her column: her name and his were both lost.
+    left, right = 100, 1100
+    ex = extract(layout([
+        *HEADER,
+        [(600, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        Merged([(left, "Họ, chủ đệm, tên vợ:"), (right, "Họ, chữ độin, tên chồng.")]),
+        Merged([(left, "TRẦN KIM LAN"), (right, "NGUYỄN MINH THỊNH")]),
+        Merged([(left, "Ngày, tháng, năm sinh:"), (right, "Ngày, tháng, năm sinh:")]),
+        Merged([(left, "12/2/1994"), (right, "10/1/1995")]),
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Đông Hưng",
+    ]))
+    assert values(person(ex, "wife")) == {"full_name": "TRẦN KIM LAN", "date_of_birth": "1994-02-12",
+                                          "gender": "female"}
+    assert values(person(ex, "husband")) == {"full_name": "NGUYỄN MINH THỊNH", "date_of_birth": "1995-01-10",
+                                             "gender": "male"}
+
+
 def test_a_label_whose_colon_was_read_as_a_question_mark_still_ends_the_place_above():
     # Seed 900195: the husband's address wrapped, and the next row's label was read "thân?CÁINBS6/...".
     left, right = 100, 1100
@@ -849,8 +868,10 @@ def test_a_zone_birth_date_must_be_a_calendar_day_and_two_printed_readings_stand
     kept = settle_date([*printed, zone], TODAY)
     assert kept.value == "1992-03-15" and kept.confidence < 0.9
     assert "the machine-readable zone says 920316 (YYMMDD)" in kept.reasons
-    # Read once, the zone's date wins.
+    # Read once, the zone's date wins; not one whose digits were read back by its check digit (extract.mrz).
     assert settle_date([printed[0], zone], TODAY).value == "920316"
+    repaired = Candidate("date_of_birth", "920316", 0.87, source="mrz", reasons=("read back",))
+    assert settle_date([printed[0], repaired], TODAY).value == "1992-03-15"
 
 
 def test_a_misread_id_does_not_place_the_zones_birth_date():

@@ -57,6 +57,11 @@ CRAFTED = [
     ("036163100013", "ÔNG VĂN THIỆN", "1963", "male", "", ORIGIN_A, HOME_A),  # the registry knows the year only
     ("036170100014", "BÙI THỊ PHƯƠNG", "1970-06-16", "female", "080268618", ORIGIN_B, HOME_C),
     ("001190100015", "ĐỖ THỊ NGỌC ANH", "1990-07-07", "female", "", ORIGIN_B, HOME_D),  # her twin is not registered
+    # Two families: a child and a father printed with his birth year alone, at home with her or not.
+    ("036312100016", "KHÚC THỊ MAI", "2012-03-03", "female", "", ORIGIN_A, HOME_A),
+    ("036080100017", "KHÚC VĂN QUYẾT", "1980-04-04", "male", "", ORIGIN_A, HOME_A),
+    ("036311100018", "PHÍ THỊ MAI", "2011-05-05", "female", "", ORIGIN_A, HOME_A),
+    ("001075100019", "PHÍ VĂN LỰC", "1975-06-06", "male", "", ORIGIN_B, HOME_B),
 ]
 
 
@@ -178,6 +183,16 @@ def test_old_id_with_digits_ocr_confuses_is_no_conflict(lookup):
              old_id_number="060268619")
     assert (m.status, m.citizen_id) == ("matched", "036170100014")
     assert "old ID number differs only in digits OCR confuses (misread?)" in m.reasons
+
+
+def test_old_id_with_four_zeros_blurred_is_no_conflict_five_is(lookup):
+    # A typewriter's dotted 0 blurs into 6, 8 or 9 wherever it stands: four of nine digits off, all such.
+    printed = {"full_name": "BÙI THỊ PHƯƠNG", "date_of_birth": "1970-06-16", "gender": "female"}
+    m = link(lookup, **printed, old_id_number="660266619")  # 080268618 registered
+    assert (m.status, m.citizen_id) == ("matched", "036170100014")
+    assert "old ID number differs only in digits OCR confuses (misread?)" in m.reasons
+    m = link(lookup, **printed, old_id_number="660266919")  # a fifth: as likely another number
+    assert "old ID number differs" in m.reasons and m.status != "matched"
 
 
 def test_old_id_misread_backs_a_name_with_a_misread_letter(lookup):
@@ -526,6 +541,25 @@ def test_every_match_carries_score_reasons_and_candidates(lookup):
     assert not any("ĐINH" in r or "1985" in r or "001085" in r for r in record["reasons"])
 
 
+def test_a_father_whose_only_namesake_of_his_year_lives_with_the_linked_child_is_linked(lookup):
+    # Seed 1030000: "TRẦN CÔNG PHONG, năm sinh 1950" on his daughter's birth certificate: his year alone is thin
+    # evidence, the registry's only TRẦN CÔNG PHONG of 1950 living where she is registered is not.
+    child = Person("subject", fields(full_name="KHÚC THỊ MAI", date_of_birth="2012-03-03", citizen_id="036312100016"))
+    father = Person("father", fields(full_name="KHÚC VĂN QUYẾT", date_of_birth="1980"))
+    assert match_persons([father], lookup)[0].match.status == "review"
+    out = match_persons([child, father], lookup)
+    assert [(p.match.status, p.match.citizen_id) for p in out] == [("matched", "036312100016"),
+                                                                  ("matched", "036080100017")]
+    assert "lives where another person of the document is registered" in out[1].match.reasons
+    from api.web.catalogue import Catalogue
+
+    assert [r for r in out[1].match.reasons if Catalogue("vi").reason(r) == r] == []
+    # A father registered elsewhere than his child gains nothing from her.
+    child = Person("subject", fields(full_name="PHÍ THỊ MAI", date_of_birth="2011-05-05", citizen_id="036311100018"))
+    father = Person("father", fields(full_name="PHÍ VĂN LỰC", date_of_birth="1975"))
+    assert [p.match.status for p in match_persons([child, father], lookup)] == ["matched", "review"]
+
+
 def test_one_citizen_linked_twice_in_a_document_sends_both_to_review(lookup):
     same = fields(full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male")
     other = fields(full_name="KIỀU THỊ THỦY", date_of_birth="1960-02-02", gender="female")
@@ -562,6 +596,9 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
                                 "Thôn Tân Lập, xã Phú Yên, huyện Bác Ái, tỉnh Ninh Thuận", 0.6)
     assert not surely_another_place("Xã Tân An, huyện Ea Kac, tỉnh Tac Ninh", "Xã Tân An, huyện Ea Kar, tỉnh Bắc Ninh",
                                     0.6)
+    # A province's unit word garbled beyond a letter, its name a letter off (seed 1030003): still that province.
+    assert not surely_another_place("Xã Nghĩa Đồng, huyện Long z2, © rỉ “ồng Nai",
+                                    "Xã Nghĩa Đồng, huyện Long Thành, tỉnh Đồng Nai", 0.6)
     # A unit word inside a name is the name's: "Hải Dương" is not "Hải" and a street ("đường").
     hai_duong = "Xã Minh Khai, huyện Cẩm Giàng, tỉnh Hải Dương"
     assert place_similarity(hai_duong.replace("Dương", "Dưng"), hai_duong) > 0.95

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from extract.fields import extraction_from_ocr
 from extract.layout import page_text
-from extract.mrz import Mrz, check_digit, find_mrz
+from extract.mrz import BIRTH_REPAIRED, Mrz, check_digit, find_mrz, repaired_birth
 from tests.synth import make_document
 from tests.synth.people import make_registry
 from tests.test_doctype import layout
@@ -86,6 +86,29 @@ def test_the_composite_check_digit_refuses_a_misread_province_code():
     assert found(other, other, line2, line2).citizen_id is None
     # Read once, the composite digit may itself be misread: it refuses nothing.
     assert found(other, other, line2).citizen_id == "048184384625"
+
+
+def test_a_birth_date_with_misread_zeros_is_read_back_by_its_check_digit_and_the_ids_year():
+    # Seed 1040005: "570930" read "576939" (0 as 6 and 9), the check digit 8 read right; the ID's year digits 57.
+    cid = "001057426544"
+    line1, line2, _ = zone(cid, born="570930", sex="M")
+    bad = misread(misread(line2, 2, "6"), 5, "9")
+    got = found(line1, bad)
+    assert (got.citizen_id, got.birth, got.birth_reasons) == (cid, "570930", (BIRTH_REPAIRED,))
+    assert got.sex is None  # the sex letter has no check digit of its own: it came with a failed one
+    # Without an ID to give the year digits, the date is left unread (two ways may pass then).
+    assert found(bad) is None or found(bad).birth is None
+    # A date read right needs no repair and says none.
+    assert found(line1, line2).birth_reasons == ()
+
+
+def test_a_repair_needs_the_ids_year_digits_and_one_way_to_pass():
+    assert repaired_birth("6199917", "01") == "010901"  # seed 980102: year digits 0 read as 6, two zeros as 9
+    assert repaired_birth("5769398", "57") == "570930"
+    assert repaired_birth("2769398", "57") is None  # 2 is no misread 5: another date, or another card's ID
+    assert repaired_birth("5703165", "57") is None  # 570315 with a 5 read as 6: 570316 passes as well
+    assert repaired_birth("5722308", "57") is None  # 0 read as 2 is no slip OCR makes: nothing passes
+    assert repaired_birth("57O9398", "57") is None  # a letter is no digit to read back
 
 
 def test_a_card_id_is_put_together_from_the_zone_readings_of_a_150_dpi_copy():

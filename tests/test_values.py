@@ -363,6 +363,7 @@ def test_find_ids_nothing(text):
         ("gái", "female"), ("  : Nữ.", "female"),
         ("Việt Nam", None), ("Kinh", None), ("", None), ("N", None), ("1 Nam", None), ("Nguyễn", None),
         ("MŒ", None), ("FŒ", None), ("NữŒ", "female"), ("Nam1", "male"),
+        ("M@", None), ("F%", None), ("M.", "male"), ("Sex: F/Nữ", "female"),  # seed 1030000: "Giỏi tính: M@" for Nữ
     ],
 )
 def test_gender(text, want):
