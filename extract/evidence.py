@@ -333,7 +333,9 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
     address = place_similarity(ev.address, e.permanent_address)
     home_reason = "address matches"
     if (address is None or address < ADDRESS_STRONG) and e.permanent_address and \
-            home_key(e.permanent_address) in ev.kin_homes:
+            home_key(e.permanent_address) in ev.kin_homes and \
+            (ev.address is None or not surely_another_place(ev.address, e.permanent_address, ORIGIN_CONFLICT)):
+        # Not against an address the page prints: a father registered with his child may live elsewhere now.
         address, home_reason = 1.0, KIN_HOME
     if address is not None and address >= ADDRESS_STRONG:
         extra += W_ADDRESS_STRONG

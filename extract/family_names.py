@@ -15,12 +15,13 @@ from rapidfuzz.distance import Levenshtein
 
 from config.templates import Template
 from extract.model import FieldValue, Person
-from extract.spelling import FAMILY_NAMES, NEAR_NAME
+from extract.spelling import FAMILY_NAMES, NEAR_NAME, is_known
 from extract.text import fold
 
 log = logging.getLogger(__name__)
 
 FAMILY_LETTERS_OFF = 2  # letters, marks aside, between a damaged family name and the one it is read as
+SHORT_FAMILY = 3  # letters of a family name that may be only one letter off
 
 
 def _family(v: FieldValue | None) -> str | None:
@@ -29,10 +30,12 @@ def _family(v: FieldValue | None) -> str | None:
 
 
 def _read_as(damaged: str, family: str) -> bool:
-    """Whether ``damaged`` (no family name) is ``family`` (one) misread."""
-    return (damaged not in FAMILY_NAMES and family in FAMILY_NAMES and len(damaged) >= 2
-            and Levenshtein.distance(fold(damaged), fold(family), score_cutoff=FAMILY_LETTERS_OFF)
-            <= FAMILY_LETTERS_OFF)
+    """Whether ``damaged`` (no family name, no syllable of names either: "THỊ" of a name whose family name was
+    lost is THỊ) is ``family`` (one) misread; a short family name (LÊ, TÔ, CHU) only a letter off, since two letters
+    make almost any short word one."""
+    most = FAMILY_LETTERS_OFF if len(family) > SHORT_FAMILY else 1
+    return (damaged not in FAMILY_NAMES and not is_known(damaged) and family in FAMILY_NAMES and len(damaged) >= 2
+            and Levenshtein.distance(fold(damaged), fold(family), score_cutoff=most) <= most)
 
 
 def _renamed(v: FieldValue, family: str, whose: str) -> FieldValue:

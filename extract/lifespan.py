@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from config.templates import Template
 from extract.model import FieldValue, Person
@@ -30,6 +30,13 @@ _DOCUMENT_DATES = ("registration_date", "document_date")
 Check = Callable[[int], str | None]  # a birth year → why it cannot be, or None
 
 
+@dataclass(frozen=True)
+class _Rule:
+    check: Check
+    source: int | None  # the other person whose year it takes, None for a document date
+    confidence: float  # of that year or date
+
+
 def _year(v: FieldValue | None, floor: float = 0.0) -> int | None:
     if v is None or v.confidence < floor or len(v.value) < 4 or not v.value[:4].isdigit():
         return None
@@ -43,57 +50,87 @@ def _apart(gap: int, way: str, other_way: str, whom: str) -> str:
     return f"{-gap} years {other_way} than {whom}" if gap else f"born the same year as {whom}"
 
 
-def _checks(k: int, persons: list[Person], template: Template, doc: Mapping[str, FieldValue]) -> list[Check]:
-    """What person ``k``'s birth year must satisfy, given the other persons' years and the document's dates."""
+def _rules(k: int, persons: list[Person], template: Template, doc: Mapping[str, FieldValue]) -> list[_Rule]:
+    """What person ``k``'s birth year must satisfy, given the other persons' years and the document's dates; a
+    year or date read under ``DOCUMENT_DATE_SURE`` checks nothing (it may be the misread one)."""
     me = persons[k]
     spec = template.role(me.role)
-    out: list[Check] = []
+    out: list[_Rule] = []
     lo, hi = PARENT_AGE
     for j, other in enumerate(persons):
-        year = _year(other.fields.get("date_of_birth"))
-        if j == k or year is None:
+        birth = other.fields.get("date_of_birth")
+        year = _year(birth, DOCUMENT_DATE_SURE)
+        if j == k or birth is None or year is None:
             continue
         if spec.parent_of == other.role:  # I am the parent of ``other``
-            out.append(lambda y, c=year: None if lo <= c - y <= hi else _apart(c - y, "older", "younger", "the child"))
+            out.append(_Rule(lambda y, c=year: None if lo <= c - y <= hi else
+                             _apart(c - y, "older", "younger", "the child"), j, birth.confidence))
         if template.role(other.role).parent_of == me.role:  # ``other`` is my parent
-            out.append(lambda y, p=year: None if lo <= y - p <= hi else _apart(y - p, "younger", "older", "a parent"))
+            out.append(_Rule(lambda y, p=year: None if lo <= y - p <= hi else
+                             _apart(y - p, "younger", "older", "a parent"), j, birth.confidence))
     when = doc.get(spec.adult_on) if spec.adult_on else None
-    if (on := _year(when, DOCUMENT_DATE_SURE)) is not None:
+    if when is not None and (on := _year(when, DOCUMENT_DATE_SURE)) is not None:
         a, b = ADULT_AGE
-        event = spec.adult_on.replace("_", " ")
-        out.append(lambda y, d=on: None if a <= d - y <= b else f"{d - y} years old at the {event}")
-    made = [y for y in (_year(doc.get(n), DOCUMENT_DATE_SURE) for n in _DOCUMENT_DATES) if y is not None]
+        event = (spec.adult_on or "").replace("_", " ")
+        out.append(_Rule(lambda y, d=on: None if a <= d - y <= b else f"{d - y} years old at the {event}", None,
+                         when.confidence))
+    made = [(y, v.confidence) for v in (doc.get(n) for n in _DOCUMENT_DATES)
+            if v is not None and (y := _year(v, DOCUMENT_DATE_SURE)) is not None]
     if made:
-        first = min(made)
-        out.append(lambda y: None if y <= first else "born after the document was made")
+        first, conf = min(made)
+        out.append(_Rule(lambda y: None if y <= first else "born after the document was made", None, conf))
     return out
 
 
-def _failures(year: int, checks: list[Check]) -> list[str]:
-    return [why for check in checks if (why := check(year)) is not None]
+def _failed(year: int, rules: list[_Rule]) -> list[tuple[_Rule, str]]:
+    return [(r, why) for r in rules if (why := r.check(year)) is not None]
+
+
+def _fitting(birth: FieldValue, rules: list[_Rule], failed: list[tuple[_Rule, str]]) -> str | None:
+    """The other reading to take: the alternatives that pass every rule give one year, and every rule the date
+    fails rests on a year or date read at least as surely as it."""
+    if any(r.confidence < birth.confidence for r, _ in failed):
+        return None
+    fits = [a for a in birth.alternatives if (y := _year(FieldValue(a, 1.0))) is not None and not _failed(y, rules)]
+    return fits[0] if fits and len({a[:4] for a in fits}) == 1 else None
 
 
 def check_lifespans(persons: list[Person], template: Template, doc: Mapping[str, FieldValue]) -> list[Person]:
-    """The persons, each birth date an impossible life calls in doubt replaced by a reading that fits, or marked."""
-    out = list(persons)
+    """The persons, each birth date an impossible life calls in doubt replaced by a reading that fits, or marked.
+
+    Every date is judged against the others as read (the order of the persons does not matter); two persons whose
+    dates both have a reading that would mend the same conflict are left as read, in doubt: which one is misread
+    nobody can tell."""
+    changes: dict[int, tuple[str, str]] = {}  # person → (reading taken, why)
+    blamed: dict[int, set[int]] = {}
     for k, person in enumerate(persons):
         birth = person.fields.get("date_of_birth")
         year = _year(birth)
         if birth is None or year is None:
             continue
-        checks = _checks(k, out, template, doc)
-        failed = _failures(year, checks)
-        if not failed:
+        rules = _rules(k, persons, template, doc)
+        failed = _failed(year, rules)
+        if failed and (fit := _fitting(birth, rules, failed)) is not None:
+            changes[k] = (fit, f"another reading of the date: {birth.value} would make the person {failed[0][1]}")
+            blamed[k] = {r.source for r, _ in failed if r.source is not None}
+    for k in [k for k in changes if any(j in changes for j in blamed[k])]:
+        changes.pop(k, None)
+    out = list(persons)
+    for k, (fit, why) in changes.items():
+        birth = persons[k].fields["date_of_birth"]
+        rest = tuple(a for a in birth.alternatives if a != fit)
+        fixed = replace(birth, value=fit, confidence=round(birth.confidence * IN_DOUBT, 4),
+                        reasons=(*birth.reasons, why), alternatives=(birth.value, *rest))
+        out[k] = replace(persons[k], fields={**persons[k].fields, "date_of_birth": fixed})
+    for k, person in enumerate(out):
+        birth = person.fields.get("date_of_birth")
+        year = _year(birth)
+        if birth is None or year is None or k in changes:
             continue
-        fits = [a for a in birth.alternatives if (y := _year(FieldValue(a, 0.0))) is not None
-                and not _failures(y, checks)]
-        log.debug("%s: birth year fails %d check(s), %d other reading(s) fit", person.role, len(failed), len(fits))
-        if fits:
-            why = f"another reading of the date: {birth.value} would make the person {failed[0]}"
-            rest = tuple(a for a in birth.alternatives if a != fits[0])
-            fixed = replace(birth, value=fits[0], reasons=(*birth.reasons, why), alternatives=(birth.value, *rest))
-        else:
-            why = f"birth year in doubt: the person would be {failed[0]}"
+        failed = _failed(year, _rules(k, out, template, doc))
+        if failed:
+            log.debug("%s: birth year fails %d check(s)", person.role, len(failed))
+            why = f"birth year in doubt: the person would be {failed[0][1]}"
             fixed = replace(birth, confidence=round(birth.confidence * IN_DOUBT, 4), reasons=(*birth.reasons, why))
-        out[k] = replace(person, fields={**person.fields, "date_of_birth": fixed})
+            out[k] = replace(person, fields={**person.fields, "date_of_birth": fixed})
     return out

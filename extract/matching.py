@@ -15,7 +15,8 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
    the place of origin both), nothing contradicts it, the runner-up is at least ``MARGIN`` behind, and, for a
    name common in the registry, something beyond name and birth date ties them.
 3. The persons of one document are family: one left for review is matched again with the registered addresses
-   of the others' citizens as its address (:func:`match_persons`), and links when that is what it lacked.
+   of the citizens the others were linked to as its address, where the page prints none that says otherwise
+   (:func:`match_persons`), and links when that is what it lacked.
 
 A name alone never links. This module knows nothing of the database: storage implements
 :class:`RegistryLookup`.
@@ -346,9 +347,9 @@ def _why_not(a: Assessment) -> str:
 
 
 def _home(m: Match, lookup: RegistryLookup) -> str | None:
-    """The registered address of the citizen a match links, or of its only candidate."""
-    cid = m.citizen_id if m.status == "matched" else (m.candidates[0][0] if len(m.candidates) == 1 else None)
-    entry = lookup.by_id(cid) if cid else None
+    """The registered address of the citizen a match links; none for a person not linked on its own evidence (a
+    candidate in review may be someone else, and two such must not vouch for each other)."""
+    entry = lookup.by_id(m.citizen_id) if m.status == "matched" and m.citizen_id else None
     return home_key(entry.permanent_address) if entry is not None and entry.permanent_address else None
 
 
@@ -356,9 +357,9 @@ def match_persons(persons: Sequence[Person], lookup: RegistryLookup) -> list[Per
     """Every person of one document matched; one citizen linked twice sends both to review.
 
     The persons of one civil record are family: a person left for review is matched again with the registered
-    addresses of the others' citizens (the one linked, or the only candidate) as evidence of where they live
-    (``Evidence.kin_homes``): a father printed with his birth year alone whose only namesake of that year lives
-    where his child does."""
+    addresses of the citizens the others were linked to as evidence of where it lives (``Evidence.kin_homes``,
+    where the page prints no address of its own that says otherwise): a father printed with his birth year alone
+    whose only namesake of that year lives where his linked child does."""
     out = [replace(p, match=match_person(p.fields, lookup, role=p.role)) for p in persons]
     homes = [_home(p.match, lookup) for p in out]
     for k, p in enumerate(out):

@@ -263,7 +263,8 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
                     spelled[parts] += 1.0 if exact else REPAIRED_VOTE
     birth = _most_read(births)
     birth_reasons: tuple[str, ...] = ()
-    if birth is None and unchecked and (zone_id := _zone_id(first, None, None)[0]) is not None:
+    # Only where no reading passed: two that pass and tie were left unread on purpose.
+    if not births and unchecked and (zone_id := _zone_id(first, None, None)[0]) is not None:
         repaired: Counter[str] = Counter()
         for digits, n in unchecked.items():
             if (r := repaired_birth(digits, zone_id[4:6])) is not None:

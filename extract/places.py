@@ -42,9 +42,10 @@ _PROVINCE_UNITS = ("thanh pho", "tinh")
 _UNIT_LEFT = 4  # letters at most of a word that is what OCR left of a unit word
 
 
-def _without_misread_unit(part: str) -> str:
+def _without_misread_unit(part: str, last: bool) -> str:
     """``part`` without a province's unit word read a letter off, when a province's name follows it (a commune
-    "Thanh Phú Đông Bắc" is no "thành phố Đông Bắc")."""
+    "Thanh Phú Đông Bắc" is no "thành phố Đông Bắc"); in a place's ``last`` part, where the province stands, also
+    one garbled further."""
     words = part.split()
     for unit in _PROVINCE_UNITS:
         n = unit.count(" ") + 1
@@ -53,9 +54,10 @@ def _without_misread_unit(part: str) -> str:
             return rest
     # Garbled further ("© rỉ “ồng Nai" for tỉnh Đồng Nai): one or two short words before a province's name read
     # a letter or two off are what is left of its unit word.
-    for n in (1, 2):
+    # Not elsewhere: "12 Hải Phòng" is a house on Hải Phòng street, "Tân Hòa Bình" a commune of its own.
+    for n in (1, 2) if last else ():
         rest = " ".join(words[n:])
-        if len(words) > n and all(len(w) <= _UNIT_LEFT for w in words[:n]) and max(
+        if len(words) > n and all(len(w) <= _UNIT_LEFT and w.isalpha() for w in words[:n]) and max(
                 fuzz.ratio(rest, p) for p in _province_parts()) >= _PLACE_PART_MATCH:
             return rest
     return part
@@ -71,10 +73,12 @@ def _province_parts() -> frozenset[str]:
 @lru_cache(maxsize=16384)
 def _place_parts(text: str) -> tuple[str, ...]:
     parts = []
-    for part in _PARTS.split(fold(text)):
+    pieces = _PARTS.split(fold(text))
+    for i, part in enumerate(pieces):
         # Punctuation first ("P.10" is P 10, not "p.lo"), then letters back from the slips left in words.
         part = re.sub(r"[^\w ]", " ", _unslipped(re.sub(r"[^\w $|@]", " ", part)))
-        part = _UNIT_WORDS.sub(" ", _without_misread_unit(part))
+        last = i == len(pieces) - 1 and len(pieces) >= PROVINCE_LAST  # where a province stands
+        part = _UNIT_WORDS.sub(" ", _without_misread_unit(part, last))
         part = " ".join(part.split())
         if part:
             parts.append(part)

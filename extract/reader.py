@@ -114,27 +114,34 @@ def _column_split(zone: list[Row], first: Row, starts: LabelIndex, index: LabelI
     opening = starts.find(first)
     anchors = [h for h in index.find(first) if h.spec.role and h.start > opening[0].start]
     if anchors:
-        return _column_start(first, opening[0].end, anchors[0].start).bbox[0] - first.height
+        role = anchors[0].spec.role
+        longest = max(a.words for a in index.aliases if a.spec.role == role)
+        return _column_start(first, opening[0].end, anchors[0], longest).bbox[0] - first.height
     x0 = min(r.bbox[0] for r in zone)
     x1 = max(r.bbox[2] for r in zone)
     return (x0 + x1) / 2
 
 
-def _column_start(row: Row, after: int, anchor: int) -> Word:
-    """The word the right column starts with: the anchor's, or the first of the label words before it.
-
-    A label whose start OCR garbled is found by its tail ("Họ, chữ độin, tên chồng" as "Họ tên chồng" from
-    "tên"); the words before it up to the gap between the columns are the rest of it. A speck is no label word.
-    """
-    first, start = _word_at(row, after), _word_at(row, anchor)
-    k = start
-    while k - 1 >= first:
+def _column_start(row: Row, after: int, anchor: Hit, longest: int) -> Word:
+    """The word the right column starts with: the anchor's, or, for a label found by its tail ("Họ, chữ độin, tên
+    chồng" as "Họ tên chồng" from "tên"), the first of the words before it that are the rest of it: up to as many as
+    the role's ``longest`` label has more, all of letters, back to the gap between the columns. A label found whole,
+    or one with no such gap before it, starts where it was found."""
+    read = skeleton(anchor.row.text[anchor.start:anchor.end]).split()
+    if not read or read[0] == skeleton(anchor.alias).split()[0]:
+        return row.words[anchor.first]
+    most = longest - len(read)
+    first = _word_at(row, after)
+    k = anchor.first
+    while k - 1 >= first and anchor.first - (k - 1) <= most:
         if gap_after(row, k - 1) >= COLUMN_GAP:
             return row.words[k]
         if sum(ch.isalpha() for ch in row.words[k - 1].text) < 2:
             break
         k -= 1
-    return row.words[start]
+    if k - 1 >= first and gap_after(row, k - 1) >= COLUMN_GAP:
+        return row.words[k]
+    return row.words[anchor.first]
 
 
 def _word_at(row: Row, pos: int) -> int:

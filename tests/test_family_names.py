@@ -51,6 +51,9 @@ def test_the_child_takes_the_fathers_when_hers_is_the_damaged_one():
         ("VI THỊ LAN", "BÙI VĂN AN"),  # two family names: a child may bear her mother's
         ("PHẠM THỊ LAN", "XYZQW VĂN AN"),  # too far from any family name to be one misread
         ("NGUYỄN THỊ LAN", "NGUYỄN VĂN AN"),  # nothing to mend
+        ("THỊ MAI", "CHU VĂN BA"),  # her family name lost: THỊ is a name's word, not a damaged CHU
+        ("HOA THỊ MAI", "HÀ VĂN BA"),  # a word of names; and a short family name only a letter off
+        ("TÒNG THỊ MAI", "TÔ VĂN BA"),
     ],
 )
 def test_two_family_names_or_one_far_from_the_other_stay_as_read(child, father):

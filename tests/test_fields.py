@@ -465,6 +465,19 @@ def test_a_husbands_label_found_by_its_tail_still_starts_his_column_at_its_first
                                              "gender": "male"}
 
 
+def test_a_husbands_label_found_whole_starts_his_column_where_it_was_found():
+    # The wife's long name after a tab and close to his label: nothing of it goes to his column.
+    wife = "NGUYỄN THỊ PHƯƠNG THẢO"
+    ex = extract(layout([
+        *HEADER,
+        [(600, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        Merged([(100, "Họ và tên vợ:"), (400, wife), (400 + CHAR_W * (len(wife) + 2), "Họ và tên chồng: LÊ VĂN AN")]),
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Đông Hưng",
+    ]))
+    assert values(person(ex, "wife"))["full_name"] == wife
+    assert values(person(ex, "husband"))["full_name"] == "LÊ VĂN AN"
+
+
 def test_a_label_whose_colon_was_read_as_a_question_mark_still_ends_the_place_above():
     # Seed 900195: the husband's address wrapped, and the next row's label was read "thân?CÁINBS6/...".
     left, right = 100, 1100

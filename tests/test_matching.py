@@ -62,6 +62,7 @@ CRAFTED = [
     ("036080100017", "KHÚC VĂN QUYẾT", "1980-04-04", "male", "", ORIGIN_A, HOME_A),
     ("036311100018", "PHÍ THỊ MAI", "2011-05-05", "female", "", ORIGIN_A, HOME_A),
     ("001075100019", "PHÍ VĂN LỰC", "1975-06-06", "male", "", ORIGIN_B, HOME_B),
+    ("036183100020", "ĐOÀN THỊ XUÂN", "1983-01-01", "female", "", ORIGIN_A, HOME_A),  # KHÚC THỊ MAI's mother
 ]
 
 
@@ -554,6 +555,15 @@ def test_a_father_whose_only_namesake_of_his_year_lives_with_the_linked_child_is
     from api.web.catalogue import Catalogue
 
     assert [r for r in out[1].match.reasons if Catalogue("vi").reason(r) == r] == []
+    # Two persons in review do not vouch for each other: neither was linked on what the page gives.
+    mother = Person("mother", fields(full_name="ĐOÀN THỊ XUÂN", date_of_birth="1983"))
+    assert [p.match.status for p in match_persons([father, mother], lookup)] == ["review", "review"]
+    # Nor a child whose ID is another citizen's (not linked) ...
+    other = Person("subject", fields(full_name="KHÚC THỊ LAN", date_of_birth="2012-03-03", citizen_id="036312100016"))
+    assert [p.match.status for p in match_persons([other, father], lookup)] == ["review", "review"]
+    # ... and a linked child's home does not outweigh another address the page prints for the father.
+    moved = Person("father", fields(full_name="KHÚC VĂN QUYẾT", date_of_birth="1980", permanent_address=HOME_B))
+    assert [p.match.status for p in match_persons([child, moved], lookup)] == ["matched", "review"]
     # A father registered elsewhere than his child gains nothing from her.
     child = Person("subject", fields(full_name="PHÍ THỊ MAI", date_of_birth="2011-05-05", citizen_id="036311100018"))
     father = Person("father", fields(full_name="PHÍ VĂN LỰC", date_of_birth="1975"))
@@ -599,6 +609,11 @@ def test_an_address_read_with_digits_and_symbols_for_letters_still_matches():
     # A province's unit word garbled beyond a letter, its name a letter off (seed 1030003): still that province.
     assert not surely_another_place("Xã Nghĩa Đồng, huyện Long z2, © rỉ “ồng Nai",
                                     "Xã Nghĩa Đồng, huyện Long Thành, tỉnh Đồng Nai", 0.6)
+    # Only where the province stands: a house number on a street named after one, a commune's first word, stay.
+    danang = "phường Thạc Gián, quận Thanh Khê, thành phố Đà Nẵng"
+    assert place_similarity(f"12 Hải Phòng, {danang}", f"40 Hải Phòng, {danang}") < 0.8
+    assert place_similarity("Xã Tân Hòa Bình, huyện Kim Bôi, tỉnh Hòa Bình",
+                            "Xã Hòa Bình, huyện Kim Bôi, tỉnh Hòa Bình") < 0.8
     # A unit word inside a name is the name's: "Hải Dương" is not "Hải" and a street ("đường").
     hai_duong = "Xã Minh Khai, huyện Cẩm Giàng, tỉnh Hải Dương"
     assert place_similarity(hai_duong.replace("Dương", "Dưng"), hai_duong) > 0.95

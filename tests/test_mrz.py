@@ -100,6 +100,9 @@ def test_a_birth_date_with_misread_zeros_is_read_back_by_its_check_digit_and_the
     assert found(bad) is None or found(bad).birth is None
     # A date read right needs no repair and says none.
     assert found(line1, line2).birth_reasons == ()
+    # Two readings that pass and tie leave the date unread: no repair of a third breaks the tie.
+    other = zone(cid, born="570903", sex="M")[1]
+    assert found(line1, line2, other, bad).birth is None
 
 
 def test_a_repair_needs_the_ids_year_digits_and_one_way_to_pass():
