@@ -181,4 +181,9 @@ def repair_name(name: str) -> tuple[str, float, list[str]]:
             reasons.append(f"{word} read as {near}: one misread letter from a common name")
             words[i] = near
             factor *= NEAR_NAME
-    return " ".join(words), factor, reasons
+    value = " ".join(words)
+    # A middle word mended into "THI" ("TWI") is the THỊ of most women's names, as one read "THI" is.
+    respelled, more = usual_spelling(value)
+    if respelled != value:
+        reasons.append(f"{value} read as {respelled}: {USUAL_SPELLING}")
+    return respelled, factor * more, reasons

@@ -464,6 +464,7 @@ def test_vietnamese_syllables(word, ok):
     ("NGUYỄN PHƯƠNG DỤNG", "NGUYỄN PHƯƠNG DUNG"),  # rather than DŨNG
     ("NGUY ỄT NGỌC PHƯƠNG", "NGUYỄN NGỌC PHƯƠNG"),  # a family name cut in two, its second piece no syllable
     ("NGUY ỄN AN", "NGUY ỄN AN"),  # ỄN is a syllable: the words stay apart
+    ("CAO TWI PHƯƠNG", "CAO THỊ PHƯƠNG"),  # seed 970001: mended into "THI", the THỊ of a woman's name
 ])
 def test_one_misread_letter_from_exactly_one_common_name_is_repaired(read, repaired):
     value, factor, reasons = repair_name(read)
