@@ -116,7 +116,7 @@ class Evidence:
     origin: str | None
     address: str | None
     province: str | None  # PPP of the birth registration: given by the caller, or from a well-formed ID
-    # Registered addresses (folded) of the citizens the other persons of the document were linked to or best fit
+    # Registered addresses (``home_key``) of the citizens the other persons of the document were linked to
     # (extract.matching.match_persons): a candidate who lives there lives with them, whatever the scan read.
     kin_homes: frozenset[str] = frozenset()
 

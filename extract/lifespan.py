@@ -38,9 +38,11 @@ class _Rule:
 
 
 def _year(v: FieldValue | None, floor: float = 0.0) -> int | None:
-    if v is None or v.confidence < floor or len(v.value) < 4 or not v.value[:4].isdigit():
-        return None
-    return int(v.value[:4])
+    return _year_of(v.value) if v is not None and v.confidence >= floor else None
+
+
+def _year_of(value: str) -> int | None:
+    return int(value[:4]) if len(value) >= 4 and value[:4].isdigit() else None
 
 
 def _apart(gap: int, way: str, other_way: str, whom: str) -> str:
@@ -91,7 +93,7 @@ def _fitting(birth: FieldValue, rules: list[_Rule], failed: list[tuple[_Rule, st
     fails rests on a year or date read at least as surely as it."""
     if any(r.confidence < birth.confidence for r, _ in failed):
         return None
-    fits = [a for a in birth.alternatives if (y := _year(FieldValue(a, 1.0))) is not None and not _failed(y, rules)]
+    fits = [a for a in birth.alternatives if (y := _year_of(a)) is not None and not _failed(y, rules)]
     return fits[0] if fits and len({a[:4] for a in fits}) == 1 else None
 
 

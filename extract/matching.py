@@ -48,7 +48,6 @@ from extract.evidence import (
 )
 from extract.model import FieldValue, Match, Person
 from extract.names import letters_off, variant_key, words_kept, words_within
-from extract.text import fold
 
 __all__ = ["CitizenEntry", "RegistryLookup", "id_shape_ok", "mask_id", "match_person", "match_persons"]
 
@@ -315,10 +314,10 @@ def _id_carries(ev: Evidence, a: Assessment, lookup: RegistryLookup) -> bool:
     if not (ev.id_valid and ev.dob and a.birth == "exact" and a.gender != "differ"
             and words_within(ev.name, a.entry.full_name)):
         return False
-    home = fold(a.entry.permanent_address or "")
+    home = home_key(a.entry.permanent_address or "")
 
     def housemate(e: CitizenEntry) -> bool:
-        return not home or not e.permanent_address or fold(e.permanent_address) == home
+        return not home or not e.permanent_address or home_key(e.permanent_address) == home
 
     born = lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT)
     return not any(e.citizen_id != a.entry.citizen_id and housemate(e) and words_within(ev.name, e.full_name)

@@ -276,7 +276,7 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
     names = _most_read(spelled) or ()  # a tie between two spellings gives no name
     if citizen_id is None and birth is None and not names:
         return None
-    return Mrz(citizen_id, birth, sex, names, (note,) if note else (), birth_reasons if citizen_id else ())
+    return Mrz(citizen_id, birth, sex, names, (note,) if note else (), birth_reasons)
 
 
 REPAIR_MOST = 2  # digits of the birth date and its check digit a repair may read back, besides the year's

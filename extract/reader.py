@@ -133,14 +133,12 @@ def _column_start(row: Row, after: int, anchor: Hit, longest: int) -> Word:
     most = longest - len(read)
     first = _word_at(row, after)
     k = anchor.first
-    while k - 1 >= first and anchor.first - (k - 1) <= most:
+    while k - 1 >= first:
         if gap_after(row, k - 1) >= COLUMN_GAP:
             return row.words[k]
-        if sum(ch.isalpha() for ch in row.words[k - 1].text) < 2:
+        if anchor.first - (k - 1) > most or sum(ch.isalpha() for ch in row.words[k - 1].text) < 2:
             break
         k -= 1
-    if k - 1 >= first and gap_after(row, k - 1) >= COLUMN_GAP:
-        return row.words[k]
     return row.words[anchor.first]
 
 
