@@ -56,3 +56,28 @@ def _fixes(part: str, top: int) -> list[str]:
     if len(part) == 1 or 1 <= int(part) <= top:
         return [part]
     return [d + part[1] for d in _LEADING.get(part[0], "") if 1 <= int(d + part[1]) <= top]
+
+
+# The first word of a birth date's value: day and month beyond reading, the year after them ("17A4/19S7" for
+# 12/04/1957, "⁄W1962" for 03/03/1962: a stroke and the letter a separator was read as); one of its digits may be a
+# letter, not B (a misread 3 or 8). What comes before the year is a day and month's few characters, with a digit
+# among them, or a stroke and a letter: no word ("CMND/1985"), no longer number ("0903.123.1975").
+_YEAR_ENDED = re.compile(r"\s*(\W*(?:[0-9A-Za-z]{1,4}\W+){1,2}|\W+[A-Za-z])"
+                         r"((?:1[89]|20|[lI][89])[0-9OoDQlIiZzSsGbTgq]{2})[.,;:]?(?:\s|$)")
+_YEAR_LETTERS = str.maketrans("OoDQlIiZzSsGbTgq", "0000111225566799")
+
+
+def year_of_broken(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The year of a date OCR broke beyond reading its day and month, and where it is: the four digits ending the
+    value's first word after what is left of a day and month."""
+    m = _YEAR_ENDED.match(text)
+    if m is None:
+        return None
+    head, group = m.group(1), m.group(2)
+    alnum = [c for c in head if c.isalnum()]
+    if len(alnum) > 4 or (len(alnum) > 1 and not any(c.isdigit() for c in alnum)):
+        return None
+    year = group.translate(_YEAR_LETTERS)
+    if sum(c.isdigit() for c in group) < 3 or not 1880 <= int(year) <= 2099:
+        return None
+    return year, m.span(2)

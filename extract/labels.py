@@ -21,12 +21,16 @@ from rapidfuzz.distance import Levenshtein
 
 from config.templates import LabelSpec
 from extract.layout import Row
+from extract.spelling import FAMILY_NAMES
 from extract.text import fold
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _COLONS = ":;"  # Tesseract reads a faint colon as a semicolon often enough
 _AFTER_COLON = re.compile(r"[:;]\s*([^\W\d_])")
 LABEL_LAYOUT_MIN = 7  # skeleton length from which a label laid out as one gets an extra misread letter
+# ... and from which two, its last word a letter off at most: "Naàv, tháng, nšềm sinh:" is "Ngày, tháng, năm sinh",
+# "Ngày, tháng, năm chết:" is not (the word that tells such labels apart).
+LABEL_LAYOUT_LONG = 18
 _SHORT = 3  # skeletons this short ("so", "ong", "ba") must match exactly and be followed by a colon
 
 
@@ -105,9 +109,11 @@ def _case_fits(alias: _Alias, cand: str, colon: bool) -> bool:
     letters = [c for c in cand if c.isalpha()]
     if colon and letters and all(c.isupper() for c in letters):
         return True
-    later = _initials(cand)[1:]
+    words = [w for w in cand.split() if any(c.isalpha() for c in w)][1:]
+    # A word in parentheses is the label's other title, printed either way: "Ông (bà)", "Ông (Bà)".
+    later = _initials(" ".join(w for w in words if not w.startswith("(")))
     if not later:
-        return False
+        return bool(words)
     capitals = sum(c.isupper() for c in later)
     return not (later[-1].isupper() and 2 * capitals > len(later))
 
@@ -147,6 +153,22 @@ def _fits(kind: str, after: str) -> bool:
     return True
 
 
+_TITLE_MISREAD = {"b": "dm"}  # first letters OCR reads for a title's (folded): "Bà" as "Đã", "Mã"
+
+
+def _misread_title(alias: _Alias, win: _Window, text: str, colon: bool) -> bool:
+    """Whether a one-word window a letter off a short name label ("Mã:" for "Bà:") is that label: only its first
+    letter read as one OCR takes it for, opening the row with its colon, and a name in capitals follows, opening
+    with a family name ("Mã: PHAN THANH LY"; not "Xã: HÀ LONG", "Bắc: NGUYỄN VĂN AN", "Bố: ...")."""
+    if alias.spec.kind != "name" or alias.spec.flow or win.words != 1 or not colon:
+        return False
+    if len(win.skel) != len(alias.skel) or win.skel[1:] != alias.skel[1:] \
+            or win.skel[0] not in _TITLE_MISREAD.get(alias.skel[0], ""):
+        return False
+    words = text[win.end:].lstrip(" " + _COLONS).split()[:2]
+    return len(words) == 2 and all(w.isupper() for w in words) and words[0] in FAMILY_NAMES
+
+
 def _colon_at(text: str, pos: int, marks: str = _COLONS) -> bool:
     if pos > 0 and text[pos - 1] in marks:
         return True
@@ -184,13 +206,23 @@ class LabelIndex:
         text = row.text
         # A window opening its row and closed by a colon (or what OCR makes of one) is laid out as a label: it may
         # be read a little worse ("Họ văinentcha:" is "Họ và tên cha").
-        opening = np.array([w.first == 0 and _colon_at(text, w.end, _COLONS + ".") for w in windows], dtype=bool)
-        slack = np.where(opening[None, :] & (self._sizes[:, None] >= LABEL_LAYOUT_MIN), 1, 0)
+        # Specks before it ("` ÉQ và tên;") leave a label opening its row.
+        lead = next((i for i, w in enumerate(row.words) if skeleton(w.text)), 0)
+        opening = np.array([w.first == lead and _colon_at(text, w.end, _COLONS + ".") for w in windows], dtype=bool)
+        slack = np.where(opening[None, :] & (self._sizes[:, None] >= LABEL_LAYOUT_MIN), 1, 0) \
+            + np.where(opening[None, :] & (self._sizes[:, None] >= LABEL_LAYOUT_LONG), 1, 0)
+        # A short title opening its row ("Bà:") may have its one misread letter ("Mã:"), if a name follows.
+        slack[opening[None, :] & (self._sizes[:, None] <= _SHORT) & (self._sizes[:, None] > 1)] = 1
         fits = (dist <= self._limits[:, None] + slack) & (np.abs(wwords[None, :] - self._words[:, None]) <= 1)
         best: dict[tuple[int, int], Hit] = {}
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):
             alias, win = self.aliases[a_i], windows[w_i]
             colon = _colon_at(text, win.end)
+            if alias.limit == 0 and dist[a_i, w_i] > 0 and not _misread_title(alias, win, text, colon):
+                continue
+            if dist[a_i, w_i] > alias.limit + 1 and Levenshtein.distance(
+                    win.skel.rsplit(" ", 1)[-1], alias.skel.rsplit(" ", 1)[-1], score_cutoff=2) > 1:
+                continue
             if alias.limit == 0 and not colon and not (win.first == 0 and _colon_at(text, win.end, ".")) and not (
                     alias.spec.flow and _capital_next(text, win.end)):
                 # A short label needs its colon (one opening the row may have it read as a full stop); in running

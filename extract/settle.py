@@ -197,8 +197,15 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
         if whole and (year is None or whole[0].value[:4] == year.value):
             best, conf = whole[0], whole[0].confidence * FROM_FALLBACK
             reasons.append("read from the date in words")
+        elif whole and year is not None and whole[0].confidence * FROM_FALLBACK > year.confidence:
+            # A year left of digits OCR broke ("17A4/19S7") against the whole date the words give: the surer one.
+            best, conf = whole[0], whole[0].confidence * FROM_FALLBACK * DISAGREE
+            reasons += ["read from the date in words", _another(year)]
         elif year is not None:
             best, conf = year, year.confidence
+            if whole:
+                conf *= DISAGREE
+                reasons.append(f"the date in words says {whole[0].value}")
         elif backup:
             best, conf = backup[0], backup[0].confidence * FROM_FALLBACK
             reasons.append("read from the date in words")

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
-from extract.date_repairs import century_repaired, leading_zero
+from extract.date_repairs import century_repaired, leading_zero, year_of_broken
 from extract.dates import parse_date
 from extract.gender import parse_gender
 from extract.ids import find_ids
@@ -278,6 +278,8 @@ def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
         return value, piece.sub(start, end), CENTURY_REPAIRED
     if parsed is None:
         m = _BROKEN_DATE.search(piece.text)
+        if m is None and field == "date_of_birth" and (broken := year_of_broken(piece.text)) is not None:
+            return broken[0], piece.sub(*broken[1]), BROKEN_DATE  # "17A4/19S7": the year is still 1957
         if m is None:
             return None
         span = piece.sub(m.start(), m.end())

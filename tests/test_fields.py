@@ -231,6 +231,26 @@ def test_words_misread_as_digits_use_the_date_in_words_and_lower_confidence():
     assert subject.fields["date_of_birth"].confidence < 0.95
 
 
+def test_a_long_label_laid_out_as_one_may_have_two_more_letters_misread():
+    lines = list(BIRTH_NEW)
+    lines[6] = "Naàv, tháng, nšềm sinh: 24/02/1976"  # seed 1010097: four letters off "Ngày, tháng, năm sinh"
+    assert person(extract(layout(lines)), "subject").fields["date_of_birth"].value == "1976-02-24"
+    lines[6] = "Xin cấp, tháng, nšềm sinh: 24/02/1976"  # six letters off: no label; the date in words stands
+    assert person(extract(layout(lines)), "subject").fields["date_of_birth"].value == "2005-03-09"
+    lines[6] = "Ngày, tháng, năm chết: 24/02/1976"  # four letters off, all in the word that tells labels apart
+    assert person(extract(layout(lines)), "subject").fields["date_of_birth"].value == "2005-03-09"
+
+
+def test_a_year_left_of_broken_digits_gives_way_to_the_whole_date_in_words():
+    lines = list(BIRTH_NEW)
+    lines[6] = "Ngày, tháng, năm sinh: 17A4/19S7"  # the words say 09/03/2005: the surer reading
+    dob = person(extract(layout(lines)), "subject").fields["date_of_birth"]
+    assert dob.value == "2005-03-09" and "another reading says 1957" in dob.reasons
+    lines[6] = "Ngày, tháng, năm sinh: 17A4/20O5"
+    dob = person(extract(layout(lines)), "subject").fields["date_of_birth"]
+    assert dob.value == "2005-03-09" and dob.reasons == ("read from the date in words",)
+
+
 @pytest.mark.parametrize(
     ("printed", "value", "confidence_below"),
     [
@@ -245,6 +265,12 @@ def test_words_misread_as_digits_use_the_date_in_words_and_lower_confidence():
         ("19/8/2577", None, None),  # a century 25 is two digits from any there can be: not guessed
         ("19/8/1377", None, None),  # 13: 1877 (3 and 8 look alike) or 1977
         ("19/8/1021", None, None),  # 10: 1921 or 2021
+        ("17A4/19S7", "1957", 0.6),  # seed 1040098: 12/04/1957 with its day and month beyond reading, S a 5
+        ("⁄W1962", "1962", 0.6),  # 03/03/1962: what is left of the day and month is a stroke and a letter
+        ("W1962", None, None),  # no separator before it: a code, not a date
+        ("CMND/1985", None, None),  # a word before it, no day and month
+        ("0903.123.1975", None, None),
+        ("17A4/19B7", None, None),  # B is a misread 3 or 8
     ],
 )
 def test_dates_ocr_broke(printed, value, confidence_below):
@@ -619,6 +645,21 @@ def test_the_first_block_of_a_page_whose_name_labels_were_lost_does_not_take_the
         ("head", "1960-05-09"), ("member", "1965-01-23")]
 
 
+def test_a_misread_name_label_after_specks_still_opens_its_row():
+    # Seed 990100: "Họ và tên" read two letters off, behind a speck, its colon read ";". Laid out as a label
+    # (opening the row but for the specks, a colon after it), it is one, as it would be without the speck.
+    ex = extract(layout([
+        [(800, "SỔ HỘ KHẨU")],
+        [(100, "` ÉQ và tên; PHẠM MINH TUẤN"), (1100, "Quan hệ với chủ hộ: Chủ hộ")],
+        "Ngày, tháng, năm sinh: 09/5/1960",
+        [(100, "ˆ' NQ và tên: PHẠM THỊ TÂM"), (1100, "Quan hệ với chủ hộ: Con")],
+        "Ngày, tháng, năm sinh: 27/7/1996",
+        [(100, "` các và tên, NGUYỄN VĂN AN")],
+    ]))
+    assert [(p.role, values(p).get("full_name"), p.fields["date_of_birth"].value) for p in ex.persons] == [
+        ("head", "PHẠM MINH TUẤN", "1960-05-09"), ("member", "PHẠM THỊ TÂM", "1996-07-27")]
+
+
 @pytest.mark.parametrize("relation", ["Chủbộ", "Chủ hô", "ChủHộ."])
 def test_the_head_listed_with_a_misread_relation_is_still_the_head(relation):
     ex = extract(layout([
@@ -661,6 +702,33 @@ def test_land_users_with_gender_from_their_title():
     assert {k: f.value for k, f in ex.fields.items()} == {
         "registration_number": "CH05845", "document_number": "AB 419842",
         "issuing_authority": "ỦY BAN NHÂN DÂN HUYỆN BÌNH CHÁNH", "document_date": "2016-06-25"}
+
+
+def test_land_users_under_titles_ocr_misread():
+    # 150 dpi red books: "Ông (bà)" with its "b" read "Đ", and a lone "Bà:" read "Mã:" or "Đã:". The title in
+    # parentheses may be in capitals; a short title a letter off counts only before a name in capitals opening
+    # with a family name, and "(bà):" alone is no title when "Ông (bà)" is read whole.
+    ex = extract(layout([
+        [(700, "GIẤY CHỨNG NHẬN")],
+        [(400, "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT")],
+        "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+        [(100, "Ông (bà): Đinh Xuân Nam"), (1200, "Năm sinh: 1940")],
+        "CMND số: 372314845",
+        [(100, "Ông (Đà): Trần Thị Linh"), (1200, "Năm sinh: 1946")],
+        [(100, "Mã: PHAN THANH LY"), (1200, "Năm sinh: 1963")],
+        "CCCD số: 079163467864",
+        [(100, "Đã: LÊ NGỌC LAN"), (1200, "Năm sinh: 1989")],
+        "Mã: số 0123",
+        "Đã: Lê Văn Tám",
+        "Xã: HÀ LONG, huyện Hà Trung",  # other first letters, other words: no title
+        "Bắc: NGUYỄN VĂN AN",
+        "Bố: TRẦN VĂN BÌNH",
+    ]))
+    assert [values(p) for p in ex.persons] == [
+        {"full_name": "ĐINH XUÂN NAM", "date_of_birth": "1940", "old_id_number": "372314845"},
+        {"full_name": "TRẦN THỊ LINH", "date_of_birth": "1946"},
+        {"full_name": "PHAN THANH LY", "gender": "female", "date_of_birth": "1963", "citizen_id": "079163467864"},
+        {"full_name": "LÊ NGỌC LAN", "gender": "female", "date_of_birth": "1989"}]
 
 
 def test_decision_subject_in_running_text():
