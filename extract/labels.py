@@ -19,6 +19,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from config.reference import province_codes
 from config.templates import LabelSpec
 from extract.layout import Row
 from extract.spelling import FAMILY_NAMES
@@ -28,9 +29,10 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _COLONS = ":;"  # Tesseract reads a faint colon as a semicolon often enough
 _AFTER_COLON = re.compile(r"[:;]\s*([^\W\d_])")
 LABEL_LAYOUT_MIN = 7  # skeleton length from which a label laid out as one gets an extra misread letter
-# ... and from which two, its last word a letter off at most: "Naàv, tháng, nšềm sinh:" is "Ngày, tháng, năm sinh",
-# "Ngày, tháng, năm chết:" is not (the word that tells such labels apart).
+# ... and from which two, word for word, each word two letters off at most and the last one: "Naàv, tháng, nšềm
+# sinh:" is "Ngày, tháng, năm sinh"; "Ngày, tháng, năm chết:" (the word that tells such labels apart) is not.
 LABEL_LAYOUT_LONG = 18
+_BULLETS = frozenset("-–—•+*")  # printed before a line's label: not specks, the label does not open its row
 _SHORT = 3  # skeletons this short ("so", "ong", "ba") must match exactly and be followed by a colon
 
 
@@ -153,6 +155,15 @@ def _fits(kind: str, after: str) -> bool:
     return True
 
 
+def _words_close(read: str, label: str) -> bool:
+    """Whether two skeletons have as many words, each at most two letters apart and the last at most one."""
+    a, b = read.split(" "), label.split(" ")
+    if len(a) != len(b):
+        return False
+    return all(Levenshtein.distance(x, y, score_cutoff=3) <= 2 for x, y in zip(a, b, strict=True)) \
+        and Levenshtein.distance(a[-1], b[-1], score_cutoff=2) <= 1
+
+
 _TITLE_MISREAD = {"b": "dm"}  # first letters OCR reads for a title's (folded): "Bà" as "Đã", "Mã"
 
 
@@ -166,7 +177,13 @@ def _misread_title(alias: _Alias, win: _Window, text: str, colon: bool) -> bool:
             or win.skel[0] not in _TITLE_MISREAD.get(alias.skel[0], ""):
         return False
     words = text[win.end:].lstrip(" " + _COLONS).split()[:2]
-    return len(words) == 2 and all(w.isupper() for w in words) and words[0] in FAMILY_NAMES
+    return len(words) == 2 and all(w.isupper() for w in words) and words[0] in FAMILY_NAMES \
+        and skeleton(" ".join(words)) not in _provinces()  # "Đã: HÀ NAM" is a place
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> frozenset[str]:
+    return frozenset(skeleton(name) for name in province_codes().values())
 
 
 def _colon_at(text: str, pos: int, marks: str = _COLONS) -> bool:
@@ -207,7 +224,7 @@ class LabelIndex:
         # A window opening its row and closed by a colon (or what OCR makes of one) is laid out as a label: it may
         # be read a little worse ("Họ văinentcha:" is "Họ và tên cha").
         # Specks before it ("` ÉQ và tên;") leave a label opening its row.
-        lead = next((i for i, w in enumerate(row.words) if skeleton(w.text)), 0)
+        lead = next((i for i, w in enumerate(row.words) if skeleton(w.text) or w.text in _BULLETS), 0)
         opening = np.array([w.first == lead and _colon_at(text, w.end, _COLONS + ".") for w in windows], dtype=bool)
         slack = np.where(opening[None, :] & (self._sizes[:, None] >= LABEL_LAYOUT_MIN), 1, 0) \
             + np.where(opening[None, :] & (self._sizes[:, None] >= LABEL_LAYOUT_LONG), 1, 0)
@@ -220,8 +237,7 @@ class LabelIndex:
             colon = _colon_at(text, win.end)
             if alias.limit == 0 and dist[a_i, w_i] > 0 and not _misread_title(alias, win, text, colon):
                 continue
-            if dist[a_i, w_i] > alias.limit + 1 and Levenshtein.distance(
-                    win.skel.rsplit(" ", 1)[-1], alias.skel.rsplit(" ", 1)[-1], score_cutoff=2) > 1:
+            if dist[a_i, w_i] > alias.limit + 1 and not _words_close(win.skel, alias.skel):
                 continue
             if alias.limit == 0 and not colon and not (win.first == 0 and _colon_at(text, win.end, ".")) and not (
                     alias.spec.flow and _capital_next(text, win.end)):

@@ -17,7 +17,7 @@ from extract.mrz import zone_birth_date
 from extract.names import is_syllable
 from extract.spelling import is_known
 from extract.text import fold
-from extract.values import Candidate
+from extract.values import BROKEN_REASON, Candidate
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ DISAGREE = 0.6  # two readings of one field that differ
 IMPLIED_CONFLICT = 0.7  # a printed value contradicting what the role or label implies
 FUTURE = 0.3  # a date after today: misread digits
 FROM_FALLBACK = 0.9  # a value read from the fallback label only
+WORDS_OVER_BROKEN = 0.35  # the date in words over a year OCR left of broken digits: below evidence.WEAK_DATE
 AGREE_FLOOR = 0.97  # two independent readings that agree
 ZONE_OVER_PRINTED = 0.8  # a card's zone date against a printed date that differs: the zone's check digit holds
 
@@ -197,15 +198,17 @@ def settle_date(cands: list[Candidate], today: date) -> FieldValue | None:
         if whole and (year is None or whole[0].value[:4] == year.value):
             best, conf = whole[0], whole[0].confidence * FROM_FALLBACK
             reasons.append("read from the date in words")
-        elif whole and year is not None and whole[0].confidence * FROM_FALLBACK > year.confidence:
-            # A year left of digits OCR broke ("17A4/19S7") against the whole date the words give: the surer one.
-            best, conf = whole[0], whole[0].confidence * FROM_FALLBACK * DISAGREE
+        elif whole and year is not None and BROKEN_REASON in year.reasons:
+            # A year left of digits OCR broke ("17A4/19S7") against the whole date the words give: the words, as a
+            # date to doubt (a line of words cut short gives a wrong year too: "... không trăm linh" for 2004).
+            best, conf = whole[0], min(whole[0].confidence * FROM_FALLBACK * DISAGREE, WORDS_OVER_BROKEN)
             reasons += ["read from the date in words", _another(year)]
         elif year is not None:
             best, conf = year, year.confidence
             if whole:
                 conf *= DISAGREE
                 reasons.append(f"the date in words says {whole[0].value}")
+                best = replace(best, alternatives=(*best.alternatives, whole[0].value))
         elif backup:
             best, conf = backup[0], backup[0].confidence * FROM_FALLBACK
             reasons.append("read from the date in words")

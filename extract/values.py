@@ -38,6 +38,7 @@ _NEW_ID_WORDS = ("cccd", "can cuoc", "dinh danh")
 _BROKEN_DATE = re.compile(
     r"(?<![0-9])([0-9]{1,2})\s*[/.\-⁄]\s*([0-9]{1,2})\s*[/.\-⁄]\s*((?:1[89]|20)[0-9]{2})(?![0-9])")
 BROKEN_DATE = 0.5
+BROKEN_REASON = "day and month beyond reading: the year alone"  # extract.settle weighs such a year against words
 _SLASH_AS_ONE = re.compile(r"(?<![0-9])([0-9]{2})[1Il|]([0-9]{2})[1Il|]((?:1[89]|20)[0-9]{2})(?![0-9])")
 SLASH_REPAIRED = 0.6
 _LETTER_SLASH = re.compile(r"(?<=[0-9])[Il|](?=[0-9])")
@@ -279,7 +280,7 @@ def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
     if parsed is None:
         m = _BROKEN_DATE.search(piece.text)
         if m is None and field == "date_of_birth" and (broken := year_of_broken(piece.text)) is not None:
-            return broken[0], piece.sub(*broken[1]), BROKEN_DATE  # "17A4/19S7": the year is still 1957
+            return broken[0], piece.sub(*broken[1]), BROKEN_DATE, [BROKEN_REASON]  # "17A4/19S7": 1957
         if m is None:
             return None
         span = piece.sub(m.start(), m.end())
@@ -288,7 +289,7 @@ def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
             return repaired, span, ZERO_REPAIRED
         # OCR broke the day or month, not necessarily the year. The year alone is what is left to read (the
         # contract's "YYYY"), at half the confidence: matching can still block on it.
-        return m.group(3), span, BROKEN_DATE
+        return m.group(3), span, BROKEN_DATE, [BROKEN_REASON]
     span = piece.sub(*parsed.span)
     return parsed.value, span, 0.85 if parsed.repaired else 1.0
 

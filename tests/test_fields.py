@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from config.templates import TemplateError, load_template_file, load_templates
+from extract.evidence import WEAK_DATE
 from extract.fields import extract_fields, extraction_from_ocr
 from extract.labels import LabelIndex
 from extract.layout import PageText, PageWords, Row, page_from_text, page_text
@@ -239,6 +240,11 @@ def test_a_long_label_laid_out_as_one_may_have_two_more_letters_misread():
     assert person(extract(layout(lines)), "subject").fields["date_of_birth"].value == "2005-03-09"
     lines[6] = "Ngày, tháng, năm chết: 24/02/1976"  # four letters off, all in the word that tells labels apart
     assert person(extract(layout(lines)), "subject").fields["date_of_birth"].value == "2005-03-09"
+    lines[6] = "- Ngày, tháng, năm đến: 24/02/1976"  # after a printed bullet a label does not open its row
+    assert person(extract(layout(lines)), "subject").fields["date_of_birth"].value == "2005-03-09"
+    lines[6] = "Ngày, tháng, năm sinh: 09/03/2005"
+    lines[lines.index("Ngày, tháng, năm đăng ký: 12/04/2005")] = "Ngày, tháng, năm ký: 12/04/2005"  # a word fewer
+    assert "registration_date" not in extract(layout(lines)).fields
 
 
 def test_a_year_left_of_broken_digits_gives_way_to_the_whole_date_in_words():
@@ -246,6 +252,11 @@ def test_a_year_left_of_broken_digits_gives_way_to_the_whole_date_in_words():
     lines[6] = "Ngày, tháng, năm sinh: 17A4/19S7"  # the words say 09/03/2005: the surer reading
     dob = person(extract(layout(lines)), "subject").fields["date_of_birth"]
     assert dob.value == "2005-03-09" and "another reading says 1957" in dob.reasons
+    assert dob.confidence < WEAK_DATE  # a line of words cut short gives a wrong year too: its day and month doubted
+    lines[6] = "Ngày, tháng, năm sinh: --/--/2004"  # a year read as printed stands, the words' date beside it
+    dob = person(extract(layout(lines)), "subject").fields["date_of_birth"]
+    assert (dob.value, dob.alternatives) == ("2004", ("2005-03-09",))
+    assert "the date in words says 2005-03-09" in dob.reasons
     lines[6] = "Ngày, tháng, năm sinh: 17A4/20O5"
     dob = person(extract(layout(lines)), "subject").fields["date_of_birth"]
     assert dob.value == "2005-03-09" and dob.reasons == ("read from the date in words",)
@@ -723,6 +734,7 @@ def test_land_users_under_titles_ocr_misread():
         "Xã: HÀ LONG, huyện Hà Trung",  # other first letters, other words: no title
         "Bắc: NGUYỄN VĂN AN",
         "Bố: TRẦN VĂN BÌNH",
+        "Đã: HÀ NAM",  # a province
     ]))
     assert [values(p) for p in ex.persons] == [
         {"full_name": "ĐINH XUÂN NAM", "date_of_birth": "1940", "old_id_number": "372314845"},
