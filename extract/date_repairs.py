@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from extract.text import OCR_DIGITS
+
 # A birth year whose century reads 11, 12, 14-17 ("24/6/1576": a bold 9 read as 5) can only be 19: 18 is one digit
 # away too, but a birth then is no one a record of these decades registers. Not 13 (3 and 8 are confused: 1877 or
 # 1977?), not 10 (1021: 1921 or 2021?), and no other date (an issue date "1021" may be 2021).
@@ -62,9 +64,10 @@ def _fixes(part: str, top: int) -> list[str]:
 # 12/04/1957, "⁄W1962" for 03/03/1962: a stroke and the letter a separator was read as); one of its digits may be a
 # letter, not B (a misread 3 or 8). What comes before the year is a day and month's few characters, with a digit
 # among them, or a stroke and a letter: no word ("CMND/1985"), no longer number ("0903.123.1975").
+_YEAR_DIGITS = {k: v for k, v in OCR_DIGITS.items() if k not in "|!B"}
 _YEAR_ENDED = re.compile(r"\s*(\W*(?:[0-9A-Za-z]{1,4}\W+){1,2}|\W+[A-Za-z])"
-                         r"((?:1[89]|20|[lI][89])[0-9OoDQlIiZzSsGbTgq]{2})[.,;:]?(?:\s|$)")
-_YEAR_LETTERS = str.maketrans("OoDQlIiZzSsGbTgq", "0000111225566799")
+                         rf"((?:1[89]|20|[lI][89])[0-9{''.join(_YEAR_DIGITS)}]{{2}})[.,;:]?(?:\s|$)")
+_YEAR_LETTERS = str.maketrans(_YEAR_DIGITS)
 
 
 def year_of_broken(text: str) -> tuple[str, tuple[int, int]] | None:

@@ -19,9 +19,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from config.reference import province_codes
 from config.templates import LabelSpec
 from extract.layout import Row
+from extract.places import province_parts
 from extract.spelling import FAMILY_NAMES
 from extract.text import fold
 
@@ -178,12 +178,7 @@ def _misread_title(alias: _Alias, win: _Window, text: str, colon: bool) -> bool:
         return False
     words = text[win.end:].lstrip(" " + _COLONS).split()[:2]
     return len(words) == 2 and all(w.isupper() for w in words) and words[0] in FAMILY_NAMES \
-        and skeleton(" ".join(words)) not in _provinces()  # "Đã: HÀ NAM" is a place
-
-
-@lru_cache(maxsize=1)
-def _provinces() -> frozenset[str]:
-    return frozenset(skeleton(name) for name in province_codes().values())
+        and skeleton(" ".join(words)) not in province_parts()  # "Đã: HÀ NAM" is a place
 
 
 def _colon_at(text: str, pos: int, marks: str = _COLONS) -> bool:
@@ -226,10 +221,12 @@ class LabelIndex:
         # Specks before it ("` ÉQ và tên;") leave a label opening its row.
         lead = next((i for i, w in enumerate(row.words) if skeleton(w.text) or w.text in _BULLETS), 0)
         opening = np.array([w.first == lead and _colon_at(text, w.end, _COLONS + ".") for w in windows], dtype=bool)
-        slack = np.where(opening[None, :] & (self._sizes[:, None] >= LABEL_LAYOUT_MIN), 1, 0) \
-            + np.where(opening[None, :] & (self._sizes[:, None] >= LABEL_LAYOUT_LONG), 1, 0)
-        # A short title opening its row ("Bà:") may have its one misread letter ("Mã:"), if a name follows.
-        slack[opening[None, :] & (self._sizes[:, None] <= _SHORT) & (self._sizes[:, None] > 1)] = 1
+        # Laid out so, a label may have a letter more misread, a long one two; a short title ("Bà:") its one
+        # misread letter ("Mã:"), if a name follows (``_misread_title``).
+        sizes = self._sizes[:, None]
+        extra = (sizes >= LABEL_LAYOUT_MIN).astype(np.int32) + (sizes >= LABEL_LAYOUT_LONG) \
+            + ((sizes > 1) & (sizes <= _SHORT))
+        slack = np.where(opening[None, :], extra, 0)
         fits = (dist <= self._limits[:, None] + slack) & (np.abs(wwords[None, :] - self._words[:, None]) <= 1)
         best: dict[tuple[int, int], Hit] = {}
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):

@@ -50,7 +50,7 @@ def _without_misread_unit(part: str, last: bool) -> str:
     for unit in _PROVINCE_UNITS:
         n = unit.count(" ") + 1
         lead, rest = " ".join(words[:n]), " ".join(words[n:])
-        if rest in _province_parts() and lead != unit and Levenshtein.distance(lead, unit, score_cutoff=1) == 1:
+        if rest in province_parts() and lead != unit and Levenshtein.distance(lead, unit, score_cutoff=1) == 1:
             return rest
     # Garbled further ("© rỉ “ồng Nai" for tỉnh Đồng Nai): one or two short words before a province's name read
     # a letter or two off are what is left of its unit word.
@@ -58,13 +58,13 @@ def _without_misread_unit(part: str, last: bool) -> str:
     for n in (1, 2) if last else ():
         rest = " ".join(words[n:])
         if len(words) > n and all(len(w) <= _UNIT_LEFT and w.isalpha() for w in words[:n]) and max(
-                fuzz.ratio(rest, p) for p in _province_parts()) >= _PLACE_PART_MATCH:
+                fuzz.ratio(rest, p) for p in province_parts()) >= _PLACE_PART_MATCH:
             return rest
     return part
 
 
 @lru_cache(maxsize=1)
-def _province_parts() -> frozenset[str]:
+def province_parts() -> frozenset[str]:
     """The provinces' names as address parts ("ha noi", "ho chi minh"; "ba ria", "vung tau")."""
     return frozenset(" ".join(_UNIT_WORDS.sub(" ", re.sub(r"[^\w ]", " ", piece)).split())
                      for name in province_codes().values() for piece in fold(name).split(" - "))
@@ -96,7 +96,7 @@ def place_similarity(a: str | None, b: str | None, *, part_match: float = _PLACE
     # The reader may run a place's last part on into what follows it ("... thành phố Hà Nội Giấy tờ tùy thân ..."):
     # of two places given down to the district or further, a last part of ``a`` that starts with ``b``'s, word for
     # word, is that part when ``b``'s is a province's name. Not a commune: "Tân An Hội" is not "Tân An".
-    if min(len(pa), len(pb)) >= PROVINCE_LAST and pb[-1] in _province_parts() and pa[-1].startswith(pb[-1] + " "):
+    if min(len(pa), len(pb)) >= PROVINCE_LAST and pb[-1] in province_parts() and pa[-1].startswith(pb[-1] + " "):
         pa = (*pa[:-1], pb[-1])
     left = list(pb)
     common = 0.0
@@ -106,7 +106,7 @@ def place_similarity(a: str | None, b: str | None, *, part_match: float = _PLACE
             break
         ratio = fuzz.ratio(part, left[best])
         # Two provinces' names, however alike (Bình Thuận and Ninh Thuận are 90), are two provinces.
-        provinces = part != left[best] and {part, left[best]} <= _province_parts()
+        provinces = part != left[best] and {part, left[best]} <= province_parts()
         if ratio >= part_match and not provinces:
             common += ratio / 100.0
             left.pop(best)
@@ -129,5 +129,5 @@ def surely_another_place(a: str | None, b: str | None, share: float) -> bool:
 def _province_of(part: str) -> str | None:
     """The province an address part names, read well enough to tell (ties go to the first in alphabetical order,
     so the answer does not depend on the run); None if none."""
-    best = max(sorted(_province_parts()), key=lambda p: fuzz.ratio(part, p))
+    best = max(sorted(province_parts()), key=lambda p: fuzz.ratio(part, p))
     return best if fuzz.ratio(part, best) >= _PLACE_PART_MATCH else None
