@@ -251,6 +251,9 @@ class LabelIndex:
             if alias.spec.kind == "name" and _signers_instruction(text, win.start, win.text):
                 # "(Ký, ghi rõ họ tên)" under a signature tells the signer what to write: no one's name follows.
                 continue
+            if alias.spec.flow and alias.spec.kind == "name" and skeleton(text[:win.start]).split()[-1:] == ["uy"]:
+                # "TM. ỦY Bà NHÂN DÂN" is the committee's BAN read as "Bà": in running text no title follows "ủy".
+                continue
             score = 1.0 - float(dist[a_i, w_i]) / len(alias.skel)
             key = (int(a_i), win.first)
             if key not in best or score > best[key].score:

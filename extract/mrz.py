@@ -83,11 +83,23 @@ STRAY_MAX = 2  # characters outside the zone's alphabet OCR may add to a line (a
 
 def _clean(row: Row) -> str:
     """The row as zone characters; a stray character becomes ``?``, which no value pattern accepts, so the
-    check digits still decide, and a line with more than ``STRAY_MAX`` of them is not taken for a zone line."""
-    s = "".join(row.text.split()).upper().replace("«", "<").replace("‹", "<")
+    check digits still decide, and a line with more than ``STRAY_MAX`` of them is not taken for a zone line.
+    Specks OCR read as words of their own at the row's ends ("Ị LE<<DINH<NH¿T<<<… ` ễ )") are no part of it."""
+    words = [w.text for w in row.words]
+    while words and _speck(words[0]):
+        words.pop(0)
+    while words and _speck(words[-1]):
+        words.pop()
+    s = "".join("".join(words).split()).upper().replace("«", "<").replace("‹", "<")
     if sum(c not in MRZ_CHARS for c in s) > STRAY_MAX:
         return ""
     return "".join(c if c in MRZ_CHARS else "?" for c in s)
+
+
+def _speck(word: str) -> bool:
+    """A lone character outside the zone's alphabet: a speck beside the line. Not two ("LÊ" is a family name the
+    page's model read with its mark, its fillers lost)."""
+    return len(word) == 1 and word.upper() not in MRZ_CHARS + "«‹"
 
 
 @dataclass(frozen=True)

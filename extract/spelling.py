@@ -8,7 +8,8 @@ the change shows. Given names are an open set, but most people carry one of a fe
 (``config/name_syllables.json``): a word that is neither a family name nor one of those, and is one misread
 letter or mark away from exactly one of them ("THÁO" → THẢO, "MINN" → MINH, "QOỐC" → QUỐC), is read as that
 name, with a reason and lower confidence. A word two names are equally near stays as printed. A word carrying two
-tone marks (OCR stacked a speck on it) only lowers the confidence.
+tone marks (OCR stacked a speck on it) only lowers the confidence, unless no name is near it and the two marks are
+one tone on two neighbouring vowels: one accented capital read twice ("TRẦỀN" → TRẦN).
 """
 
 from __future__ import annotations
@@ -130,6 +131,31 @@ def nearest_name(word: str, family: bool = False) -> str | None:
     return costs[0][1]
 
 
+def undoubled(word: str, family: bool = False) -> str | None:
+    """The one common name (``family``: family name) left when one of two neighbouring vowels with the same tone
+    is dropped: OCR read one accented capital as two, its tone on both ("TRẦỀN" → TRẦN, "NGỢỌC" → NGỌC). A syllable
+    has one tone, so such a word is no name as read; None when neither letter dropped leaves a name, or the two
+    leave different ones. Two different tones are two words run together ("THỊÁNH") or a speck read as a tone
+    ("TÚẤN": ``nearest_name``, which ``repair_name`` asks first)."""
+    if _tones(word) != 2:
+        return None
+    names = _canonical(family)
+    left = set()
+    for i in range(len(word) - 1):
+        if _tones(word[i]) and _tone_of(word[i]) == _tone_of(word[i + 1]):
+            left |= {c for j in (i, i + 1) if (c := canonical_tones(word[:j] + word[j + 1:])) in names}
+    return left.pop() if len(left) == 1 else None
+
+
+def _tone_of(letter: str) -> frozenset[str]:
+    return frozenset(unicodedata.normalize("NFD", letter)) & _TONE_MARKS
+
+
+@cache
+def _canonical(family: bool) -> frozenset[str]:
+    return frozenset(c for _, c in _decomposed(family))
+
+
 MARK_EDIT = 0.5  # of a letter's cost
 MARK_ADDED = 0.4  # a mark the read word has and the name lacks: a speck over a letter
 
@@ -176,10 +202,14 @@ def repair_name(name: str) -> tuple[str, float, list[str]]:
     value, factor = respelled, factor * more
     words = value.split()
     for i, word in enumerate(words):
-        near = nearest_name(word, family=i == 0 and len(words) > 1)
-        if near is not None:
+        family = i == 0 and len(words) > 1
+        if (near := nearest_name(word, family)) is not None:
             reasons.append(f"{word} read as {near}: one misread letter from a common name")
             words[i] = near
+            factor *= NEAR_NAME
+        elif (single := undoubled(word, family)) is not None:
+            reasons.append(f"{word} read as {single}: one accented letter read twice")
+            words[i] = single
             factor *= NEAR_NAME
     value = " ".join(words)
     # A middle word mended into "THI" ("TWI") is the THỊ of most women's names, as one read "THI" is.

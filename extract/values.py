@@ -45,6 +45,7 @@ _LETTER_SLASH = re.compile(r"(?<=[0-9])[Il|](?=[0-9])")
 ZERO_REPAIRED = 0.6
 CENTURY_REPAIRED = 0.6  # a birth year read in the one century it can be (extract.date_repairs)
 _MAX_NAME_WORDS = 7
+NUMBER_DIGITS = 3  # a word with letters and this many digits ends a name: a number ("SID12502"), no misread word
 # Digits a name word cannot hold, as the letters OCR takes them for ("1an" is "lan"): only a replacement that makes
 # a known name syllable is taken (``_letters_for_digits``).
 _DIGIT_AS_LETTER = {"1": "LI", "0": "O", "5": "S", "8": "B"}
@@ -192,6 +193,10 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
         head = tok
         for ch in _NAME_STOPS:
             head = head.split(ch)[0]
+        if words and sum(c.isdigit() for c in head) >= NUMBER_DIGITS and any(c.isalpha() for c in head):
+            # A number run into letters after the name ("TRẦN QUỐC SƠN SID12502"); digits alone ("101", a table
+            # rule) are skipped as before, since the name may go on after them.
+            break
         if _LATIN.search(fold(head)) and normalize_name(head):
             letters = [c for c in head if c.isalpha()]
             # Names are printed in capitals or title case; a small first letter is the sentence going on, unless

@@ -81,7 +81,7 @@ def _word(part: str, family: bool) -> list[str] | None:
     """The syllable(s) a part between fillers reads as, or None when it has no reading or more than one."""
     if part.isalpha() and is_syllable(part.lower()):
         return [part]
-    readings = {(w,) for w in _digits_as_letters(part)}
+    readings = {(w,) for w in _digits_as_letters(part)} | {(w,) for w in _stray_in(part, family)}
     if part.isalpha():
         readings |= {(w,) for w in _fillers_off(part, family)}
         readings |= {(w,) for w in _one_letter_from(part, family)}
@@ -107,6 +107,17 @@ def _fillers_off(part: str, family: bool) -> set[str]:
     if not family and part[0] in _FILLER_AS and part[1:] in ("THI", "VAN"):
         out.add(part[1:])
     return out
+
+
+def _stray_in(part: str, family: bool) -> set[str]:
+    """Common names (the first word: family names) a part with one stray character (``?``: a speck OCR read
+    as "¿") spells, the stray either a letter it hid ("NH?T": NHAT) or a speck between two ("NH?AT")."""
+    if part.count("?") != 1 or not part.replace("?", "").isalpha():
+        return set()
+    known = _known(family)
+    hidden = re.compile(re.escape(part).replace(r"\?", "[A-Z]"))
+    return {w for w in known.get(len(part), ()) if hidden.fullmatch(w)} \
+        | ({part.replace("?", "")} & known.get(len(part) - 1, frozenset()))
 
 
 def _digits_as_letters(part: str) -> set[str]:

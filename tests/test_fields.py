@@ -363,6 +363,19 @@ def test_leader_dots_and_ocr_junk_after_a_name_are_dropped():
     assert values(person(ex, "subject")) == {"full_name": "TRẦN THỊ CÚC", "date_of_birth": "1980-12-14"}
 
 
+def test_a_number_after_a_name_ends_it():
+    # A household book's head (seed 1050100): the name runs into a number OCR joined to letters.
+    ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")],
+                         "Họ và tên: TRẦN QUỐC SƠN SID12502 TCtV9) 200002 NA Xà so",
+                         "Ngày, tháng, năm sinh: 31/03/1946"]))
+    assert person(ex, "subject").fields["full_name"].value == "TRẦN QUỐC SƠN"
+    # A name word misread with a digit or two ("P06" for DŨNG, seed 1040295) is no number: it stays for the second
+    # look to re-read, where a name cut before it would look whole. Digits alone (a table rule read "101") are
+    # skipped, as before: the name goes on after them.
+    assert len(read("full_name", "name", Piece("NGUYỄN VĂN P06 Năm sinh", (), 1)).value.split()) >= 3
+    assert read("full_name", "name", Piece("NGUYỄN VĂN 101 LỢI", (), 1)).value == "NGUYỄN VĂN LỢI"
+
+
 def test_a_name_run_into_leader_dots_whose_box_holds_only_the_dots_is_read_whole():
     # Tesseract read "CÚC............" as one word but boxed only its dots: low, and far right of "THỊ".
     page = layout([*HEADER, [(700, "GIẤY KHAI SINH")],
@@ -715,6 +728,17 @@ def test_land_users_with_gender_from_their_title():
         "issuing_authority": "ỦY BAN NHÂN DÂN HUYỆN BÌNH CHÁNH", "document_date": "2016-06-25"}
 
 
+def test_a_given_name_uy_before_a_title_leaves_the_title():
+    # "ỦY" before "Bà" is the committee's ỦY BAN only in running text: on a land certificate it may end a name.
+    ex = extract(layout([
+        [(700, "GIẤY CHỨNG NHẬN")],
+        [(400, "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT")],
+        "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+        [(100, "Ông: LÊ VĂN UY Bà: NGUYỄN THỊ HOA"), (1200, "Năm sinh: 1960")],
+    ]))
+    assert [p.fields["full_name"].value for p in ex.persons] == ["LÊ VĂN UY", "NGUYỄN THỊ HOA"]
+
+
 def test_land_users_under_titles_ocr_misread():
     # 150 dpi red books: "Ông (bà)" with its "b" read "Đ", and a lone "Bà:" read "Mã:" or "Đã:". The title in
     # parentheses may be in capitals; a short title a letter off counts only before a name in capitals opening
@@ -779,6 +803,24 @@ def test_a_title_read_like_a_womans_label_gives_no_woman(about):
     ]))
     subject = values(person(ex, "subject"))
     assert (subject["full_name"], subject["gender"]) == ("NGUYỄN QUỐC MINH", "male")
+    assert [p.role for p in ex.persons] == ["subject"]
+
+
+def test_the_committee_under_a_signature_read_as_ba_gives_no_woman():
+    # Seed 1050200: the signature block's "TM. ỦY BAN NHÂN DÂN" read "TM. ỦY Bà NHÂN DÂN"; "bà" opened a woman
+    # named NHÂN DÂN (THÂN DÂN once mended), who outvoted the subject's own name.
+    ex = extract(layout([
+        [(100, "ỦY BAN NHÂN DÂN"), (900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+        [(800, "QUYẾT ĐỊNH")],
+        "Điều 1. Hỗ trợ kinh phí sửa chữa nhà ở cho hộ ông Phạm Văn Minh, sinh ngày",
+        "25/6/1964, thường trú tại Thôn Hạ, xã Liên Nghĩa, huyện Tuy Phước, tỉnh Bình Định.",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+        [(1200, "TM. ỦY Bà NHÂN DÂN")],
+        [(1300, "CHỦ TỊCH")],
+    ]))
+    subject = person(ex, "subject").fields
+    assert (subject["full_name"].value, subject["gender"].value) == ("PHẠM VĂN MINH", "male")
+    assert not any("DÂN" in r for r in subject["full_name"].reasons)
     assert [p.role for p in ex.persons] == ["subject"]
 
 
@@ -892,6 +934,29 @@ def test_stray_characters_on_the_zone_lines_do_not_hide_their_checked_values():
     holder = person(extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], *[[(300, line)] for line in lines]])), "holder")
     assert "date_of_birth" not in holder.fields
 
+
+def test_specks_beside_the_zones_name_line_and_one_in_it_leave_the_name_a_garbled_label_lost():
+    # A 150 dpi card (seed 1010102): the name label read as "Mác và tên / Fe nang", the zone's name line with a
+    # speck on either end and one in the given name; the zone's first two lines unreadable. The zone's name finds
+    # the printed row.
+    mrz = _mrz("091204770059", "040806", "M", "LE DINH NHAT")
+    name_line = "Ị " + mrz[2][:11] + "¿" + mrz[2][12:21] + "é" + mrz[2][22:] + " ` ễ )"
+    assert "NH¿T" in name_line
+    page = layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(600, "Số / No.: 091204770059")], [(600, "Mác và tên / Fe nang")],
+                   [(600, "LẺ ĐÌNH NHẬT")], [(300, name_line)]])
+    holder = person(extract(page), "holder").fields
+    assert holder["full_name"].value == "LÊ ĐÌNH NHẬT"
+    assert holder["citizen_id"].value == "091204770059"
+
+
+def test_a_zone_family_name_read_with_its_mark_is_no_speck():
+    # The page's model reads a zone's "LE<<" as "LÊ" and may lose its fillers: two characters, no speck.
+    mrz = _mrz("091204770059", "040806", "M", "LE DINH NHAT")
+    page = layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(600, "Họ và tên / Full name:")], [(600, "LẺ ĐÌNH NHẬT")],
+                   [(300, "LÊ " + mrz[2][4:])]])
+    assert person(extract(page), "holder").fields["full_name"].value == "LÊ ĐÌNH NHẬT"
+
+
 @pytest.mark.parametrize(("born", "want", "why"), [
     ("381108", "1938-11-08", "plausible age"),  # 2038 is still to come
     ("100315", "2010-03-15", "plausible age"),  # a holder born in 1910 would be 115
@@ -1000,6 +1065,11 @@ def test_a_misread_id_does_not_place_the_zones_birth_date():
     ("NGUYEN<<THI<LE", ()),  # cut short: LE is a name, not a filler read as letters
     ("NGUYEN<<VANLE<<<", ()),  # VAN<LE or VAN: not guessed
     ("NIE<<KDAM<Y<NGHI<<", ()),  # a K'Đăm loses no letter
+    # A speck read as a stray character (``?``) in a word: the one common name it leaves (seed 1010102).
+    ("LE<<DINH<NH?T<<<<<<<<<?<<<<<<<<", ("LE", "DINH", "NHAT")),
+    ("LE<<DINH<NH?AT<<<<<<<<", ("LE", "DINH", "NHAT")),  # a speck between two letters
+    ("LE<<DINH<NHA?<<<<<<<<", ()),  # NHAN or NHAT: not guessed
+    ("LE<<DINH<N??T<<<<<<<<", ()),  # two strays: no reading
 ])
 def test_the_zones_name_line(line, parts):
     from extract.zone_name import name_parts

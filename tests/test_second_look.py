@@ -465,6 +465,16 @@ def test_vietnamese_syllables(word, ok):
     ("NGUY ỄT NGỌC PHƯƠNG", "NGUYỄN NGỌC PHƯƠNG"),  # a family name cut in two, its second piece no syllable
     ("NGUY ỄN AN", "NGUY ỄN AN"),  # ỄN is a syllable: the words stay apart
     ("CAO TWI PHƯƠNG", "CAO THỊ PHƯƠNG"),  # seed 970001: mended into "THI", the THỊ of a woman's name
+    # One accented capital read as two, each with its tone (seed 1050100's household page, seed 980097).
+    ("TRẦỀN KIM TRINH", "TRẦN KIM TRINH"),
+    ("NGUYỄN THANH NGỢỌC VÂN", "NGUYỄN THANH NGỌC VÂN"),
+    ("BỒỜI MINH PHƯƠNG", "BỒỜI MINH PHƯƠNG"),  # neither letter dropped leaves a family name
+    ("LÊ THỊ HỒỒNG", "LÊ THỊ HỒNG"),  # either letter dropped leaves the same name
+    # Two different tones: a speck read as a tone, the name one misread mark away, or two words run together.
+    ("NGUYỄN ANH TÚẤN", "NGUYỄN ANH TUẤN"),
+    ("TRẦN THỊ HÒÀ", "TRẦN THỊ HÒA"),
+    ("LÊ VĂN TÍẾN", "LÊ VĂN TIẾN"),
+    ("NGUYỄN THỊÁNH", "NGUYỄN THỊÁNH"),
 ])
 def test_one_misread_letter_from_exactly_one_common_name_is_repaired(read, repaired):
     value, factor, reasons = repair_name(read)
