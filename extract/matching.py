@@ -301,7 +301,9 @@ def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
     if a.gender == "differ" or a.birth == "mismatch":
         return False
     if ev.id_valid:
-        return a.name >= NAME_WITH_ID or a.birth == "exact"
+        # Without a birth date "valid" is the ID's pattern alone: a sister's ID under a name a letter off (a household
+        # row misread, HƯƠNG for PHƯƠNG) would pass NAME_WITH_ID. The name must then link as if on its own.
+        return a.name >= (NAME_AUTO if a.birth == "none" else NAME_WITH_ID) or a.birth == "exact"
     # A misread ID that happens to exist must be carried by the name and the birth date, not the digits.
     return a.name >= NAME_AUTO and a.birth in ("exact", "read", "near", "year")
 

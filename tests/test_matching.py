@@ -106,6 +106,17 @@ def test_valid_id_with_consistent_name_links(lookup):
     assert m.score >= 0.95 and cands(m)[0] == "031205100012"
 
 
+def test_without_a_birth_date_an_id_needs_a_name_that_links_on_its_own(lookup):
+    # No birth date read, an ID's "valid" is its pattern alone: a sister's ID under a name a letter off (a household
+    # row misread) must not link BÙI THỊ HƯƠNG to BÙI THỊ PHƯƠNG. The whole birth date, or the name, carries it.
+    sister = {"citizen_id": "036170100014", "gender": "female"}
+    m = link(lookup, full_name="BÙI THỊ HƯƠNG", **sister)
+    assert m.status == "review" and m.citizen_id is None
+    assert link(lookup, full_name="BÙI THỊ HƯƠNG", date_of_birth="1970-06-16", **sister).status == "matched"
+    assert link(lookup, full_name="BÙI THỊ PHƯƠNG", **sister).citizen_id == "036170100014"
+    assert link(lookup, full_name="BUI THI PHUONG", **sister).citizen_id == "036170100014"  # a card's zone
+
+
 def test_id_decides_between_same_name_same_birthday(lookup):
     m = link(lookup, full_name="ĐINH CÔNG KHẢI", date_of_birth="1985-03-18", gender="male", citizen_id="001085100002")
     assert (m.status, m.citizen_id) == ("matched", "001085100002")
