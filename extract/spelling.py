@@ -119,7 +119,7 @@ def nearest_name(word: str, family: bool = False) -> str | None:
     and marks compared decomposed ("THÁO"/"THẢO" and "LƠNG"/"LONG" are one apart); None if none or several are,
     or if ``word`` is one already."""
     canon = canonical_tones(word)
-    if len(word) < 2 or (canon in {c for _, c in _decomposed(True)} if family else is_known(word)):
+    if len(word) < 2 or (canon in _canonical(True) if family else is_known(word)):
         return None
     target = unicodedata.normalize("NFD", canon)
     near = [w for d, w in _decomposed(family) if abs(len(d) - len(target)) <= 2
@@ -142,7 +142,7 @@ def undoubled(word: str, family: bool = False) -> str | None:
     names = _canonical(family)
     left = set()
     for i in range(len(word) - 1):
-        if _tones(word[i]) and _tone_of(word[i]) == _tone_of(word[i + 1]):
+        if (tone := _tone_of(word[i])) and tone == _tone_of(word[i + 1]):
             left |= {c for j in (i, i + 1) if (c := canonical_tones(word[:j] + word[j + 1:])) in names}
     return left.pop() if len(left) == 1 else None
 
@@ -153,6 +153,7 @@ def _tone_of(letter: str) -> frozenset[str]:
 
 @cache
 def _canonical(family: bool) -> frozenset[str]:
+    """The common names (``family``: family names) with their tones placed alike, as ``canonical_tones`` does."""
     return frozenset(c for _, c in _decomposed(family))
 
 
