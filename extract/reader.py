@@ -19,13 +19,14 @@ from dataclasses import dataclass, replace
 from config.templates import LabelSpec, Template
 from extract.labels import Hit, LabelIndex, skeleton
 from extract.layout import PageText, Row, band, gap_after, split_columns
-from extract.values import Piece, meaningful, strip_leaders, trim
+from extract.values import Piece, meaningful, read, strip_leaders, trim
 from ocr.hocr import Word
 
 HEADER_SHARE = 0.25  # of the first page's height, taken as its header when no title was found
 NAME_LABEL_SCORE = 0.9  # a name label opening its row this well read ends such a header ...
 NAME_LABEL_WORDS = 3  # ... when it has this many words ("Họ và tên", not "Ông")
 SLOT_END = 0.6  # word heights of room after a value that ends its row (its last letter may be cut short)
+ID_ROOM = 0.25  # word heights left of a number printed under its label
 SLOT_EMPTY = 15.0  # word heights of room given to a value whose label ends the row (nothing was read after it)
 COLUMN_GAP = 1.5  # word heights between a marriage certificate's columns at the least (a space is about 0.3)
 GAP_STOP = 3.0  # a gap of this many word heights ends a value: the next field of a tab-stopped row
@@ -39,6 +40,7 @@ _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một
 _DIGITS = re.compile(r"[0-9]")
 _MEANINGFUL_WORD = re.compile(r"[^\W_]")
 _ID_MIN_DIGITS = 6
+NAME_MIN_LETTERS = 4  # a full name has two words at least: "LÊ AN"
 _SOLID = 0.5  # word confidence below which an edge word is taken for a speck
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -248,7 +250,10 @@ def _below_slot(row: Row, hit: Hit, piece: Piece) -> tuple[int, int, int, int]:
     index = next(i for i, w in enumerate(row.words) if w is last)
     x1 = row.words[index + 1].bbox[0] if index + 1 < len(row.words) else row.bbox[2] + round(SLOT_END * row.height)
     top, bottom = band(piece.words)
-    return (min(hit.x0, piece.words[0].bbox[0]), top, x1, bottom)
+    # A number gets room before its first digit, as on its label's row (``extract.second_look.Spot``): a crop cut
+    # at the box's edge loses that digit's side ("038..." re-read "38..." or "138...").
+    room = round(ID_ROOM * row.height) if hit.spec.kind in _ID_KINDS else 0
+    return (min(hit.x0, piece.words[0].bbox[0] - room), top, x1, bottom)
 
 
 def _content(piece: Piece, kind: str) -> bool:
@@ -256,6 +261,11 @@ def _content(piece: Piece, kind: str) -> bool:
     piece = trim(strip_leaders(piece, cut=True))
     if kind in _ID_KINDS:
         return len(_DIGITS.findall(piece.text)) >= _ID_MIN_DIGITS
+    if kind == "name":
+        # Specks after a label whose name stands under it ("Họ và tên vợ: h `", "Họ và tên chồng: ly" over "PHẠM THỊ
+        # HOA ĐỖ VĂN AN") are no name; a name however misread ("vù VĂN THÁI") or short ("LÝ A") is the label row's.
+        letters = sum(ch.isalpha() for ch in piece.text)
+        return letters >= NAME_MIN_LETTERS or read("full_name", "name", piece) is not None
     return meaningful(piece)
 
 

@@ -111,6 +111,14 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
     longer = [c for c in printed if _goes_on(best.value, c.value) and c.confidence >= LONGER_FLOOR * best.confidence]
     if longer and sum(c.value == best.value for c in printed) == 1:
         best = max(longer, key=lambda c: (len(c.value.split()), c.confidence))
+    if mrz is not None and respace(best.value, mrz.value.split()) is None:
+        # Readings of the front that disagree, one of them the name the zone spells ("THỊ LAN", its family name
+        # lost, and "NGUYỄN THỊ LAN" under NGUYEN<<THI<LAN): two readings agree on that one.
+        surest = max(c.confidence for c in printed)
+        spelled = [c for c in printed if respace(c.value, mrz.value.split()) is not None
+                   and c.confidence >= LONGER_FLOOR * surest]
+        if spelled:
+            best = max(spelled, key=lambda c: c.confidence)
     conf = best.confidence
     reasons = list(best.reasons) + [_another(c) for c in printed if c.value != best.value]
     if any(c.value != best.value and not _goes_on(c.value, best.value) for c in printed):
@@ -121,7 +129,12 @@ def _settle_name(cands: list[Candidate]) -> FieldValue | None:
     if mrz is not None:
         spaced = respace(value, mrz.value.split())
         if spaced is not None:
-            value, conf = spaced, max(conf, AGREE_FLOOR if spaced.split() != best.value.split() else conf)
+            # The zone's spacing agrees with a front read as one run of letters, unless readings of the front
+            # disagree on more than their spacing.
+            letters = best.value.replace(" ", "")
+            differ = any(c.value.replace(" ", "") != letters and not _goes_on(c.value, best.value) for c in printed)
+            value, conf = spaced, max(conf, AGREE_FLOOR if spaced.split() != best.value.split() and not differ
+                                      else conf)
         elif fold(value).replace(" ", "") != fold(mrz.value).replace(" ", ""):
             if best.confidence < mrz.confidence and not all(is_known(w) for w in best.value.split()):
                 # A card's front at 150 dpi read worse than its zone, and into no name ("NGUYỄN NGA IAN" at 0.12, the

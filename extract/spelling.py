@@ -175,6 +175,24 @@ def _cost(name: str, read: str) -> float:
     return letters + sum(MARK_ADDED if op.tag == "insert" else MARK_EDIT for op in marks)
 
 
+_TWO_PLACES = ("oa", "oe", "uy")  # open syllables ending so take their tone on either vowel: HÒA/HOÀ, THỦY/THUỶ
+
+
+def placed_like(name: str, read: str) -> str:
+    """``name`` (its tone placed canonically) with its tone on the last vowel where ``read`` has it there and the
+    syllable ends in oa, oe or uy, the one place where both placements are in use: a name printed "THUỲ" and read
+    "THƯỲ" is THUỲ as printed, not THÙY. Elsewhere a tone read on another letter is a misreading ("HỤE": HUỆ)."""
+    at = [i for i, ch in enumerate(read) if _tone_of(ch)]
+    decomposed = unicodedata.normalize("NFD", name)
+    tone = [ch for ch in decomposed if ch in _TONE_MARKS]
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    low = fold(bare)
+    last = len(at) == 1 and len(tone) == 1 and len(read) == len(name) and at[0] == len(name) - 1
+    if not last or low[-2:] not in _TWO_PLACES:
+        return name
+    return unicodedata.normalize("NFC", bare + tone[0])
+
+
 def _bare(decomposed: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -205,6 +223,7 @@ def repair_name(name: str) -> tuple[str, float, list[str]]:
     for i, word in enumerate(words):
         family = i == 0 and len(words) > 1
         if (near := nearest_name(word, family)) is not None:
+            near = placed_like(near, word)
             reasons.append(f"{word} read as {near}: one misread letter from a common name")
             words[i] = near
             factor *= NEAR_NAME

@@ -162,6 +162,25 @@ def test_a_front_name_read_worse_than_the_zone_gives_way_to_the_zones_letters(pr
     assert name.confidence <= 0.6
 
 
+@pytest.mark.parametrize(("readings", "want", "sure"), [
+    ((("THỊ LAN", 0.57), ("NGUYỄN THỊ LAN", 0.5)), "NGUYỄN THỊ LAN", False),  # the zone spells the second
+    ((("THỊ LAN", 0.57), ("NGUYỄN THỊ LÂN", 0.5)), "NGUYỄN THỊ LÂN", False),  # its marks aside
+    ((("THỊ LAN", 0.57), ("NGUYỄN THỊ IAN", 0.5)), "THỊ LAN", False),  # neither: the surer reading, in doubt
+    ((("THỊ LAN", 0.57), ("NGUYỄNTHỊ LAN", 0.5)), "NGUYỄN THỊ LAN", False),  # spaced as the zone, in doubt all the same
+    ((("NGUYỄN THỊ LÂM", 0.9), ("NGUYỄN THỊ LAN", 0.2)), "NGUYỄN THỊ LÂM", False),  # read far less surely: no vote
+    ((("NGUYỄNTHỊ LAN", 0.5), ("NGUYỄN THỊ LAN", 0.45)), "NGUYỄN THỊ LAN", True),  # alike but for a space
+])
+def test_of_two_readings_of_a_front_the_one_the_zone_spells_is_the_name(readings, want, sure):
+    # Seeds 1050296 and 980296: the card front read "THỊ LAN" (the family name lost in the photo's edge) and, again,
+    # "NGUYỄN THỊ LAN"; the zone's NGUYEN<<THI<LAN is the second reading's letters.
+    from extract.settle import settle
+    cands = [Candidate("full_name", value, conf) for value, conf in readings]
+    zone = Candidate("full_name", "NGUYEN THI LAN", 0.8, source="mrz")
+    name = settle({"full_name": [*cands, zone]}, TODAY)["full_name"]
+    assert name.value == want
+    assert (name.confidence >= 0.9) if sure else (name.confidence <= 0.6)  # disagreeing readings stay in doubt
+
+
 def test_the_zones_checked_birth_date_wins_over_a_printed_date_that_differs():
     # On a 150 dpi card the printed "1987" read as "1967"; the zone's date has a check digit.
     mrz = _mrz("001187971044", "871126", "F", "PHAM THI HUONG")

@@ -495,6 +495,36 @@ def test_a_speck_before_the_husbands_label_does_not_move_the_column_split():
     assert values(person(ex, "husband"))["date_of_birth"] == "1981-05-27"
 
 
+def test_specks_after_a_name_label_do_not_hide_the_name_printed_under_it():
+    # Seed 920001: "Họ và tên vợ: h ` Họ và tên chồng: ly" over "PHẠM THỊ FOA ĐỖ VĂN AN": the specks were taken for
+    # the names on the labels' row, read as no name, and both names were lost.
+    left, right = 100, 1100
+    ex = extract(layout([
+        *HEADER,
+        [(600, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        Merged([(left, "Họ và cên vợ: h `"), (right, "Họ và tên chông: ly")]),
+        Merged([(left, "PHẠM THỊ HOA"), (right, "ĐỖ VĂN AN run")]),
+        Merged([(left, "Ngày, tháng, năm sinh: 28/11/1955"), (right, "Ngày, tháng, năm sinh: 30/10/1951")]),
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân xã An Bình",
+    ]))
+    assert values(person(ex, "wife"))["full_name"] == "PHẠM THỊ HOA"
+    assert values(person(ex, "husband"))["full_name"] == "ĐỖ VĂN AN"
+    # A name misread into no name ("tRlNH": a capital read small) is still the label row's: the row under it is
+    # the next member's, whose label a stamp hid.
+    ex = extract(layout([
+        [(800, "SỔ HỘ KHẨU")],
+        "Họ và tên chủ hộ: TRỊNH VĂN AN",
+        [(100, "Họ và tên: tRlNH MINH LINH"), (1100, "Quan hệ với chủ hộ: Vợ")],
+        [(100, "NGUYỄN VĂN BÌNH"), (1100, "Quan hệ với chủ hộ: Con")],
+    ]))
+    assert all(p.fields.get("full_name") is None or p.fields["full_name"].value != "NGUYỄN VĂN BÌNH"
+               for p in ex.persons if p.role != "head")
+    # A short name is a name: "LÊ A" stays its label's, whatever the row under it holds.
+    ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")], "Họ, chữ đệm, tên: LÊ A", "Nguyễn Văn Bình",
+                         "Ngày, tháng, năm sinh: 14/12/2020"]))
+    assert values(person(ex, "subject"))["full_name"] == "LÊ A"
+
+
 def test_a_husbands_label_found_by_its_tail_still_starts_his_column_at_its_first_word():
     # Seed 1040001: "Họ, chữ độin, tên chồng." was found as "Họ tên chồng" from "tên"; the split there left "Họ, chữ
     # độin," and, under it, the first word of his name in her column: her name and his were both lost.
@@ -600,6 +630,33 @@ def test_household_book_lists_head_and_members_over_two_pages():
     assert {k: f.value for k, f in ex.fields.items()} == {
         "registration_number": "897259448", "issuing_authority": "CÔNG AN HUYỆN CẨM GIÀNG",
         "document_date": "1996-03-30"}
+
+
+@pytest.mark.parametrize("tail", [
+    "........ SE S00: VỀ) CHỀN.! Qoyi Ea Xi Bo Mo",  # letters read unsurely (seed 970097: "SE S00: - VỀ) ...")
+    ". . . . - . . . . :",  # dots and dashes, read surely
+])
+def test_specks_of_leader_dots_do_not_measure_the_row(tail):
+    # Seed 970097: the dots after "NGUYỄN THỊ PHƯƠNG" read as dot-high words, more than the row's own; measured by
+    # them, the space after NGUYỄN looked like a tab stop and the name ended there.
+    page = layout([[(800, "GIẤY KHAI SINH")], f"Họ, chữ đệm, tên: NGUYỄN THỊ PHƯƠNG {tail}",
+                   "Ngày, tháng, năm sinh: 7/3/1987"])
+    row_y = next(w for w in page.words if w.text == "NGUYỄN").bbox[1]
+    noise = set(tail.split())
+    words = [replace(w, bbox=(w.bbox[0], row_y + 30, w.bbox[2], row_y + 35),
+                     confidence=0.1 if any(c.isalpha() for c in w.text) else 0.5) if w.text in noise else w
+             for w in page.words]
+    assert person(extract(replace(page, words=words)), "subject").fields["full_name"].value == "NGUYỄN THỊ PHƯƠNG"
+
+
+def test_a_row_read_unsurely_is_measured_on_all_its_words():
+    # Its one sure word a dot-high speck: the row's height is not the speck's.
+    page = layout([[(800, "GIẤY KHAI SINH")], "Họ, chữ đệm, tên: NGUYỄN THỊ PHƯƠNG 1",
+                   "Ngày, tháng, năm sinh: 7/3/1987"])
+    row_y = next(w for w in page.words if w.text == "NGUYỄN").bbox[1]
+    words = [replace(w, bbox=(w.bbox[0], row_y + 30, w.bbox[2], row_y + 35), confidence=0.5) if w.text == "1"
+             else replace(w, confidence=0.2) if w.bbox[1] == row_y else w for w in page.words]
+    assert person(extract(replace(page, words=words)), "subject").fields["full_name"].value == "NGUYỄN THỊ PHƯƠNG"
 
 
 @pytest.mark.parametrize("head_line", ["ĐẶNG CÔNG", "ĐẶNG CÔNG AN"])

@@ -475,6 +475,11 @@ def test_vietnamese_syllables(word, ok):
     ("TRẦN THỊ HÒÀ", "TRẦN THỊ HÒA"),
     ("LÊ VĂN TÍẾN", "LÊ VĂN TIẾN"),
     ("NGUYỄN THỊÁNH", "NGUYỄN THỊÁNH"),
+    # The tone stays on the letter it was read on (seed 1010097: "CAO THUỲ HƯƠNG", printed in the newer placement).
+    ("CAO THƯỲ HƯƠNG", "CAO THUỲ HƯƠNG"),
+    ("CAO THỪY HƯƠNG", "CAO THÙY HƯƠNG"),
+    ("LÊ THỊ HỤE", "LÊ THỊ HUỆ"),  # only oa, oe and uy ending a syllable take the tone on either vowel
+    ("LÊ VĂN KHAÍ", "LÊ VĂN KHẢI"),
 ])
 def test_one_misread_letter_from_exactly_one_common_name_is_repaired(read, repaired):
     value, factor, reasons = repair_name(read)
@@ -547,6 +552,19 @@ def test_an_identity_paper_read_without_its_number_is_read_again_as_the_kind_of_
     assert "citizen_id" not in husband
     wife = subject(extraction_from_ocr(ocr), "wife").fields
     assert "citizen_id" not in wife and len(wife["old_id_number"].value) == 9
+
+
+def test_a_number_printed_under_its_label_is_cut_with_its_first_digit_whole(tmp_path):
+    """Seed 1050292, hard: the husband's "CCCD số" ends its row and his number stands under it, read on the page
+    with a digit too many. The crop for the second look started at the number's box, on its 0: cut in half, the 0
+    was read as nothing or as 1 ("38098347978", "138098347978")."""
+    doc = make_document(1050292, "marriage_certificate", "hard", registry=make_registry(1050000, 5000))
+    want = {p["role"]: p["fields"] for p in doc.truth["persons"]}["husband"]["citizen_id"]
+    ocr = _ocr(doc, tmp_path)
+    first = subject(extraction_from_ocr(ocr, second_look=False), "husband").fields
+    assert first.get("citizen_id") is None or first["citizen_id"].value != want
+    husband = subject(extraction_from_ocr(ocr), "husband").fields
+    assert husband["citizen_id"].value == want == "038098347978"
 
 
 def test_an_identity_paper_spot_takes_the_id_kind_its_readings_agree_on():
