@@ -59,9 +59,9 @@ class Row:
 
     @property
     def height(self) -> float:
-        """Typical word height (a title row is taller than body rows), measured on the words read as letters or
-        digits: the leader dots after a short name, read as a run of dot-high specks ("SE S00: - VỀ) Qoyi Ea"), can
-        outnumber its words and would make the gaps between them look wide."""
+        """Typical word height (a title row is taller than body rows), measured on the words read with some
+        confidence as letters or digits: the leader dots after a short name, read as a run of dot-high specks ("SE
+        S00: - VỀ) Qoyi Ea"), can outnumber its words and would make the gaps between them look wide."""
         boxed = [w for w in self.words if w.bbox != (0, 0, 0, 0)]
         sure = [w for w in boxed if w.confidence >= _SPECK_CONFIDENCE and _LETTER_OR_DIGIT.search(w.text)]
         # Too few such words to measure by (a row read all unsurely, a speck its one sure word): all of them.
