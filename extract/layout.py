@@ -23,7 +23,7 @@ DOTS_ONLY = 0.5  # of the row's word height: a word box this low holds dots, not
 _TALL = 2.5  # a line this many typical word heights tall is a picture read as text, not a line of it
 _SPECK_CONFIDENCE = 0.3  # a word read less surely than this is no measure of its row's height ...
 _SURE_WORDS = 3  # ... when the row has this many words read more surely, with a letter or digit
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Row:
         confidence as letters or digits: the leader dots after a short name, read as a run of dot-high specks ("SE
         S00: - VỀ) Qoyi Ea"), can outnumber its words and would make the gaps between them look wide."""
         boxed = [w for w in self.words if w.bbox != (0, 0, 0, 0)]
-        sure = [w for w in boxed if w.confidence >= _SPECK_CONFIDENCE and _LETTER_OR_DIGIT.search(w.text)]
+        sure = [w for w in boxed if w.confidence >= _SPECK_CONFIDENCE and LETTER_OR_DIGIT.search(w.text)]
         # Too few such words to measure by (a row read all unsurely, a speck its one sure word): all of them.
         words = sure if len(sure) >= _SURE_WORDS else boxed
         heights = [w.bbox[3] - w.bbox[1] for w in words]

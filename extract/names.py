@@ -53,7 +53,7 @@ def _canonical_word(word: str) -> str:
     if len(tones) != 1:
         # No tone to place, or an OCR artefact with two: leave it alone rather than invent a spelling.
         return unicodedata.normalize("NFC", decomposed)
-    bare = _without_tone(word)
+    bare = without_tone(word)
     pos = _tone_position(bare.lower())
     if pos is None:
         return unicodedata.normalize("NFC", decomposed)
@@ -104,12 +104,12 @@ def tone_placed_like(word: str, model: str) -> str:
     _, where = _tone_at(model)
     if tone is None or where is None or len(word) != len(model):
         return word
-    bare = list(_without_tone(word))  # NFC: one code point per letter, so ``where`` still points at it
+    bare = list(without_tone(word))  # NFC: one code point per letter, so ``where`` still points at it
     bare[where] = unicodedata.normalize("NFC", bare[where] + tone)
     return "".join(bare)
 
 
-def _without_tone(word: str) -> str:
+def without_tone(word: str) -> str:
     """The syllable (NFC) with its tone mark removed and its other marks (ă, ê, ơ...) kept."""
     return unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", word) if ch not in _TONES))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from config.templates import LabelSpec, Template
 from extract.labels import Hit, LabelIndex, skeleton
-from extract.layout import PageText, Row, band, gap_after, split_columns
+from extract.layout import LETTER_OR_DIGIT, PageText, Row, band, gap_after, split_columns
 from extract.values import Piece, meaningful, read, strip_leaders, trim
 from ocr.hocr import Word
 
@@ -38,11 +38,9 @@ _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
 _ID_KINDS = {"citizen_id", "old_id", "person_id"}
 _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")
 _DIGITS = re.compile(r"[0-9]")
-_MEANINGFUL_WORD = re.compile(r"[^\W_]")
 _ID_MIN_DIGITS = 6
 NAME_MIN_LETTERS = 4  # a full name has two words at least: "LÊ AN"
 _SOLID = 0.5  # word confidence below which an edge word is taken for a speck
-_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -274,7 +272,7 @@ def _right_edge(rows: list[Row]) -> int:
     row measured to its last solid word (a card's border or a seal's edge read as "hà" or "\\" is not text)."""
     ends = []
     for r in rows:
-        solid = [w for w in r.words if w.confidence >= _SOLID and len(_ALNUM.findall(w.text)) >= 2]
+        solid = [w for w in r.words if w.confidence >= _SOLID and len(LETTER_OR_DIGIT.findall(w.text)) >= 2]
         if r.has_boxes and len(solid) >= 3:
             ends.append(solid[-1].bbox[2])
     ends.sort(reverse=True)
@@ -298,7 +296,7 @@ def _next_line(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit) -> Piec
         # Under the label, not what a photo or a left column put before it.
         limit = hit.x0 - hit.row.height
         for j, w in enumerate(row.words):
-            if w.bbox[0] >= limit and _MEANINGFUL_WORD.search(w.text):
+            if w.bbox[0] >= limit and LETTER_OR_DIGIT.search(w.text):
                 start = sum(len(x.text) + 1 for x in row.words[:j])
                 break
         else:

@@ -21,7 +21,7 @@ from functools import cache
 from rapidfuzz.distance import Levenshtein
 
 from config.reference import name_syllables
-from extract.names import canonical_tones
+from extract.names import canonical_tones, without_tone
 from extract.syllables import is_syllable
 from extract.text import fold
 
@@ -183,9 +183,8 @@ def placed_like(name: str, read: str) -> str:
     syllable ends in oa, oe or uy, the one place where both placements are in use: a name printed "THUỲ" and read
     "THƯỲ" is THUỲ as printed, not THÙY. Elsewhere a tone read on another letter is a misreading ("HỤE": HUỆ)."""
     at = [i for i, ch in enumerate(read) if _tone_of(ch)]
-    decomposed = unicodedata.normalize("NFD", name)
-    tone = [ch for ch in decomposed if ch in _TONE_MARKS]
-    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    tone = [ch for ch in unicodedata.normalize("NFD", name) if ch in _TONE_MARKS]
+    bare = without_tone(name)
     low = fold(bare)
     last = len(at) == 1 and len(tone) == 1 and len(read) == len(name) and at[0] == len(name) - 1
     if not last or low[-2:] not in _TWO_PLACES:
