@@ -7,6 +7,8 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 - a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
   are both printed; the page's is kept);
+- a birth year read alone, where what OCR made of the day and month ("39/7/1959", "160%/1959") is the registry's
+  but for one character;
 - a birth date (or year) one digit off, one that another reading of the page gave (``FieldValue.alternatives``),
   a full date two digits OCR reads for one another off (6/8, 0/9), or one of the same year read with little
   confidence (these two link only with an ID, or the address and the place of origin both: ``extract.matching``);
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
+
+from rapidfuzz.distance import Levenshtein
 
 from extract.evidence import MISREAD_DATE_DIGITS, WEAK_DATE, misread_digits
 from extract.matching import CitizenEntry, RegistryLookup, mask_id
@@ -64,6 +68,21 @@ def date_misread(read: str, registered: str) -> bool:
     return one or (len(read) == 10 and misread_digits(read, registered, MISREAD_DATE_DIGITS))
 
 
+def day_month_misread(read_as: str, registered: str) -> bool:
+    """Whether a date read as ``read_as`` (its year kept alone, its day and month garbled before it) is the
+    registered full date but for one character of the day and month: "39/7/1959" for 30/07/1959, "160%/1959" for
+    16/08/1959. The year is the caller's to compare (the value kept); at least three of the day and month's
+    characters must have been read, as fewer agree with too many dates."""
+    if len(registered) != 10:
+        return False
+    seen = "".join(c for c in read_as[:-4] if c.isalnum())
+    if len(seen) < 3:
+        return False
+    day, month = registered[8:], registered[5:7]
+    forms = {d + m for d in (day, day.lstrip("0")) for m in (month, month.lstrip("0"))}
+    return any(Levenshtein.distance(seen, form, score_cutoff=1) <= 1 for form in forms)
+
+
 def id_misread(read: str, registered: str) -> bool:
     return read.isdigit() and 0 < _differs(read, registered) <= MAX_ID_DIGITS
 
@@ -100,6 +119,10 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
         elif registered and date_misread(birth.value, registered):
             off = "one digit" if _differs(birth.value, registered) == 1 else "two digits OCR confuses"
             take("date_of_birth", registered, f"{off} off")
+        elif (len(birth.value) == 4 and entry.date_of_birth and entry.date_of_birth[:4] == birth.value
+              and birth.read_as and day_month_misread(birth.read_as, entry.date_of_birth)):
+            take("date_of_birth", entry.date_of_birth,
+                 f"its day and month (read {birth.read_as!r}) one character off")
         elif registered and len(registered) == len(birth.value) == 10 and birth.confidence < WEAK_DATE \
                 and registered[:4] == birth.value[:4]:
             take("date_of_birth", registered, "read with little confidence, the year of")

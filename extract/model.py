@@ -20,6 +20,9 @@ class FieldValue:
     # Other well-formed values the readings of this spot gave (a birth date read two ways by two models): the
     # value is the one the readings favoured, the registry may settle between them (extract.matching).
     alternatives: tuple[str, ...] = ()
+    # A birth year kept alone: the whole date as OCR read it ("39/7/1959"), which a linked citizen's registry
+    # entry may explain (extract.confirm); in the record so that a rematch from it can too.
+    read_as: str | None = None
 
     def as_record(self) -> dict:
         out: dict = {"value": self.value, "confidence": round(self.confidence, 4)}
@@ -33,6 +36,8 @@ class FieldValue:
             out["confirmed"] = {"by": "registry", "ocr_value": self.ocr_value}
         if self.alternatives:
             out["alternatives"] = list(self.alternatives)
+        if self.read_as is not None:
+            out["read_as"] = self.read_as
         return out
 
 

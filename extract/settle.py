@@ -33,7 +33,7 @@ ZONE_OVER_PRINTED = 0.8  # a card's zone date against a printed date that differ
 def _fv(c: Candidate, confidence: float | None = None, reasons: list[str] | tuple[str, ...] = ()) -> FieldValue:
     conf = c.confidence if confidence is None else confidence
     return FieldValue(c.value, round(max(0.0, min(1.0, conf)), 4), c.page, c.bbox, _reasons(c.reasons, reasons),
-                      alternatives=c.alternatives)
+                      alternatives=c.alternatives, read_as=c.read_as)
 
 
 def _reasons(*groups: list[str] | tuple[str, ...]) -> tuple[str, ...]:

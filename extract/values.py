@@ -18,7 +18,7 @@ from extract.gender import parse_gender
 from extract.ids import find_ids
 from extract.layout import Row, union_box
 from extract.names import normalize_name
-from extract.spelling import FAMILY_NAMES, is_known, repair_name, syllable_factor
+from extract.spelling import FAMILY_NAMES, is_known, nearest_name, repair_name, syllable_factor
 from extract.syllables import is_syllable
 from extract.text import collapse_spaces, fold
 from ocr.hocr import Word
@@ -120,6 +120,8 @@ class Candidate:
     reasons: tuple[str, ...] = ()  # what lowered its confidence, for the record
     region: tuple[int, int, int, int] | None = None  # where on the page its value is printed, for a second look
     alternatives: tuple[str, ...] = ()  # other well-formed values its re-readings gave (extract.choose)
+    # A birth year kept alone: the date as OCR read it ("39/7/1959"), for a linked registry entry to explain.
+    read_as: str | None = None
 
 
 def strip_leaders(piece: Piece, *, cut: bool) -> Piece:
@@ -162,19 +164,23 @@ def read(field: str, kind: str, piece: Piece, *, pattern: str | None = None,
     found = reader(field, piece, pattern)
     if found is None:
         return None
-    value, source, factor, *notes = found
+    value, source, factor, *more = found
     if not value:
         return None
+    notes = more[0] if more else ()
+    read_as = more[1] if len(more) > 1 else None
     if kind == "person_id":
         digits = sum(c.isdigit() for c in value)
         field = id_kind(piece.text) or ("old_id_number" if digits == 9 else "citizen_id")
     elif kind == "old_id":
         field = "old_id_number"
     return Candidate(field, value, max(0.0, min(1.0, source.confidence * factor)), source.page, source.bbox,
-                     fallback=fallback, reasons=tuple(notes[0]) if notes else ())
+                     fallback=fallback, reasons=tuple(notes), read_as=read_as)
 
 
-_Read = tuple[str, Piece, float] | tuple[str, Piece, float, list[str]] | None  # value, its words, factor, why
+# value, its words, factor, why, and for a year read alone the date as read
+_Read = (tuple[str, Piece, float] | tuple[str, Piece, float, list[str]] | tuple[str, Piece, float, list[str], str]
+         | None)
 
 
 def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
@@ -209,8 +215,9 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
                 words.append((m.start(), m.start() + len(head)))
         if head != tok or len(words) >= _MAX_NAME_WORDS:
             break
-    # A lone letter after the name that no syllable is ("... DŨNG N") is a speck or the next word's edge.
-    while len(words) > 2 and words[-1][1] - words[-1][0] == 1 and not is_syllable(text[words[-1][0]:words[-1][1]]):
+    # A lone letter after the name that no syllable is ("... DŨNG N") is a speck or the next word's edge. With digits
+    # ("... LOAN S2") it is dropped only after a whole name of three words: "NGUYỄN VĂN P06" keeps its cut given name.
+    while len(words) > 2 and _lone_letter(text[words[-1][0]:words[-1][1]], after=len(words) - 1):
         words.pop()
     if not words:
         return None
@@ -222,12 +229,25 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
     return value, span, factor * _name_factor(value, printed), digits + repairs
 
 
+def _lone_letter(word: str, after: int) -> bool:
+    """Whether ``word``, after ``after`` name words, is one letter no syllable is, not a name word."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) != 1 or is_syllable(letters[0]):
+        return False
+    return len(word) == 1 or (after >= 3 and all(c.isalpha() or c.isdigit() for c in word))
+
+
 def _name_goes_on(word: str, rest: str, first: bool = False) -> bool:
     """A small first letter in a name ("Lý thanh Loan", "lý Thanh Loan"): a name syllable followed by a name word
     in title case is a capital OCR read small, not the sentence going on. A first word must be a family name,
-    and not the "ông" that names a man in running text ("ông Nguyễn Văn Việt")."""
+    and not the "ông" that names a man in running text ("ông Nguyễn Văn Việt"). A later word may be a name
+    syllable misread by its one small letter ("Đặng fhu Hương", "TRẦN vHỊ LOAN"), as the name words around it
+    show."""
     nxt = rest.split(maxsplit=1)[0].strip(_EDGE) if rest.strip() else ""
-    known = word.upper() in FAMILY_NAMES - _HONORIFICS if first else is_known(word.upper())
+    if first:
+        known = word.upper() in FAMILY_NAMES - _HONORIFICS
+    else:
+        known = is_known(word.upper()) or nearest_name(word.upper()) is not None
     return known and nxt[:1].isupper() and is_known(nxt.upper())
 
 
@@ -285,7 +305,8 @@ def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
     if parsed is None:
         m = _BROKEN_DATE.search(piece.text)
         if m is None and field == "date_of_birth" and (broken := year_of_broken(piece.text)) is not None:
-            return broken[0], piece.sub(*broken[1]), BROKEN_DATE, [BROKEN_REASON]  # "17A4/19S7": 1957
+            # "17A4/19S7": 1957
+            return broken[0], piece.sub(*broken[1]), BROKEN_DATE, [BROKEN_REASON], _word_to(piece.text, broken[1][1])
         if m is None:
             return None
         span = piece.sub(m.start(), m.end())
@@ -294,9 +315,20 @@ def _date(field: str, piece: Piece, pattern: str | None) -> _Read:
             return repaired, span, ZERO_REPAIRED
         # OCR broke the day or month, not necessarily the year. The year alone is what is left to read (the
         # contract's "YYYY"), at half the confidence: matching can still block on it.
-        return m.group(3), span, BROKEN_DATE, [BROKEN_REASON]
+        return m.group(3), span, BROKEN_DATE, [BROKEN_REASON], m.group()
     span = piece.sub(*parsed.span)
-    return parsed.value, span, 0.85 if parsed.repaired else 1.0
+    factor = 0.85 if parsed.repaired else 1.0
+    if parsed.form == "year" and field == "date_of_birth":
+        # "160%/1959": a day and month OCR garbled into the year's word.
+        word = _word_to(piece.text, parsed.span[1])
+        if any(c.isdigit() for c in word[:-4]):
+            return parsed.value, span, factor, [], word
+    return parsed.value, span, factor
+
+
+def _word_to(text: str, end: int) -> str:
+    """The whitespace-delimited word of ``text`` that ends at ``end``, from its start."""
+    return text[:end].split()[-1] if text[:end].strip() else ""
 
 
 def _gender(field: str, piece: Piece, pattern: str | None) -> _Read:

@@ -10,6 +10,7 @@ from extract.confirm import (
     REASON_PREFIX,
     confirm_persons,
     date_misread,
+    day_month_misread,
     id_misread,
     in_printed_style,
     name_misread,
@@ -22,7 +23,7 @@ from storage.registry_lookup import SqlRegistryLookup
 from tests.synth import make_registry, write_registry
 from workers import corrections
 from workers.pipeline import match_step
-from workers.record import with_extraction
+from workers.record import extraction_from_record, with_extraction
 
 HOME = "Thôn Đông, xã Hải Anh, huyện Hải Hậu, tỉnh Nam Định"
 # citizen_id, full_name, date_of_birth, gender, old_id_number, place_of_origin, permanent_address
@@ -120,6 +121,35 @@ def test_a_birth_date_read_with_little_confidence_takes_the_linked_citizens_date
     out = linked(lookup, p).fields["date_of_birth"]
     assert (out.value, out.ocr_value) == ("1960-02-02", "1960-04-04")
     assert "read with little confidence" in out.reasons[-1]
+
+
+def test_a_birth_year_read_alone_takes_the_linked_date_its_garbled_day_and_month_nearly_spell(lookup):
+    assert day_month_misread("39/7/1959", "1959-07-30")  # the day's 0 read as 9
+    assert day_month_misread("160%/1959", "1959-08-16")  # the month's 8 read as %
+    assert day_month_misread("3/11/1972", "1972-11-30")
+    assert not day_month_misread("39/7/1959", "1959-08-30")  # two characters off
+    assert not day_month_misread("17A4/19S7", "1957-04-12")
+    assert not day_month_misread("12/1959", "1959-02-01")  # two characters agree with too many dates
+    assert not day_month_misread("39/7/1959", "1959")
+    # Linked on ID, name and year: the registry's date replaces the year, what OCR read stays in the record.
+    p = person(full_name="VÕ MINH TRIẾT", gender="male", citizen_id="079072100006")
+    p.fields["date_of_birth"] = FieldValue("1972", 0.5, 1, (10, 60, 200, 90), read_as="3O/11/1972")
+    out = linked(lookup, p).fields["date_of_birth"]
+    assert (out.value, out.ocr_value) == ("1972-11-30", "1972")
+    assert "3O/11/1972" in out.reasons[-1] and out.reasons[-1].startswith(REASON_PREFIX)
+    # Day and month two characters off, or nothing kept of them: the year stays as read.
+    for read_as in ("31/12/1972", None):
+        p.fields["date_of_birth"] = FieldValue("1972", 0.5, read_as=read_as)
+        assert linked(lookup, p).fields["date_of_birth"].value == "1972"
+    # The record keeps the date as read, so a rematch from it (``reprocess --from match``) confirms it again.
+    p.fields["date_of_birth"] = FieldValue("1972", 0.5, 1, (10, 60, 200, 90), read_as="3O/11/1972")
+    record = with_extraction({"doc_id": "x", "fields": {}, "persons": []},
+                             match_step(Extraction("death_certificate", {}, [p]), lookup))
+    field = record["persons"][0]["fields"]["date_of_birth"]
+    assert (field["value"], field["read_as"]) == ("1972-11-30", "3O/11/1972")
+    again = extraction_from_record(corrections.ocr_view(record))
+    assert again.persons[0].fields["date_of_birth"].read_as == "3O/11/1972"
+    assert match_step(again, lookup).persons[0].fields["date_of_birth"].value == "1972-11-30"
 
 
 def test_staff_corrections_and_unlinked_persons_are_left_alone(lookup):

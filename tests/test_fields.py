@@ -294,6 +294,21 @@ def test_dates_ocr_broke(printed, value, confidence_below):
     assert dob.confidence < confidence_below
 
 
+@pytest.mark.parametrize(("printed", "year", "read_as"), [
+    ("39/7/1959", "1959", "39/7/1959"),  # seed 920002: 30/07/1959, its day's 0 read as 9
+    ("160%/1959", "1959", "160%/1959"),  # seed 1050002: 16/08/1959, the month garbled
+    ("17A4/19S7", "1957", "17A4/19S7"),
+    ("1959", "1959", None),  # a year printed alone: nothing garbled to keep
+    ("năm 1959", "1959", None),
+])
+def test_a_birth_year_kept_alone_keeps_the_date_as_read(printed, year, read_as):
+    text = f"Ngày, tháng, năm sinh: {printed}"
+    ex = extract(layout([*HEADER, [(700, "GIẤY CHỨNG TỬ")], "Họ, chữ đệm, tên người đã chết: LÊ THỊ HOA", text]))
+    dob = person(ex, "deceased").fields["date_of_birth"]
+    assert (dob.value, dob.read_as) == (year, read_as)
+    assert dob.as_record().get("read_as") == read_as
+
+
 def test_a_year_alone_with_an_impossible_century_is_read_in_the_one_it_can_be():
     got = read("date_of_birth", "date", Piece("1576", ((0, 4, Word("1576", (0, 0, 80, 40), 0.9, 0)),), 1))
     assert got is not None and (got.value, got.confidence < 0.7) == ("1976", True)
@@ -416,6 +431,24 @@ def test_a_name_syllable_read_in_small_letters_inside_a_title_case_name():
     ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")], "Họ và tên: Lý Loan sinh tại nhà",
                          "Ngày, tháng, năm sinh: 14/12/1980"]))
     assert person(ex, "subject").fields["full_name"].value == "LÝ LOAN"  # the sentence goes on
+
+
+def test_a_middle_syllable_misread_at_its_small_first_letter_does_not_end_the_name():
+    # Household pages (seeds 1020100, 990100): a capital T read as a small f or v inside the name. The name words
+    # after it show the name goes on; the word is one letter from THU, THỊ.
+    got = read("full_name", "name", Piece(" Đặng fhu Hương ˆ.", (), 1))
+    assert got.value == "ĐẶNG THU HƯƠNG" and any("FHU read as THU" in r for r in got.reasons)
+    assert read("full_name", "name", Piece(" TRẤN vHỊ LOAN S2 _, $wan hề vớt", (), 1)).value == "TRẦN THỊ LOAN"
+    # A small word that is no misread name syllable still ends it, as does one before words that are no name.
+    assert read("full_name", "name", Piece("Lý Loan xyzk Hương", (), 1)).value == "LÝ LOAN"
+    assert read("full_name", "name", Piece("Lý Loan fhu sinh tại", (), 1)).value == "LÝ LOAN"
+
+
+def test_a_lone_letter_with_digits_after_a_whole_name_is_dropped():
+    # "S2" after LOAN (seed 990100) is one letter and a digit: a speck, no fourth name word.
+    assert read("full_name", "name", Piece("TRẦN THỊ LOAN S2", (), 1)).value == "TRẦN THỊ LOAN"
+    # After two words it may be the given name OCR broke ("P06"), kept for the second look (seed 1040295).
+    assert read("full_name", "name", Piece("NGUYỄN VĂN P06", (), 1)).value.startswith("NGUYỄN VĂN P")
 
 
 def test_a_family_name_read_in_small_letters_opens_the_name():

@@ -27,6 +27,7 @@ NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
         ("06-05-2025", "2025-05-06", "numeric"),
         ("06.05.2025", "2025-05-06", "numeric"),
         ("06 / 05 / 2025", "2025-05-06", "numeric"),
+        ("1⁄4/1931", "1931-04-01", "numeric"),  # seed 1030099: a slash between small digits read as ⁄
         ("29/02/2000", "2000-02-29", "numeric"),
         ("01/01/1850", "1850-01-01", "numeric"),
         ("Ngày sinh / Date of birth: 15/09/1990", "1990-09-15", "numeric"),

@@ -68,7 +68,7 @@ def _field(data: dict) -> FieldValue:
     bbox = data.get("bbox")
     return FieldValue(data["value"], data.get("confidence", 0.0), data.get("page"), tuple(bbox) if bbox else None,
                       tuple(data.get("reasons") or ()), (data.get("confirmed") or {}).get("ocr_value"),
-                      tuple(data.get("alternatives") or ()))
+                      tuple(data.get("alternatives") or ()), data.get("read_as"))
 
 
 def extraction_from_record(record: dict) -> Extraction:
