@@ -174,7 +174,7 @@ def _choice(spot, own: Candidate | None, best: _Option, why: str | None = None) 
     reason = f"re-read from its place on the page ({best.agree} of {best.readings} readings agree)"
     reason = f"{reason}; {why}" if why else reason
     cand = replace(base, value=best.value, confidence=conf, bbox=best.sample.bbox or base.bbox,
-                   reasons=(*base.reasons, reason), region=spot.region)
+                   reasons=(*base.reasons, reason), region=spot.region, read_as=best.sample.read_as)
     return Choice(spot, cand, own)
 
 

@@ -20,15 +20,16 @@ real disagreement between paper and registry and stays as read; nothing is added
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-
-from rapidfuzz.distance import Levenshtein
+from datetime import date, timedelta
 
 from extract.evidence import MISREAD_DATE_DIGITS, WEAK_DATE, misread_digits
 from extract.matching import CitizenEntry, RegistryLookup, mask_id
 from extract.model import Person
 from extract.names import canonical_tones, letters_off, normalize_name, tone_placed_like
+from extract.text import DIGIT_CONFUSIONS
 
 __all__ = ["confirm_person", "confirm_persons"]
 
@@ -68,23 +69,70 @@ def date_misread(read: str, registered: str) -> bool:
     return one or (len(read) == 10 and misread_digits(read, registered, MISREAD_DATE_DIGITS))
 
 
-def day_month_misread(read_as: str, registered: str) -> bool:
+_DATE_SEPARATORS = re.compile(r"\s*[/.\-⁄]+\s*")
+MAX_FITS = 3  # dates of the year a garbled day and month may fit and still say which one the page prints
+
+
+def _slips(read: str, printed: str) -> int | None:
+    """Characters of ``read`` that are not ``printed``'s, each a digit OCR reads for the printed one or a mark
+    standing in for a digit ("%" for 8); None when the lengths differ or a digit is read for one it is not
+    taken for."""
+    if len(read) != len(printed):
+        return None
+    slips = 0
+    for r, g in zip(read, printed, strict=True):
+        if r != g:
+            if r.isdigit() and frozenset((r, g)) not in DIGIT_CONFUSIONS:
+                return None
+            slips += 1
+    return slips
+
+
+def _fits(parts: list[str], day: int, month: int) -> bool:
+    """Whether the day and month parts read (two, or one where the separator between them was lost) are
+    ``day`` and ``month`` (zero-padded or not) with at most one slip."""
+    days, months = {f"{day:02d}", str(day)}, {f"{month:02d}", str(month)}
+    pairs = [(d, m) for d in days for m in months]
+    if len(parts) == 2:
+        slips = [(_slips(parts[0], d), _slips(parts[1], m)) for d, m in pairs]
+        return any(a is not None and b is not None and a + b <= 1 for a, b in slips)
+    return any((n := _slips(parts[0], d + m)) is not None and n <= 1 for d, m in pairs)
+
+
+def day_month_misread(read_as: str, registered: str, tied: bool = False) -> bool:
     """Whether a date read as ``read_as`` (its year kept alone, its day and month garbled before it) is the
-    registered full date but for one character of the day and month: "39/7/1959" for 30/07/1959, "160%/1959" for
-    16/08/1959. The year is the caller's to compare (the value kept); at least three of the day and month's
-    characters must have been read, as fewer agree with too many dates."""
-    if len(registered) != 10:
+    registered full date but for one slip (``_slips``) of its day and month: "39/7/1959" for 30/07/1959 (a 0 read
+    as 9), "160%/1959" for 16/08/1959 (the slash lost, 8 read as "%"); its year must be the registry's. Where
+    the reading fits more than ``MAX_FITS`` dates of the year (a stray mark may be any digit), it says little
+    about which one the page prints, and counts only when the link is ``tied`` by an ID as well."""
+    year_read = read_as[-4:]
+    if len(registered) != 10 or not year_read.isalnum() or any(
+            c.isdigit() and c != g for c, g in zip(year_read, registered[:4], strict=True)):
+        return False  # the year read is the registry's, but for letters OCR made of its digits ("19S7")
+    parts = [p for p in _DATE_SEPARATORS.split(read_as[:-4].strip()) if p]
+    if not 1 <= len(parts) <= 2 or sum(map(len, parts)) < 3 or any(len(p.split()) != 1 for p in parts):
         return False
-    seen = "".join(c for c in read_as[:-4] if c.isalnum())
-    if len(seen) < 3:
+    year, month, day = (int(x) for x in registered.split("-"))
+    if not _fits(parts, day, month):
         return False
-    day, month = registered[8:], registered[5:7]
-    forms = {d + m for d in (day, day.lstrip("0")) for m in (month, month.lstrip("0"))}
-    return any(Levenshtein.distance(seen, form, score_cutoff=1) <= 1 for form in forms)
+    if tied:
+        return True
+    start = date(year, 1, 1)
+    fits = sum(_fits(parts, d.day, d.month) for d in (start + timedelta(n) for n in range(366)) if d.year == year)
+    return fits <= MAX_FITS
 
 
 def id_misread(read: str, registered: str) -> bool:
     return read.isdigit() and 0 < _differs(read, registered) <= MAX_ID_DIGITS
+
+
+def _id_tied(person: Person, entry: CitizenEntry) -> bool:
+    """Whether an ID read for ``person`` is the linked citizen's, or that ID misread."""
+    for name, registered in (("citizen_id", entry.citizen_id), ("old_id_number", entry.old_id_number)):
+        read = person.fields.get(name)
+        if read is not None and registered and (read.value == registered or id_misread(read.value, registered)):
+            return True
+    return False
 
 
 def _registry_birth(entry: CitizenEntry, read: str) -> str | None:
@@ -120,7 +168,7 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
             off = "one digit" if _differs(birth.value, registered) == 1 else "two digits OCR confuses"
             take("date_of_birth", registered, f"{off} off")
         elif (len(birth.value) == 4 and entry.date_of_birth and entry.date_of_birth[:4] == birth.value
-              and birth.read_as and day_month_misread(birth.read_as, entry.date_of_birth)):
+              and birth.read_as and day_month_misread(birth.read_as, entry.date_of_birth, _id_tied(person, entry))):
             take("date_of_birth", entry.date_of_birth,
                  f"its day and month (read {birth.read_as!r}) one character off")
         elif registered and len(registered) == len(birth.value) == 10 and birth.confidence < WEAK_DATE \

@@ -34,6 +34,7 @@ LABEL_LAYOUT_MIN = 7  # skeleton length from which a label laid out as one gets 
 LABEL_LAYOUT_LONG = 18
 _BULLETS = frozenset("-–—•+*")  # printed before a line's label: not specks, the label does not open its row
 _SHORT = 3  # skeletons this short ("so", "ong", "ba") must match exactly and be followed by a colon
+_BRACKETED_TAIL = re.compile(r"\((\w+)\)\s*$")
 
 
 @lru_cache(maxsize=16384)
@@ -206,6 +207,11 @@ class LabelIndex:
         self._words = np.array([a.words for a in self.aliases], dtype=np.int32)
         self._sizes = np.array([len(a.skel) for a in self.aliases], dtype=np.int32)
         self._span = max((a.words for a in self.aliases), default=0) + 1
+        # An alias ending in a bracketed title ("Ông (bà)"), by that title's skeleton ("ba").
+        self._tails: dict[str, _Alias] = {}
+        for a in self.aliases:
+            if (m := _BRACKETED_TAIL.search(a.text)) and len(a.skel) > len(skeleton(m.group(1))):
+                self._tails.setdefault(skeleton(m.group(1)), a)
 
     def find(self, row: Row) -> list[Hit]:
         """Non-overlapping label hits in ``row``, left to right."""
@@ -232,6 +238,17 @@ class LabelIndex:
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):
             alias, win = self.aliases[a_i], windows[w_i]
             colon = _colon_at(text, win.end)
+            tail = _BRACKETED_TAIL.search(win.text.rstrip(_COLONS))
+            if tail is not None and not _BRACKETED_TAIL.search(alias.text):
+                # "co (bà): NGUYỄN CÔNG MINH": a bracketed title ends the label it closes ("Ông (bà)"), whose head
+                # OCR garbled. "Hộ bà" or "Bà" would make a man a woman: that label, not one of them.
+                whole = self._tails.get(skeleton(tail.group(1)))
+                if whole is None or (tail.start() > 0 and win.words > whole.words):
+                    continue
+                alias = whole
+                bracketed = True
+            else:
+                bracketed = False
             if alias.limit == 0 and dist[a_i, w_i] > 0 and not _misread_title(alias, win, text, colon):
                 continue
             if dist[a_i, w_i] > alias.limit + 1 and not _words_close(win.skel, alias.skel):
@@ -241,7 +258,7 @@ class LabelIndex:
                 # A short label needs its colon (one opening the row may have it read as a full stop); in running
                 # text ("ông Nguyễn Văn Việt") the capital of the name that follows stands for it.
                 continue
-            if not _case_fits(alias, win.text, colon) or _value_after_colon(alias, win.text):
+            if not bracketed and (not _case_fits(alias, win.text, colon) or _value_after_colon(alias, win.text)):
                 continue
             if alias.spec.flow and alias.spec.kind == "name" and text[win.end:].strip() \
                     and not _capital_next(text, win.end):

@@ -122,7 +122,7 @@ def check_lifespans(persons: list[Person], template: Template, doc: Mapping[str,
         birth = persons[k].fields["date_of_birth"]
         rest = tuple(a for a in birth.alternatives if a != fit)
         fixed = replace(birth, value=fit, confidence=round(birth.confidence * IN_DOUBT, 4),
-                        reasons=(*birth.reasons, why), alternatives=(birth.value, *rest))
+                        reasons=(*birth.reasons, why), alternatives=(birth.value, *rest), read_as=None)
         out[k] = replace(persons[k], fields={**persons[k].fields, "date_of_birth": fixed})
     for k, person in enumerate(out):
         birth = person.fields.get("date_of_birth")

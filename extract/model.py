@@ -36,7 +36,7 @@ class FieldValue:
             out["confirmed"] = {"by": "registry", "ocr_value": self.ocr_value}
         if self.alternatives:
             out["alternatives"] = list(self.alternatives)
-        if self.read_as is not None:
+        if self.read_as is not None and len(self.ocr_value or self.value) == 4:
             out["read_as"] = self.read_as
         return out
 

@@ -216,8 +216,12 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
         if head != tok or len(words) >= _MAX_NAME_WORDS:
             break
     # A lone letter after the name that no syllable is ("... DŨNG N") is a speck or the next word's edge. With digits
-    # ("... LOAN S2") it is dropped only after a whole name of three words: "NGUYỄN VĂN P06" keeps its cut given name.
-    while len(words) > 2 and _lone_letter(text[words[-1][0]:words[-1][1]], after=len(words) - 1):
+    # ("... LOAN S2") it is dropped only after three words, and said: it may be a fourth word OCR broke, as
+    # "NGUYỄN VĂN P06" keeps its cut given name.
+    dropped: list[str] = []
+    while len(words) > 2 and _lone_letter(last := text[words[-1][0]:words[-1][1]], after=len(words) - 1):
+        if len(last) > 1:
+            dropped.append(f"{last} after the name left out: one letter and digits")
         words.pop()
     if not words:
         return None
@@ -225,8 +229,8 @@ def _name(field: str, piece: Piece, pattern: str | None) -> _Read:
     printed = text[words[0][0]:words[-1][1]]
     value, factor, repairs = repair_name(normalize_name(printed))
     digits = [note for at, note in notes if at < words[-1][1]]
-    factor *= DIGIT_IN_NAME ** len(digits)
-    return value, span, factor * _name_factor(value, printed), digits + repairs
+    factor *= DIGIT_IN_NAME ** (len(digits) + len(dropped))
+    return value, span, factor * _name_factor(value, printed), digits + dropped + repairs
 
 
 def _lone_letter(word: str, after: int) -> bool:
@@ -241,14 +245,24 @@ def _name_goes_on(word: str, rest: str, first: bool = False) -> bool:
     """A small first letter in a name ("Lý thanh Loan", "lý Thanh Loan"): a name syllable followed by a name word
     in title case is a capital OCR read small, not the sentence going on. A first word must be a family name,
     and not the "ông" that names a man in running text ("ông Nguyễn Văn Việt"). A later word may be a name
-    syllable misread by its one small letter ("Đặng fhu Hương", "TRẦN vHỊ LOAN"), as the name words around it
-    show."""
+    syllable whose capital OCR read as another small letter (``_capital_read_small``)."""
     nxt = rest.split(maxsplit=1)[0].strip(_EDGE) if rest.strip() else ""
-    if first:
-        known = word.upper() in FAMILY_NAMES - _HONORIFICS
-    else:
-        known = is_known(word.upper()) or nearest_name(word.upper()) is not None
+    known = word.upper() in FAMILY_NAMES - _HONORIFICS if first else \
+        is_known(word.upper()) or _capital_read_small(word)
     return known and nxt[:1].isupper() and is_known(nxt.upper())
+
+
+_NOT_INITIAL = "fjwz"  # letters no Vietnamese word starts with
+
+
+def _capital_read_small(word: str) -> bool:
+    """Whether ``word`` is a name syllable with its first letter, a capital, read as another small one: the rest in
+    capitals ("vHỊ" for THỊ) or a first letter no Vietnamese word has ("fhu" for THU), the rest the syllable's.
+    A small word of running text one letter from a name ("cháu", "và", "huyện") is neither."""
+    if len(word) < 2 or not (word[1:].isupper() or word[0] in _NOT_INITIAL):
+        return False
+    near = nearest_name(word.upper())
+    return near is not None and len(near) == len(word) and near[1:] == word[1:].upper()
 
 
 def _letters_for_digits(token: str) -> str | None:

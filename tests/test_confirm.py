@@ -124,23 +124,36 @@ def test_a_birth_date_read_with_little_confidence_takes_the_linked_citizens_date
 
 
 def test_a_birth_year_read_alone_takes_the_linked_date_its_garbled_day_and_month_nearly_spell(lookup):
-    assert day_month_misread("39/7/1959", "1959-07-30")  # the day's 0 read as 9
-    assert day_month_misread("160%/1959", "1959-08-16")  # the month's 8 read as %
-    assert day_month_misread("3/11/1972", "1972-11-30")
-    assert not day_month_misread("39/7/1959", "1959-08-30")  # two characters off
+    assert day_month_misread("39/7/1959", "1959-07-30")  # the day's 0 read as 9: no other date of 1959 fits
+    assert day_month_misread("3O/11/1972", "1972-11-30")  # a letter for a digit: 30 or 31 November
+    # The slash lost and the month's 8 read "%": 16 January to 16 September all fit, so only an ID tie counts.
+    assert not day_month_misread("160%/1959", "1959-08-16")
+    assert day_month_misread("160%/1959", "1959-08-16", tied=True)
+    assert not day_month_misread("160%/1959", "1959-10-16", tied=True)  # 1 is no misread 0
+    assert not day_month_misread("39/7/1959", "1959-08-30")  # two slips
+    assert not day_month_misread("31/7/1959", "1959-07-30")  # 1 and 0: digits OCR does not take for each other
+    assert not day_month_misread("3/11/1972", "1972-11-30")  # a digit lost: anything from 3 to 30
     assert not day_month_misread("17A4/19S7", "1957-04-12")
     assert not day_month_misread("12/1959", "1959-02-01")  # two characters agree with too many dates
+    assert not day_month_misread("39/7/1958", "1959-07-30")  # another year read
     assert not day_month_misread("39/7/1959", "1959")
-    # Linked on ID, name and year: the registry's date replaces the year, what OCR read stays in the record.
-    p = person(full_name="VÕ MINH TRIẾT", gender="male", citizen_id="079072100006")
+    # Linked on name, year, address and place of origin: the registry's date replaces the year, what OCR read
+    # stays in the record.
+    p = person(full_name="VÕ MINH TRIẾT", gender="male", permanent_address=HOME, place_of_origin=HOME)
     p.fields["date_of_birth"] = FieldValue("1972", 0.5, 1, (10, 60, 200, 90), read_as="3O/11/1972")
     out = linked(lookup, p).fields["date_of_birth"]
     assert (out.value, out.ocr_value) == ("1972-11-30", "1972")
     assert "3O/11/1972" in out.reasons[-1] and out.reasons[-1].startswith(REASON_PREFIX)
-    # Day and month two characters off, or nothing kept of them: the year stays as read.
+    # Day and month two characters off, nothing kept of them, or fitting many dates: the year stays as read...
     for read_as in ("31/12/1972", None):
         p.fields["date_of_birth"] = FieldValue("1972", 0.5, read_as=read_as)
         assert linked(lookup, p).fields["date_of_birth"].value == "1972"
+    khai = person(full_name="ĐINH CÔNG KHẢI", gender="male", permanent_address=HOME, place_of_origin=HOME)
+    khai.fields["date_of_birth"] = FieldValue("1985", 0.5, read_as="18/%/1985")  # 18 January to 18 September
+    assert linked(lookup, khai).fields["date_of_birth"].value == "1985"
+    # ... unless the ID read ties the person to that citizen.
+    khai.fields["citizen_id"] = FieldValue("036085100001", 0.9)
+    assert linked(lookup, khai).fields["date_of_birth"].value == "1985-03-18"
     # The record keeps the date as read, so a rematch from it (``reprocess --from match``) confirms it again.
     p.fields["date_of_birth"] = FieldValue("1972", 0.5, 1, (10, 60, 200, 90), read_as="3O/11/1972")
     record = with_extraction({"doc_id": "x", "fields": {}, "persons": []},

@@ -335,6 +335,19 @@ def test_a_year_the_first_reading_missed_is_taken_where_the_label_asks_for_a_yea
     assert choose_person([(replace(spot, year_only=False), None, readings, 3)], {}, TODAY) == []
 
 
+def test_a_re_read_value_keeps_its_own_reading_of_the_garbled_date_not_the_first_ones():
+    # The registry may explain the garbled date of a year kept alone (extract.confirm): it must be the one of the
+    # reading whose year was kept.
+    spot = replace(_spot("date_of_birth", "date"), full=False, year_only=True)
+    own = replace(_c("date_of_birth", "1959", 0.3, "label"), read_as="39/7/1959")
+    rereads = [replace(_c("date_of_birth", "1958"), read_as="3/7/1958")] * 3
+    chosen = choose_person([(spot, own, rereads, 4)], {}, TODAY)
+    assert [(c.candidate.value, c.candidate.read_as) for c in chosen] == [("1958", "3/7/1958")]
+    full = choose_person([(_spot("date_of_birth", "date"), own, [_c("date_of_birth", "1959-07-30")] * 3, 4)], {},
+                         TODAY)
+    assert [(c.candidate.value, c.candidate.read_as) for c in full] == [("1959-07-30", None)]
+
+
 def test_a_value_other_than_the_first_reading_needs_two_readings_and_a_better_score():
     spot = _spot("date_of_birth", "date")
     own = _c("date_of_birth", "1945-04-02", 0.7, "label")
