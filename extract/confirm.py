@@ -7,15 +7,16 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 - a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
   are both printed; the page's is kept);
-- a birth year read alone, where what OCR made of the day and month ("39/7/1959", "160%/1959") is the registry's
-  but for one character;
+- a birth year read alone, its day and month garbled ("39/7/1959" for 30/07/1959), where they are the
+  registry's but for one slip OCR makes, and fit few dates of the year or the ID read ties the link;
 - a birth date (or year) one digit off, one that another reading of the page gave (``FieldValue.alternatives``),
   a full date two digits OCR reads for one another off (6/8, 0/9), or one of the same year read with little
   confidence (these two link only with an ID, or the address and the place of origin both: ``extract.matching``);
 - an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it).
 
 Such a value is replaced by the registry's, with a reason that keeps what OCR read. A larger difference is a
-real disagreement between paper and registry and stays as read; nothing is added that was not read.
+real disagreement between paper and registry and stays as read; nothing is added that was not read, however
+garbled (a day and month no reading gave stay unknown).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from extract.dates import SEPARATORS
 from extract.evidence import MISREAD_DATE_DIGITS, WEAK_DATE, misread_digits
 from extract.matching import CitizenEntry, RegistryLookup, mask_id
-from extract.model import Person
+from extract.model import FieldValue, Person
 from extract.names import canonical_tones, letters_off, normalize_name, tone_placed_like
-from extract.text import DIGIT_CONFUSIONS
+from extract.text import DIGIT_CONFUSIONS, OCR_DIGITS
 
 __all__ = ["confirm_person", "confirm_persons"]
 
@@ -69,18 +71,22 @@ def date_misread(read: str, registered: str) -> bool:
     return one or (len(read) == 10 and misread_digits(read, registered, MISREAD_DATE_DIGITS))
 
 
-_DATE_SEPARATORS = re.compile(r"\s*[/.\-⁄]+\s*")
-MAX_FITS = 3  # dates of the year a garbled day and month may fit and still say which one the page prints
+_DATE_SEPARATORS = re.compile(rf"\s*[{SEPARATORS}]+\s*")
+# Dates of the year a garbled day and month may fit for the registry's to be taken on the link alone: a wrong link
+# would pass by chance at most this often in 365.
+MAX_FITS = 3
+_SHORTEST = 7  # characters of a date read as three of its day and month and its year
 
 
 def _slips(read: str, printed: str) -> int | None:
-    """Characters of ``read`` that are not ``printed``'s, each a digit OCR reads for the printed one or a mark
-    standing in for a digit ("%" for 8); None when the lengths differ or a digit is read for one it is not
-    taken for."""
+    """Characters of ``read`` that are not ``printed``'s, each a digit OCR reads for the printed one (a letter read
+    as the digit it looks like, "O" for 0, counts as that digit) or a mark standing in for any digit ("%");
+    None when the lengths differ or a digit is read for one it is not taken for."""
     if len(read) != len(printed):
         return None
     slips = 0
     for r, g in zip(read, printed, strict=True):
+        r = OCR_DIGITS.get(r, r)
         if r != g:
             if r.isdigit() and frozenset((r, g)) not in DIGIT_CONFUSIONS:
                 return None
@@ -99,27 +105,28 @@ def _fits(parts: list[str], day: int, month: int) -> bool:
     return any((n := _slips(parts[0], d + m)) is not None and n <= 1 for d, m in pairs)
 
 
-def day_month_misread(read_as: str, registered: str, tied: bool = False) -> bool:
+def day_month_misread(read_as: str, registered: str, *, tied: bool = False) -> bool:
     """Whether a date read as ``read_as`` (its year kept alone, its day and month garbled before it) is the
     registered full date but for one slip (``_slips``) of its day and month: "39/7/1959" for 30/07/1959 (a 0 read
-    as 9), "160%/1959" for 16/08/1959 (the slash lost, 8 read as "%"); its year must be the registry's. Where
-    the reading fits more than ``MAX_FITS`` dates of the year (a stray mark may be any digit), it says little
-    about which one the page prints, and counts only when the link is ``tied`` by an ID as well."""
+    as 9); its year must be the registry's. A reading that fits more than ``MAX_FITS`` dates of the year
+    ("160%/1959": 16 January to 16 September, "%" any digit) says little about which one the page prints, and
+    counts only where the link is ``tied`` by an ID read as well, which then carries it."""
     year_read = read_as[-4:]
-    if len(registered) != 10 or not year_read.isalnum() or any(
+    if len(registered) != 10 or len(read_as) < _SHORTEST or not year_read.isalnum() or any(
             c.isdigit() and c != g for c, g in zip(year_read, registered[:4], strict=True)):
         return False  # the year read is the registry's, but for letters OCR made of its digits ("19S7")
     parts = [p for p in _DATE_SEPARATORS.split(read_as[:-4].strip()) if p]
     if not 1 <= len(parts) <= 2 or sum(map(len, parts)) < 3 or any(len(p.split()) != 1 for p in parts):
         return False
     year, month, day = (int(x) for x in registered.split("-"))
-    if not _fits(parts, day, month):
-        return False
-    if tied:
-        return True
-    start = date(year, 1, 1)
-    fits = sum(_fits(parts, d.day, d.month) for d in (start + timedelta(n) for n in range(366)) if d.year == year)
-    return fits <= MAX_FITS
+    return _fits(parts, day, month) and (tied or _fitting_dates(parts, year) <= MAX_FITS)
+
+
+def _fitting_dates(parts: list[str], year: int) -> int:
+    """How many days of ``year`` the garbled day and month ``parts`` fit."""
+    first = date(year, 1, 1)
+    days = (first + timedelta(n) for n in range(366))
+    return sum(_fits(parts, d.day, d.month) for d in days if d.year == year)
 
 
 def id_misread(read: str, registered: str) -> bool:
@@ -133,6 +140,13 @@ def _id_tied(person: Person, entry: CitizenEntry) -> bool:
         if read is not None and registered and (read.value == registered or id_misread(read.value, registered)):
             return True
     return False
+
+
+def _year_explained(birth: FieldValue, entry: CitizenEntry, person: Person) -> bool:
+    """A birth year kept alone whose garbled day and month the registry's date explains (``day_month_misread``)."""
+    registered = entry.date_of_birth
+    return bool(len(birth.value) == 4 and registered and registered[:4] == birth.value and birth.read_as
+                and day_month_misread(birth.read_as, registered, tied=_id_tied(person, entry)))
 
 
 def _registry_birth(entry: CitizenEntry, read: str) -> str | None:
@@ -167,10 +181,8 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
         elif registered and date_misread(birth.value, registered):
             off = "one digit" if _differs(birth.value, registered) == 1 else "two digits OCR confuses"
             take("date_of_birth", registered, f"{off} off")
-        elif (len(birth.value) == 4 and entry.date_of_birth and entry.date_of_birth[:4] == birth.value
-              and birth.read_as and day_month_misread(birth.read_as, entry.date_of_birth, _id_tied(person, entry))):
-            take("date_of_birth", entry.date_of_birth,
-                 f"its day and month (read {birth.read_as!r}) one character off")
+        elif _year_explained(birth, entry, person):
+            take("date_of_birth", entry.date_of_birth, f"its day and month (read {birth.read_as!r}) one slip off")
         elif registered and len(registered) == len(birth.value) == 10 and birth.confidence < WEAK_DATE \
                 and registered[:4] == birth.value[:4]:
             take("date_of_birth", registered, "read with little confidence, the year of")

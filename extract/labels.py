@@ -34,7 +34,16 @@ LABEL_LAYOUT_MIN = 7  # skeleton length from which a label laid out as one gets 
 LABEL_LAYOUT_LONG = 18
 _BULLETS = frozenset("-–—•+*")  # printed before a line's label: not specks, the label does not open its row
 _SHORT = 3  # skeletons this short ("so", "ong", "ba") must match exactly and be followed by a colon
-_BRACKETED_TAIL = re.compile(r"\((\w+)\)\s*$")
+# A last word in brackets ("(bà)"), either bracket maybe lost or misread ("bà)", "(bà]", "{bà"), a colon or full stop
+# after it.
+_BRACKETED_TAIL = re.compile(r"(?:[(\[{]\s*([^\W\d_]+)[)\]}|]?|(?<![^\W\d_])([^\W\d_]+)[)\]}|])\s*[:;.]?\s*$")
+_HEAD_WORD = 3  # skeleton letters of a garbled head left before a bracketed title ("co" of "Ông")
+
+
+def bracketed_tail(text: str) -> str | None:
+    """The skeleton of ``text``'s last word when it is bracketed ("co (bà):" → "ba"), else None."""
+    m = _BRACKETED_TAIL.search(text)
+    return skeleton(m.group(1) or m.group(2)) if m else None
 
 
 @lru_cache(maxsize=16384)
@@ -67,6 +76,10 @@ class Hit:
     @property
     def x0(self) -> int:
         return self.row.words[self.first].bbox[0]
+
+
+def _genders(alias: _Alias) -> bool:
+    return any(name == "gender" for name, _ in alias.spec.implies)
 
 
 def _initials(text: str) -> list[str]:
@@ -207,11 +220,14 @@ class LabelIndex:
         self._words = np.array([a.words for a in self.aliases], dtype=np.int32)
         self._sizes = np.array([len(a.skel) for a in self.aliases], dtype=np.int32)
         self._span = max((a.words for a in self.aliases), default=0) + 1
-        # An alias ending in a bracketed title ("Ông (bà)"), by that title's skeleton ("ba").
-        self._tails: dict[str, _Alias] = {}
-        for a in self.aliases:
-            if (m := _BRACKETED_TAIL.search(a.text)) and len(a.skel) > len(skeleton(m.group(1))):
-                self._tails.setdefault(skeleton(m.group(1)), a)
+        # The shortest alias ending in a bracketed title ("Ông (bà)"), by that title's skeleton ("ba"), where the
+        # label says no gender: the bracket is the other one's.
+        self._tails: dict[str, int] = {}
+        for i, a in enumerate(self.aliases):
+            tail = bracketed_tail(a.text)
+            if tail and not _genders(a) and len(a.skel) > len(tail) and (
+                    tail not in self._tails or len(a.skel) < len(self.aliases[self._tails[tail]].skel)):
+                self._tails[tail] = i
 
     def find(self, row: Row) -> list[Hit]:
         """Non-overlapping label hits in ``row``, left to right."""
@@ -238,17 +254,11 @@ class LabelIndex:
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):
             alias, win = self.aliases[a_i], windows[w_i]
             colon = _colon_at(text, win.end)
-            tail = _BRACKETED_TAIL.search(win.text.rstrip(_COLONS))
-            if tail is not None and not _BRACKETED_TAIL.search(alias.text):
-                # "co (bà): NGUYỄN CÔNG MINH": a bracketed title ends the label it closes ("Ông (bà)"), whose head
-                # OCR garbled. "Hộ bà" or "Bà" would make a man a woman: that label, not one of them.
-                whole = self._tails.get(skeleton(tail.group(1)))
-                if whole is None or (tail.start() > 0 and win.words > whole.words):
-                    continue
-                alias = whole
-                bracketed = True
-            else:
-                bracketed = False
+            if _genders(alias) and (tail := bracketed_tail(win.text)) in self._tails \
+                    and tail != bracketed_tail(alias.text):
+                # "co (bà): NGUYỄN CÔNG MINH" is "Ông (bà)" with its head garbled (``_bracketed``), no "Hộ bà" or
+                # "Bà" that would make a man a woman.
+                continue
             if alias.limit == 0 and dist[a_i, w_i] > 0 and not _misread_title(alias, win, text, colon):
                 continue
             if dist[a_i, w_i] > alias.limit + 1 and not _words_close(win.skel, alias.skel):
@@ -258,7 +268,7 @@ class LabelIndex:
                 # A short label needs its colon (one opening the row may have it read as a full stop); in running
                 # text ("ông Nguyễn Văn Việt") the capital of the name that follows stands for it.
                 continue
-            if not bracketed and (not _case_fits(alias, win.text, colon) or _value_after_colon(alias, win.text)):
+            if not _case_fits(alias, win.text, colon) or _value_after_colon(alias, win.text):
                 continue
             if alias.spec.flow and alias.spec.kind == "name" and text[win.end:].strip() \
                     and not _capital_next(text, win.end):
@@ -275,6 +285,11 @@ class LabelIndex:
             key = (int(a_i), win.first)
             if key not in best or score > best[key].score:
                 best[key] = Hit(alias.spec, alias.text, row, win.first, win.start, win.end, score)
+        for w_i, win in enumerate(windows):
+            if (a_i := self._bracketed(win)) is not None and (a_i, win.first) not in best:
+                alias = self.aliases[a_i]
+                score = max(0.5, 1.0 - float(dist[a_i, w_i]) / len(alias.skel))
+                best[(a_i, win.first)] = Hit(alias.spec, alias.text, row, win.first, win.start, win.end, score)
         # A label whose kind the words after it do not fit ("1947" is no place) counts as read a letter and a half
         # worse: of "Năm sinh" and "Nơi sinh", "Nốn sính: 1947" is the first.
         ranked = sorted(best.items(), key=lambda kv: (
@@ -285,6 +300,15 @@ class LabelIndex:
             if all(hit.end <= t.start or t.end <= hit.start for t in taken):
                 taken.append(hit)
         return sorted(taken, key=lambda h: h.start)
+
+    def _bracketed(self, win: _Window) -> int | None:
+        """The alias a window is by its bracketed title alone: "co (bà):" or "(bà):" for "Ông (bà)", its head
+        garbled into one short word or lost. Such a title only ends a label, and says no gender."""
+        tail = bracketed_tail(win.text)
+        if tail is None or tail not in self._tails or win.words > 2:
+            return None
+        head = win.skel.split(" ")[:-1]
+        return self._tails[tail] if not head or len(head[0]) <= _HEAD_WORD else None
 
     def find_broken(self, above: Row, row: Row) -> Hit | None:
         """A running-text label the line break cut in two ("..., sinh" / "ngày 06/10/1986"): its first words end

@@ -97,9 +97,24 @@ def _clean(row: Row) -> str:
 
 
 def _speck(word: str) -> bool:
-    """A lone character outside the zone's alphabet: a speck beside the line. Not two ("LÊ" is a family name the
-    page's model read with its mark, its fillers lost)."""
-    return len(word) == 1 and word.upper() not in MRZ_CHARS + "«‹"
+    """A word with no character of the zone's alphabet ("`", "ˆ."): specks beside the line. Not one with a letter
+    outside it ("LÊ" is a family name the page's model read with its mark, its fillers lost)."""
+    return not any(c in MRZ_CHARS + "«‹" for c in word.upper())
+
+
+SHORT_LEAD = 2  # characters of a word before the middle line that a speck may be read as ("F 6006200F…")
+
+
+def _line2(row: Row, s: str) -> re.Match[str] | None:
+    """The middle line's start in ``s`` (``row`` cleaned): where it opens, after stray marks (".8111177P…"), or
+    after a short word of its own before it. Only six digits, a check digit and a letter make a start, and the
+    birth date's check digit still decides, so a speck before the line does not hide it."""
+    words = [w.text for w in row.words if not _speck(w.text)]
+    lead = len(words[0]) if len(words) > 1 and len(words[0]) <= SHORT_LEAD else 0
+    for start in (s, s.lstrip("?"), s[lead:] if lead else ""):
+        if m := _LINE2.match(start):
+            return m
+    return None
 
 
 @dataclass(frozen=True)
@@ -257,7 +272,7 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
                 first.append(_FirstLine.of(m))
                 if end := _LINE1_END.search(s):
                     ends[end.group(1)] += 1
-            elif whole and (m := _LINE2.match(s)):
+            elif whole and (m := _line2(row, s)):
                 if (w := _LINE2_WHOLE.match(s)) and check_digit(w.group(3)) == w.group(4):
                     wholes[(w.group(1), w.group(3), w.group(5))] += 1
                 # Digits only here: a letter read as a digit would make a date whose check digit may hold by chance.

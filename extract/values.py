@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extract.date_repairs import century_repaired, leading_zero, year_of_broken
-from extract.dates import parse_date
+from extract.dates import SEPARATORS, parse_date
 from extract.gender import parse_gender
 from extract.ids import find_ids
 from extract.layout import Row, union_box
@@ -27,7 +27,12 @@ _LEADER = re.compile(r"[.…·_]{3,}|(?:\. ?){3,}")
 _EDGE = " \t:;,.-–—_|/\\'\"`*~()[]{}<>^"
 _NAME_STOPS = ",;()[]{}:/\\"
 _HONORIFICS = frozenset({"ÔNG"})  # a family name too, but in running text it names a man: "ông Nguyễn Văn Việt"
-_NON_VIETNAMESE = re.compile(r"[fjwzFJWZ]|[^\W\d_]*[äöüëïÄÖÜËÏçÇñÑ]")
+# Words of kinship and address that are name syllables too: in small letters after a name they are running text,
+# the next person's ("TRẦN VĂN BÌNH anh Nam", "Nguyễn Văn An ông Trần Văn B").
+_KIN = frozenset({"ÔNG", "BÀ", "ANH", "CHỊ", "EM", "CON", "CHÁU", "CÔ", "CHÚ", "BÁC", "DÌ", "CẬU", "VỢ", "CHỒNG"})
+_NOT_VIETNAMESE_LETTERS = "fjwz"  # no Vietnamese word has them
+_NON_VIETNAMESE = re.compile(rf"[{_NOT_VIETNAMESE_LETTERS}{_NOT_VIETNAMESE_LETTERS.upper()}]"
+                             r"|[^\W\d_]*[äöüëïÄÖÜËÏçÇñÑ]")
 _LATIN = re.compile(r"[a-z]")
 _INNER_COLON = re.compile(r"(?<=[^\W\d_])[:;](?=[^\W\d_])")
 _MEANINGFUL = re.compile(r"[a-z0-9]")
@@ -36,7 +41,7 @@ _ID_PREFIX = re.compile(r"^\s*(?:(?:cccd|cmnd|cmtnd|can cuoc cong dan|chung minh
 _OLD_ID_WORDS = ("cmnd", "cmtnd", "chung minh")
 _NEW_ID_WORDS = ("cccd", "can cuoc", "dinh danh")
 _BROKEN_DATE = re.compile(
-    r"(?<![0-9])([0-9]{1,2})\s*[/.\-⁄]\s*([0-9]{1,2})\s*[/.\-⁄]\s*((?:1[89]|20)[0-9]{2})(?![0-9])")
+    rf"(?<![0-9])([0-9]{{1,2}})\s*[{SEPARATORS}]\s*([0-9]{{1,2}})\s*[{SEPARATORS}]\s*((?:1[89]|20)[0-9]{{2}})(?![0-9])")
 BROKEN_DATE = 0.5
 BROKEN_REASON = "day and month beyond reading: the year alone"  # extract.settle weighs such a year against words
 _SLASH_AS_ONE = re.compile(r"(?<![0-9])([0-9]{2})[1Il|]([0-9]{2})[1Il|]((?:1[89]|20)[0-9]{2})(?![0-9])")
@@ -248,18 +253,16 @@ def _name_goes_on(word: str, rest: str, first: bool = False) -> bool:
     syllable whose capital OCR read as another small letter (``_capital_read_small``)."""
     nxt = rest.split(maxsplit=1)[0].strip(_EDGE) if rest.strip() else ""
     known = word.upper() in FAMILY_NAMES - _HONORIFICS if first else \
-        is_known(word.upper()) or _capital_read_small(word)
+        (is_known(word.upper()) and word.upper() not in _KIN) or _capital_read_small(word)
     return known and nxt[:1].isupper() and is_known(nxt.upper())
-
-
-_NOT_INITIAL = "fjwz"  # letters no Vietnamese word starts with
 
 
 def _capital_read_small(word: str) -> bool:
     """Whether ``word`` is a name syllable with its first letter, a capital, read as another small one: the rest in
     capitals ("vHỊ" for THỊ) or a first letter no Vietnamese word has ("fhu" for THU), the rest the syllable's.
-    A small word of running text one letter from a name ("cháu", "và", "huyện") is neither."""
-    if len(word) < 2 or not (word[1:].isupper() or word[0] in _NOT_INITIAL):
+    A word of running text one letter from a name ("cháu", "và", "huyện"; "vÀ", "vỢ" with a capital V read small)
+    is neither: it is a Vietnamese syllable as read."""
+    if len(word) < 2 or not (word[1:].isupper() or word[0] in _NOT_VIETNAMESE_LETTERS) or is_syllable(word.upper()):
         return False
     near = nearest_name(word.upper())
     return near is not None and len(near) == len(word) and near[1:] == word[1:].upper()

@@ -92,6 +92,18 @@ def test_stray_characters_on_the_zone_lines_do_not_hide_their_checked_values():
     assert holder.fields["date_of_birth"].value == "1998-11-23" and holder.fields["gender"].value == "male"
     assert holder.fields["full_name"].value == "VU VAN VIET"  # the name line: letters and fillers only
     assert holder.fields["citizen_id"].value == "089098002163"
+    # Seed 920102: a speck on the birth line's first character, its sex letter read "P", and specks after it in a
+    # word of their own ("ˆ."). The birth date passes its check digit where the line starts after the speck.
+    born = _mrz("079081200849", "811117", "M", "NGUYEN VAN AN")
+    born[1] = "." + born[1][:7] + "P." + born[1][8:]
+    holder = person(extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], *[[(300, line)] for line in born[1:]],
+                                    [(300, born[1]), (1500, "ˆ.")]])), "holder")
+    assert holder.fields["date_of_birth"].value == "1981-11-17" and "gender" not in holder.fields
+    # Seed 1010005: a speck read as a word "F" of its own before the line, in the one reading whose date holds.
+    born = _mrz("079060200849", "600620", "F", "TRAN PHUONG LY")
+    holder = person(extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(300, born[0])],
+                                    [(200, "F"), (300, born[1])], [(300, born[2])]])), "holder")
+    assert holder.fields["date_of_birth"].value == "1960-06-20"
     # A digit misread as a stray character fails its check digit: no value is made of it.
     lines[1] = "98?1234" + lines[1][7:]
     holder = person(extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], *[[(300, line)] for line in lines]])), "holder")

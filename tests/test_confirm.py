@@ -137,6 +137,8 @@ def test_a_birth_year_read_alone_takes_the_linked_date_its_garbled_day_and_month
     assert not day_month_misread("12/1959", "1959-02-01")  # two characters agree with too many dates
     assert not day_month_misread("39/7/1958", "1959-07-30")  # another year read
     assert not day_month_misread("39/7/1959", "1959")
+    assert not day_month_misread("3I/11/1972", "1972-11-30")  # "I" is a 1, and 1 is no misread 0
+    assert not day_month_misread("19", "1959-07-30")  # a stored reading too short to be a date
     # Linked on name, year, address and place of origin: the registry's date replaces the year, what OCR read
     # stays in the record.
     p = person(full_name="VÕ MINH TRIẾT", gender="male", permanent_address=HOME, place_of_origin=HOME)

@@ -446,7 +446,11 @@ def test_a_middle_syllable_misread_at_its_small_first_letter_does_not_end_the_na
     for text, name in [("TRẦN VĂN BÌNH cháu Nam 12/03/1990", "TRẦN VĂN BÌNH"),
                        ("Nguyễn Văn An và Trần Thị Bình", "NGUYỄN VĂN AN"),
                        ("NGUYỄN THỊ HOA huyện HẢI HẬU", "NGUYỄN THỊ HOA"),
-                       ("Lê Thị Hoa quê Nam Định", "LÊ THỊ HOA")]:
+                       ("Lê Thị Hoa quê Nam Định", "LÊ THỊ HOA"),
+                       # ... a capital V read small ("vÀ", "vỢ": words as read), kin before the next person
+                       ("NGUYỄN THỊ HOA vÀ TRẦN VĂN AN", "NGUYỄN THỊ HOA"),
+                       ("NGUYỄN VĂN AN vỢ LÊ THỊ B", "NGUYỄN VĂN AN"), ("TRẦN VĂN BÌNH anh Nam", "TRẦN VĂN BÌNH"),
+                       ("NGUYỄN VĂN AN ông Trần Văn B", "NGUYỄN VĂN AN")]:
         assert read("full_name", "name", Piece(text, (), 1)).value == name
 
 
@@ -864,6 +868,8 @@ def test_land_users_under_titles_ocr_misread():
         # off nor "Bà": a man is not made a woman.
         [(100, "co (bà): NGUYỄN CÔNG MINH"), (1200, "Năm sinh: 1976")],
         [(100, "(bà): TRẦN VĂN AN"), (1200, "Năm sinh: 1977")],
+        [(100, "co (bà. LÊ VĂN BA"), (1200, "Năm sinh: 1978")],  # a bracket lost, a full stop for the colon
+        "Chồng (ông): NGUYỄN VĂN AN",  # no "(ông)" label to end: the title, as before
     ]))
     assert [values(p) for p in ex.persons] == [
         {"full_name": "ĐINH XUÂN NAM", "date_of_birth": "1940", "old_id_number": "372314845"},
@@ -871,7 +877,26 @@ def test_land_users_under_titles_ocr_misread():
         {"full_name": "PHAN THANH LY", "gender": "female", "date_of_birth": "1963", "citizen_id": "079163467864"},
         {"full_name": "LÊ NGỌC LAN", "gender": "female", "date_of_birth": "1989"},
         {"full_name": "NGUYỄN CÔNG MINH", "date_of_birth": "1976"},
-        {"full_name": "TRẦN VĂN AN", "date_of_birth": "1977"}]
+        {"full_name": "TRẦN VĂN AN", "date_of_birth": "1977"},
+        {"full_name": "LÊ VĂN BA", "date_of_birth": "1978"},
+        {"full_name": "NGUYỄN VĂN AN", "gender": "male"}]
+
+
+@pytest.mark.parametrize(("doc_type", "row", "alias"), [
+    ("marriage_certificate", "Họ và tên (vợ): LÊ THỊ HOA", "Họ và tên vợ"),
+    ("marriage_certificate", "Họ và tên (chồng): NGUYỄN VĂN AN", "Họ và tên chồng"),
+    ("birth_certificate", "Họ và tên (mẹ): LÊ THỊ HOA", "Họ và tên mẹ"),
+])
+def test_bracketed_words_in_other_forms_labels_keep_their_labels(doc_type, row, alias):
+    # The bracket rule of red books ("co (bà)" is "Ông (bà)") leaves other forms' bracketed labels alone.
+    index = LabelIndex(next(t for t in load_templates() if t.doc_type == doc_type).labels)
+    assert [h.alias for h in index.find(page_text(page_from_text(1, row)).rows[0])] == [alias]
+
+
+def test_a_decision_for_ong_ba_says_no_gender():
+    ex = extract(layout([[(800, "QUYẾT ĐỊNH")], "Điều 1. Giao cho ông (bà) NGUYỄN VĂN AN, sinh ngày 29/4/1941,",
+                         "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."]))
+    assert values(person(ex, "subject")) == {"full_name": "NGUYỄN VĂN AN", "date_of_birth": "1941-04-29"}
 
 
 def test_decision_subject_in_running_text():
