@@ -14,7 +14,8 @@ One file::
       "roles": {"mother": {"implies": {"gender": "female"}}, "member": {"multiple": true}},
       "labels": [{"field": "full_name", "kind": "name", "aliases": ["Họ và tên"], "role": "mother"}, ...],
       "sources": [{"field": "document_date", "source": "place_date"}, ...],
-      "columns": {"start": ["Họ và tên vợ"], "end": ["Nơi đăng ký kết hôn"]},
+      "columns": {"start": ["Họ và tên vợ"], "end": ["Nơi đăng ký kết hôn"],  # a two-column zone, from..to
+                  "roles": ["wife", "husband"]},              # whose fields each column holds (optional)
       "mrz": "holder",                                # whose fields a card's machine-readable zone backs up
       "shared": ["permanent_address"]                 # person fields printed once that hold for everyone on it
     }
@@ -72,7 +73,7 @@ _LABEL_KEYS = {"field", "kind", "aliases", "role", "new_person", "fallback", "im
 ZONES = ("any", "header", "body")
 _ROLE_KEYS = {"multiple", "implies", "parent_of", "adult_on", "same_family_name_as", "note"}
 _SOURCE_KEYS = {"field", "source", "lines", "phrases", "copy", "note"}
-_COLUMN_KEYS = {"start", "end", "note"}
+_COLUMN_KEYS = {"start", "end", "roles", "note"}
 
 
 class TemplateError(ValueError):
@@ -125,6 +126,7 @@ class SourceSpec:
 class ColumnSpec:
     start: tuple[str, ...]
     end: tuple[str, ...]
+    roles: tuple[str, ...] = ()  # the person each column's fields belong to, left then right; () when not fixed
 
 
 @dataclass(frozen=True)
@@ -248,8 +250,13 @@ class _Reader:
         if data.get("columns") is not None:
             col = self.obj(data["columns"], "columns")
             self.unknown(col, _COLUMN_KEYS, "columns")
+            column_roles = self.strings(col.get("roles", []), "columns.roles", empty=True)
+            if column_roles and len(column_roles) != 2:
+                raise self.fail("columns.roles", "two roles: the left column's, then the right column's")
+            for i, role in enumerate(column_roles):
+                self.choice(role, names, f"columns.roles[{i}]")
             columns = ColumnSpec(self.strings(col.get("start"), "columns.start"),
-                                 self.strings(col.get("end"), "columns.end"))
+                                 self.strings(col.get("end"), "columns.end"), column_roles)
         mrz = data.get("mrz")
         if mrz is not None:
             self.choice(mrz, names, "mrz")

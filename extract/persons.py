@@ -77,6 +77,11 @@ class PersonBuilder:
             role = spec.role or self.template.default_role
             if role is not None:
                 self._open(role, new=spec.new_person)
+        elif (column_role := self._column_role(found)) is not None:
+            # A column's fields are its person's even where OCR lost the label naming them ("Họ, chữ đệm, tên
+            # chồng" garbled): else the husband's ID would go to the wife, the person open before.
+            if self.current is None or self.current.role != column_role:
+                self._open(column_role, new=False)
         elif self._block_lost(spec):
             # A block of a list whose opening label OCR lost (a stamp over "Họ và tên"): its first label found is
             # one the person before already had. Without a new person, the block's values would go to that one.
@@ -112,6 +117,15 @@ class PersonBuilder:
         bbox = found.hit.row.bbox if found.hit.row.has_boxes else None
         for f, v in spec.implies:
             self.current.add(Candidate(f, v, IMPLIED_CONFIDENCE, found.hit.row.page, bbox, source="implied"))
+
+    def _column_role(self, found: Found) -> str | None:
+        """The role whose fields the column of ``found`` holds, for a person field's label; else None."""
+        columns = self.template.columns
+        spec = found.spec
+        if columns is None or not columns.roles or found.column is None or spec.field is None \
+                or spec.is_document_field:
+            return None
+        return columns.roles[found.column]
 
     def _block_lost(self, spec: LabelSpec) -> bool:
         key = _label_key(spec)

@@ -53,6 +53,7 @@ class Found:
     # Where on the page a one-line value is printed (from the label's end to what follows the value), in the
     # hOCR frame; None for values over several rows and pages without boxes. For a second look at the value.
     slot: tuple[int, int, int, int] | None = None
+    column: int | None = None  # 0 or 1: the left or right column of a two-column zone the label was found in
 
     @property
     def spec(self) -> LabelSpec:
@@ -65,10 +66,9 @@ def walk(pages: Sequence[PageText], template: Template, title: Sequence[Row] = (
     out: list[Found] = []
     for page in pages:
         header = {id(r) for r in _header_rows(page, title, index)}
-        for segment in _segments(page, template, index):
+        for column, segment in _segments(page, template, index):
             for found in _read(segment, index):
-                head = id(found.hit.row) in header
-                out.append(replace(found, header=True) if head else found)
+                out.append(replace(found, header=id(found.hit.row) in header, column=column))
     return out
 
 
@@ -93,20 +93,20 @@ def _header_rows(page: PageText, title: Sequence[Row], index: LabelIndex) -> lis
     return [r for r in page.rows if r.bbox[3] <= top]
 
 
-def _segments(page: PageText, template: Template, index: LabelIndex) -> list[list[Row]]:
-    """The page's rows, with a two-column zone replaced by its left column followed by its right column."""
+def _segments(page: PageText, template: Template, index: LabelIndex) -> list[tuple[int | None, list[Row]]]:
+    """The page's rows, with a two-column zone replaced by its left column (0) followed by its right column (1)."""
     rows = list(page.rows)
     if template.columns is None or not page.has_boxes:
-        return [rows]
+        return [(None, rows)]
     starts = LabelIndex([LabelSpec(None, "text", template.columns.start)])
     ends = LabelIndex([LabelSpec(None, "text", template.columns.end)])
     first = next((i for i, r in enumerate(rows) if starts.find(r)), None)
     if first is None:
-        return [rows]
+        return [(None, rows)]
     last = next((i for i in range(first + 1, len(rows)) if ends.find(rows[i])), len(rows))
     zone = rows[first:last]
     left, right = split_columns(zone, _column_split(zone, rows[first], starts, index))
-    return [rows[:first], left, right, rows[last:]]
+    return [(None, rows[:first]), (0, left), (1, right), (None, rows[last:])]
 
 
 def _column_split(zone: list[Row], first: Row, starts: LabelIndex, index: LabelIndex) -> float:

@@ -120,6 +120,8 @@ def test_unknown_keys_are_ignored_with_a_warning(tmp_path, caplog):
         ({"sources": [{"field": "document_date", "source": "magic"}]}, "sources[0].source"),
         ({"labels": [{"field": "full_name", "kind": "code", "aliases": ["Số"], "pattern": "("}]}, "labels[0].pattern"),
         ({"shared": ["address"]}, "shared[0]"),
+        ({"columns": {"start": ["A"], "end": ["B"], "roles": ["subject", "aunt"]}}, "columns.roles[1]"),
+        ({"columns": {"start": ["A"], "end": ["B"], "roles": ["subject"]}}, "columns.roles"),
     ],
 )
 def test_invalid_templates_name_the_file_and_the_key(tmp_path, change, where):
@@ -524,6 +526,26 @@ def test_marriage_columns_merged_by_ocr_give_wife_and_husband():
     assert values(person(ex, "husband")) == {"full_name": "NGUYỄN QUỐC TÀI", "date_of_birth": "1952-11-28",
                                              "ethnicity": "Kinh", "citizen_id": "079052001234", "gender": "male"}
     assert ex.fields["registration_date"].value == "1981-04-12"
+
+
+def test_the_right_columns_fields_are_the_husbands_when_his_name_label_is_lost():
+    # Seed 1020098: "Họ, chữ đệm, tên chồng" read as "by 2SnsAurrleeelvene.Ä h". His birth date and CCCD are
+    # still his: the column says whose they are. The wife, open before, does not take his ID.
+    left, right = 100, 1100
+    ex = extract(layout([
+        *HEADER,
+        [(600, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        Merged([(left, "Họ, chữ đệm, tên vợ:"), (right, "by 2SnsAurrleeelvene.Ä h")]),
+        [(left, "LÒ THANH LAN"), (right, "CẦM VĂN MINH NAM")],
+        Merged([(left, "Ngày, tháng, năm sinh: 05/11/1997"), (right, "Ngày, tháng, năm sinh: 23/12/1990")]),
+        [(left, "Giấy tờ tùy thân: CMND số 278188350"), (right, "Giấy tờ tùy thân: CCCD số")],
+        [(right, "052090336582")],
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Trung Hòa",
+    ]))
+    assert values(person(ex, "wife")) == {"full_name": "LÒ THANH LAN", "date_of_birth": "1997-11-05",
+                                          "old_id_number": "278188350", "gender": "female"}
+    assert values(person(ex, "husband")) == {"date_of_birth": "1990-12-23", "citizen_id": "052090336582",
+                                             "gender": "male"}
 
 
 def test_a_speck_before_the_husbands_label_does_not_move_the_column_split():
