@@ -75,7 +75,7 @@ _DATE_SEPARATORS = re.compile(rf"\s*[{SEPARATORS}]+\s*")
 # Dates of the year a garbled day and month may fit for the registry's to be taken on the link alone: a wrong link
 # would pass by chance at most this often in 365.
 MAX_FITS = 3
-_SHORTEST = 7  # characters of a date read as three of its day and month and its year
+_SHORTEST = 7  # three characters of a day and month and a year's four: a stored reading shorter is none
 
 
 def _slips(read: str, printed: str) -> int | None:

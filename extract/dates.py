@@ -25,8 +25,9 @@ _DATE_DIGITS = {k: v for k, v in OCR_DIGITS.items() if k not in "|!"}
 _DIGITISH = "0-9" + "".join(sorted(_DATE_DIGITS))
 _MAX_REPAIRS = 2  # letters read as digits in one date; more and it is not a date that happens to be misread
 _G = f"[{_DIGITISH}]"
-SEPARATORS = r"/.\-⁄"  # between day, month and year (a character class's body); ⁄: the fraction slash OCR reads
-# a slash between small digits as ("1⁄4/1931")
+# Between day, month and year (a character class's body); ⁄ is the fraction slash OCR reads a slash between small
+# digits as ("1⁄4/1931").
+SEPARATORS = r"/.\-⁄"
 _SEP = rf"[ \t]*([{SEPARATORS}])[ \t]*"
 _NUMERIC = re.compile(rf"(?<![0-9])({_G}{{1,2}}){_SEP}({_G}{{1,2}}){_SEP}({_G}{{4}})(?![0-9])")
 _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")

@@ -36,11 +36,12 @@ _BULLETS = frozenset("-–—•+*")  # printed before a line's label: not speck
 _SHORT = 3  # skeletons this short ("so", "ong", "ba") must match exactly and be followed by a colon
 # A last word in brackets ("(bà)"), either bracket maybe lost or misread ("bà)", "(bà]", "{bà"), a colon or full stop
 # after it.
-_BRACKETED_TAIL = re.compile(r"(?:[(\[{]\s*([^\W\d_]+)[)\]}|]?|(?<![^\W\d_])([^\W\d_]+)[)\]}|])\s*[:;.]?\s*$")
+_BRACKETED_TAIL = re.compile(r"(?:[(\[{]\s*([^\W\d_]+)[)\]}|]?|(?<![^\W\d_])([^\W\d_]+)[)\]}])\s*[:;.]?\s*$")
+_BRACKETS = frozenset("()[]{}")
 _HEAD_WORD = 3  # skeleton letters of a garbled head left before a bracketed title ("co" of "Ông")
 
 
-def bracketed_tail(text: str) -> str | None:
+def _bracketed_tail(text: str) -> str | None:
     """The skeleton of ``text``'s last word when it is bracketed ("co (bà):" → "ba"), else None."""
     m = _BRACKETED_TAIL.search(text)
     return skeleton(m.group(1) or m.group(2)) if m else None
@@ -224,7 +225,7 @@ class LabelIndex:
         # label says no gender: the bracket is the other one's.
         self._tails: dict[str, int] = {}
         for i, a in enumerate(self.aliases):
-            tail = bracketed_tail(a.text)
+            tail = _bracketed_tail(a.text)
             if tail and not _genders(a) and len(a.skel) > len(tail) and (
                     tail not in self._tails or len(a.skel) < len(self.aliases[self._tails[tail]].skel)):
                 self._tails[tail] = i
@@ -254,8 +255,8 @@ class LabelIndex:
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):
             alias, win = self.aliases[a_i], windows[w_i]
             colon = _colon_at(text, win.end)
-            if _genders(alias) and (tail := bracketed_tail(win.text)) in self._tails \
-                    and tail != bracketed_tail(alias.text):
+            if _genders(alias) and (tail := _bracketed_tail(win.text)) in self._tails \
+                    and tail != _bracketed_tail(alias.text):
                 # "co (bà): NGUYỄN CÔNG MINH" is "Ông (bà)" with its head garbled (``_bracketed``), no "Hộ bà" or
                 # "Bà" that would make a man a woman.
                 continue
@@ -285,8 +286,10 @@ class LabelIndex:
             key = (int(a_i), win.first)
             if key not in best or score > best[key].score:
                 best[key] = Hit(alias.spec, alias.text, row, win.first, win.start, win.end, score)
-        for w_i, win in enumerate(windows):
-            if (a_i := self._bracketed(win)) is not None and (a_i, win.first) not in best:
+        for w_i, win in enumerate(windows if self._tails else ()):
+            # Laid out as a label, opening its row or closed by a colon: "300 m2 (Ba Trăm Mét Vuông)" is an area.
+            if (opening[w_i] or _colon_at(text, win.end)) and (a_i := self._bracketed(win)) is not None \
+                    and (a_i, win.first) not in best:
                 alias = self.aliases[a_i]
                 score = max(0.5, 1.0 - float(dist[a_i, w_i]) / len(alias.skel))
                 best[(a_i, win.first)] = Hit(alias.spec, alias.text, row, win.first, win.start, win.end, score)
@@ -304,8 +307,10 @@ class LabelIndex:
     def _bracketed(self, win: _Window) -> int | None:
         """The alias a window is by its bracketed title alone: "co (bà):" or "(bà):" for "Ông (bà)", its head
         garbled into one short word or lost. Such a title only ends a label, and says no gender."""
-        tail = bracketed_tail(win.text)
-        if tail is None or tail not in self._tails or win.words > 2:
+        if win.words > 2 or not _BRACKETS & set(win.text):
+            return None
+        tail = _bracketed_tail(win.text)
+        if tail is None or tail not in self._tails:
             return None
         head = win.skel.split(" ")[:-1]
         return self._tails[tail] if not head or len(head[0]) <= _HEAD_WORD else None

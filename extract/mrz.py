@@ -111,7 +111,7 @@ def _line2(row: Row, s: str) -> re.Match[str] | None:
     birth date's check digit still decides, so a speck before the line does not hide it."""
     words = [w.text for w in row.words if not _speck(w.text)]
     lead = len(words[0]) if len(words) > 1 and len(words[0]) <= SHORT_LEAD else 0
-    for start in (s, s.lstrip("?"), s[lead:] if lead else ""):
+    for start in (s, s.lstrip("?"), s[lead:].lstrip("?") if lead else ""):
         if m := _LINE2.match(start):
             return m
     return None

@@ -30,6 +30,9 @@ _HONORIFICS = frozenset({"ÔNG"})  # a family name too, but in running text it n
 # Words of kinship and address that are name syllables too: in small letters after a name they are running text,
 # the next person's ("TRẦN VĂN BÌNH anh Nam", "Nguyễn Văn An ông Trần Văn B").
 _KIN = frozenset({"ÔNG", "BÀ", "ANH", "CHỊ", "EM", "CON", "CHÁU", "CÔ", "CHÚ", "BÁC", "DÌ", "CẬU", "VỢ", "CHỒNG"})
+# Small words of running text one letter from a name syllable, which a capital read small also gives ("vÀ" for VÀ,
+# HÀ a letter off): after a name, the sentence goes on.
+_RUNNING = _KIN | {"VÀ", "LÀ", "CỦA", "VỚI", "TẠI", "CHO", "CÓ", "ĐÃ", "ĐƯỢC", "SINH", "NGÀY", "QUÊ", "HUYỆN", "XÃ"}
 _NOT_VIETNAMESE_LETTERS = "fjwz"  # no Vietnamese word has them
 _NON_VIETNAMESE = re.compile(rf"[{_NOT_VIETNAMESE_LETTERS}{_NOT_VIETNAMESE_LETTERS.upper()}]"
                              r"|[^\W\d_]*[äöüëïÄÖÜËÏçÇñÑ]")
@@ -260,9 +263,9 @@ def _name_goes_on(word: str, rest: str, first: bool = False) -> bool:
 def _capital_read_small(word: str) -> bool:
     """Whether ``word`` is a name syllable with its first letter, a capital, read as another small one: the rest in
     capitals ("vHỊ" for THỊ) or a first letter no Vietnamese word has ("fhu" for THU), the rest the syllable's.
-    A word of running text one letter from a name ("cháu", "và", "huyện"; "vÀ", "vỢ" with a capital V read small)
-    is neither: it is a Vietnamese syllable as read."""
-    if len(word) < 2 or not (word[1:].isupper() or word[0] in _NOT_VIETNAMESE_LETTERS) or is_syllable(word.upper()):
+    A small word of running text one letter from a name ("cháu", "huyện") is neither, nor is one in capitals
+    after a small letter that running text prints ("vÀ", "vỢ": a capital V read small)."""
+    if len(word) < 2 or not (word[1:].isupper() or word[0] in _NOT_VIETNAMESE_LETTERS) or word.upper() in _RUNNING:
         return False
     near = nearest_name(word.upper())
     return near is not None and len(near) == len(word) and near[1:] == word[1:].upper()

@@ -100,10 +100,11 @@ def test_stray_characters_on_the_zone_lines_do_not_hide_their_checked_values():
                                     [(300, born[1]), (1500, "ˆ.")]])), "holder")
     assert holder.fields["date_of_birth"].value == "1981-11-17" and "gender" not in holder.fields
     # Seed 1010005: a speck read as a word "F" of its own before the line, in the one reading whose date holds.
-    born = _mrz("079060200849", "600620", "F", "TRAN PHUONG LY")
+    born = _mrz("079160200849", "600620", "F", "TRAN PHUONG LY")
     holder = person(extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(300, born[0])],
                                     [(200, "F"), (300, born[1])], [(300, born[2])]])), "holder")
     assert holder.fields["date_of_birth"].value == "1960-06-20"
+    assert holder.fields["citizen_id"].value == "079160200849" and holder.fields["gender"].value == "female"
     # A digit misread as a stray character fails its check digit: no value is made of it.
     lines[1] = "98?1234" + lines[1][7:]
     holder = person(extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], *[[(300, line)] for line in lines]])), "holder")

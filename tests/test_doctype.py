@@ -143,6 +143,19 @@ def test_title_lost_to_noise_the_labels_decide():
     assert confidence < 0.9  # no title: less sure than with one
 
 
+def test_a_red_book_whose_title_was_lost_is_known_by_its_owners_label():
+    # "Ông (bà)" is the land certificate's own label: a decision's "Giao cho ông (bà)" must not share it.
+    doc = pages(layout([
+        *HEADER,
+        [(700, "GIẤ. CH... NH.. ..")],
+        "Ông (bà): NGUYỄN VĂN AN Năm sinh: 1960",
+        "CMND số: 024525147",
+        "Địa chỉ thường trú: Ấp Phú Hưng, xã Trung Hòa",
+    ]))
+    doc_type, confidence = classify(doc)
+    assert doc_type == "land_use_certificate" and confidence > 0
+
+
 def test_national_header_alone_is_unknown():
     assert classify(pages(layout(HEADER[:2])))[0] == "unknown"
     assert classify([])[0] == "unknown"

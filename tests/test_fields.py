@@ -452,7 +452,9 @@ def test_a_middle_syllable_misread_at_its_small_first_letter_does_not_end_the_na
                        # ... a capital V read small ("vÀ", "vỢ": words as read), kin before the next person
                        ("NGUYỄN THỊ HOA vÀ TRẦN VĂN AN", "NGUYỄN THỊ HOA"),
                        ("NGUYỄN VĂN AN vỢ LÊ THỊ B", "NGUYỄN VĂN AN"), ("TRẦN VĂN BÌNH anh Nam", "TRẦN VĂN BÌNH"),
-                       ("NGUYỄN VĂN AN ông Trần Văn B", "NGUYỄN VĂN AN")]:
+                       ("NGUYỄN VĂN AN ông Trần Văn B", "NGUYỄN VĂN AN"),
+                       # ... but a capital H read small is still the name's: "nẢI" is HẢI, not the name's end.
+                       ("Đặng Văn nẢI Hà", "ĐẶNG VĂN HẢI HÀ")]:
         assert read("full_name", "name", Piece(text, (), 1)).value == name
 
 
@@ -891,6 +893,8 @@ def test_land_users_under_titles_ocr_misread():
         [(100, "co (bà): NGUYỄN CÔNG MINH"), (1200, "Năm sinh: 1976")],
         [(100, "(bà): TRẦN VĂN AN"), (1200, "Năm sinh: 1977")],
         [(100, "co (bà. LÊ VĂN BA"), (1200, "Năm sinh: 1978")],  # a bracket lost, a full stop for the colon
+        "Diện tích: 300 m2 (Ba Trăm Mét Vuông)",  # an area in words, no label: no one
+        "Địa chỉ thường trú: xã Hà Long",
         "Chồng (ông): NGUYỄN VĂN AN",  # no "(ông)" label to end: the title, as before
     ]))
     assert [values(p) for p in ex.persons] == [
@@ -900,7 +904,7 @@ def test_land_users_under_titles_ocr_misread():
         {"full_name": "LÊ NGỌC LAN", "gender": "female", "date_of_birth": "1989"},
         {"full_name": "NGUYỄN CÔNG MINH", "date_of_birth": "1976"},
         {"full_name": "TRẦN VĂN AN", "date_of_birth": "1977"},
-        {"full_name": "LÊ VĂN BA", "date_of_birth": "1978"},
+        {"full_name": "LÊ VĂN BA", "date_of_birth": "1978", "permanent_address": "xã Hà Long"},
         {"full_name": "NGUYỄN VĂN AN", "gender": "male"}]
 
 
@@ -917,6 +921,7 @@ def test_bracketed_words_in_other_forms_labels_keep_their_labels(doc_type, row, 
 
 def test_a_decision_for_ong_ba_says_no_gender():
     ex = extract(layout([[(800, "QUYẾT ĐỊNH")], "Điều 1. Giao cho ông (bà) NGUYỄN VĂN AN, sinh ngày 29/4/1941,",
+                         "mức hỗ trợ 3.000.000 đồng (Ba Triệu Đồng).",  # a sum in words: no one's name
                          "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."]))
     assert values(person(ex, "subject")) == {"full_name": "NGUYỄN VĂN AN", "date_of_birth": "1941-04-29"}
 
