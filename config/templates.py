@@ -251,8 +251,8 @@ class _Reader:
             col = self.obj(data["columns"], "columns")
             self.unknown(col, _COLUMN_KEYS, "columns")
             column_roles = self.strings(col.get("roles", []), "columns.roles", empty=True)
-            if column_roles and len(column_roles) != 2:
-                raise self.fail("columns.roles", "two roles: the left column's, then the right column's")
+            if column_roles and (len(column_roles) != 2 or len(set(column_roles)) != 2):
+                raise self.fail("columns.roles", "two different roles: the left column's, then the right column's")
             for i, role in enumerate(column_roles):
                 self.choice(role, names, f"columns.roles[{i}]")
             columns = ColumnSpec(self.strings(col.get("start"), "columns.start"),

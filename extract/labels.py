@@ -36,7 +36,7 @@ _BULLETS = frozenset("-–—•+*")  # printed before a line's label: not speck
 _SHORT = 3  # skeletons this short ("so", "ong", "ba") must match exactly and be followed by a colon
 # A last word in brackets ("(bà)"), either bracket maybe lost or misread ("bà)", "(bà]", "{bà"), a colon or full stop
 # after it.
-_BRACKETED_TAIL = re.compile(r"(?:[(\[{]\s*([^\W\d_]+)[)\]}|]?|(?<![^\W\d_])([^\W\d_]+)[)\]}])\s*[:;.]?\s*$")
+_BRACKETED_TAIL = re.compile(r"(?:[(\[{]\s*([^\W\d_]+)[)\]}]?|(?<![^\W\d_])([^\W\d_]+)[)\]}])\s*[:;.]?\s*$")
 _BRACKETS = frozenset("()[]{}")
 _HEAD_WORD = 3  # skeleton letters of a garbled head left before a bracketed title ("co" of "Ông")
 
@@ -287,7 +287,8 @@ class LabelIndex:
             if key not in best or score > best[key].score:
                 best[key] = Hit(alias.spec, alias.text, row, win.first, win.start, win.end, score)
         for w_i, win in enumerate(windows if self._tails else ()):
-            # Laid out as a label, opening its row or closed by a colon: "300 m2 (Ba Trăm Mét Vuông)" is an area.
+            # Laid out as a label, closed by a colon (or, opening its row, a full stop): "300 m2 (Ba Trăm Mét
+            # Vuông)" is an area.
             if (opening[w_i] or _colon_at(text, win.end)) and (a_i := self._bracketed(win)) is not None \
                     and (a_i, win.first) not in best:
                 alias = self.aliases[a_i]

@@ -67,9 +67,17 @@ def walk(pages: Sequence[PageText], template: Template, title: Sequence[Row] = (
     for page in pages:
         header = {id(r) for r in _header_rows(page, title, index)}
         for column, segment in _segments(page, template, index):
-            for found in _read(segment, index):
-                out.append(replace(found, header=id(found.hit.row) in header, column=column))
+            founds = list(_read(segment, index))
+            if column is not None and _other_persons_label(founds, template, column):
+                column = None  # not laid out as the template says (husband left, one column): labels decide
+            out.extend(replace(found, header=id(found.hit.row) in header, column=column) for found in founds)
     return out
+
+
+def _other_persons_label(founds: Sequence[Found], template: Template, column: int) -> bool:
+    """Whether a label naming another person than the template's for ``column`` was read in it."""
+    roles = template.columns.roles if template.columns is not None else ()
+    return bool(roles) and any(f.spec.role not in (None, roles[column]) for f in founds)
 
 
 def _header_rows(page: PageText, title: Sequence[Row], index: LabelIndex) -> list[Row]:

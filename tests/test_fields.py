@@ -122,6 +122,7 @@ def test_unknown_keys_are_ignored_with_a_warning(tmp_path, caplog):
         ({"shared": ["address"]}, "shared[0]"),
         ({"columns": {"start": ["A"], "end": ["B"], "roles": ["subject", "aunt"]}}, "columns.roles[1]"),
         ({"columns": {"start": ["A"], "end": ["B"], "roles": ["subject"]}}, "columns.roles"),
+        ({"columns": {"start": ["A"], "end": ["B"], "roles": ["subject", "subject"]}}, "columns.roles"),
     ],
 )
 def test_invalid_templates_name_the_file_and_the_key(tmp_path, change, where):
@@ -548,6 +549,25 @@ def test_the_right_columns_fields_are_the_husbands_when_his_name_label_is_lost()
                                           "old_id_number": "278188350", "gender": "female"}
     assert values(person(ex, "husband")) == {"date_of_birth": "1990-12-23", "citizen_id": "052090336582",
                                              "gender": "male"}
+
+
+def test_the_labels_decide_where_the_columns_are_not_laid_out_as_the_template_says():
+    # Husband left, wife right: a column with another person's label in it is no column of the template's roles,
+    # or the spouses' birth dates and IDs would be swapped.
+    left, right = 100, 1100
+    ex = extract(layout([
+        *HEADER,
+        [(600, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        Merged([(left, "Họ và tên chồng:"), (right, "Họ và tên vợ:")]),
+        [(left, "NGUYỄN QUỐC TÀI"), (right, "CAO THỊ THỦY")],
+        Merged([(left, "Ngày, tháng, năm sinh: 28/11/1952"), (right, "Ngày, tháng, năm sinh: 11/03/1960")]),
+        [(left, "Giấy tờ tùy thân: CCCD số 079052001234"), (right, "Giấy tờ tùy thân: CMND số 028757711")],
+        "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Tân An",
+    ]))
+    assert values(person(ex, "wife")) == {"full_name": "CAO THỊ THỦY", "date_of_birth": "1960-03-11",
+                                          "old_id_number": "028757711", "gender": "female"}
+    assert values(person(ex, "husband")) == {"full_name": "NGUYỄN QUỐC TÀI", "date_of_birth": "1952-11-28",
+                                             "citizen_id": "079052001234", "gender": "male"}
 
 
 def test_a_speck_before_the_husbands_label_does_not_move_the_column_split():
