@@ -100,6 +100,7 @@ class _Alias:
     words: int
     limit: int
     sentence_case: bool  # "Ngày, tháng, năm sinh": several words, the last in small letters
+    bracketed: bool = False  # its last word in brackets: "Ông (bà)"
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ class LabelIndex:
                 if sk and (i, sk) not in seen:
                     seen.add((i, sk))
                     self.aliases.append(_Alias(spec, a, sk, sk.count(" ") + 1, max_edits(len(sk)),
-                                               _sentence_case(a)))
+                                               _sentence_case(a), _bracketed_tail(a) is not None))
         self._skels = [a.skel for a in self.aliases]
         self._limits = np.array([a.limit for a in self.aliases], dtype=np.int32)
         self._words = np.array([a.words for a in self.aliases], dtype=np.int32)
@@ -259,6 +260,9 @@ class LabelIndex:
                     and tail != _bracketed_tail(alias.text):
                 # "co (bà): NGUYỄN CÔNG MINH" is "Ông (bà)" with its head garbled (``_bracketed``), no "Hộ bà" or
                 # "Bà" that would make a man a woman.
+                continue
+            if alias.spec.flow and alias.bracketed and not _BRACKETS & set(win.text):
+                # In running text "Giao cho ông (bà)" needs its bracket: "Giao cho ông Lê" is a man named Lê.
                 continue
             if alias.limit == 0 and dist[a_i, w_i] > 0 and not _misread_title(alias, win, text, colon):
                 continue

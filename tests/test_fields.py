@@ -944,6 +944,11 @@ def test_a_decision_for_ong_ba_says_no_gender():
                          "mức hỗ trợ 3.000.000 đồng (Ba Triệu Đồng).",  # a sum in words: no one's name
                          "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."]))
     assert values(person(ex, "subject")) == {"full_name": "NGUYỄN VĂN AN", "date_of_birth": "1941-04-29"}
+    # Without its bracket "ông (bà)" is a man named Lê (seed 1020006), not a title eating his family name.
+    ex = extract(layout([[(800, "QUYẾT ĐỊNH")], "Điều 1. Giao cho ông Lê Văn Sơn, sinh ngày 09/12/1984,",
+                         "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."]))
+    assert values(person(ex, "subject")) == {"full_name": "LÊ VĂN SƠN", "date_of_birth": "1984-12-09",
+                                             "gender": "male"}
 
 
 def test_decision_subject_in_running_text():
