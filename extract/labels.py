@@ -79,6 +79,15 @@ class Hit:
         return self.row.words[self.first].bbox[0]
 
 
+def _flow_title(window: str, tail: str) -> bool:
+    """Whether ``window`` ends in the bracketed title ``tail`` as printed: in brackets ("ông (bà)", "ông bà)"), or
+    with its brackets lost but in small letters ("ông bà", "ông/bà"), not a capitalised name ("ông Lê", "ông (Hà")."""
+    if _bracketed_tail(window) == tail:
+        return True
+    last = re.findall(r"[^\W\d_]+", window)[-1:]
+    return bool(last) and skeleton(last[0]) == tail and last[0].islower()
+
+
 def _genders(alias: _Alias) -> bool:
     return any(name == "gender" for name, _ in alias.spec.implies)
 
@@ -100,7 +109,7 @@ class _Alias:
     words: int
     limit: int
     sentence_case: bool  # "Ngày, tháng, năm sinh": several words, the last in small letters
-    bracketed: bool = False  # its last word in brackets: "Ông (bà)"
+    bracketed: str | None = None  # the skeleton of its last word when in brackets: "ba" of "Ông (bà)"
 
 
 @dataclass(frozen=True)
@@ -216,7 +225,7 @@ class LabelIndex:
                 if sk and (i, sk) not in seen:
                     seen.add((i, sk))
                     self.aliases.append(_Alias(spec, a, sk, sk.count(" ") + 1, max_edits(len(sk)),
-                                               _sentence_case(a), _bracketed_tail(a) is not None))
+                                               _sentence_case(a), _bracketed_tail(a)))
         self._skels = [a.skel for a in self.aliases]
         self._limits = np.array([a.limit for a in self.aliases], dtype=np.int32)
         self._words = np.array([a.words for a in self.aliases], dtype=np.int32)
@@ -261,8 +270,9 @@ class LabelIndex:
                 # "co (bà): NGUYỄN CÔNG MINH" is "Ông (bà)" with its head garbled (``_bracketed``), no "Hộ bà" or
                 # "Bà" that would make a man a woman.
                 continue
-            if alias.spec.flow and alias.bracketed and not _BRACKETS & set(win.text):
-                # In running text "Giao cho ông (bà)" needs its bracket: "Giao cho ông Lê" is a man named Lê.
+            if alias.spec.flow and alias.bracketed and not _flow_title(win.text, alias.bracketed):
+                # In running text "Giao cho ông (bà)" needs its bracketed word as printed: "Giao cho ông Lê" and
+                # "cho ông (Hà" name a man.
                 continue
             if alias.limit == 0 and dist[a_i, w_i] > 0 and not _misread_title(alias, win, text, colon):
                 continue

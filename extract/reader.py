@@ -66,18 +66,21 @@ def walk(pages: Sequence[PageText], template: Template, title: Sequence[Row] = (
     out: list[Found] = []
     for page in pages:
         header = {id(r) for r in _header_rows(page, title, index)}
-        for column, segment in _segments(page, template, index):
-            founds = list(_read(segment, index))
-            if column is not None and _other_persons_label(founds, template, column):
-                column = None  # not laid out as the template says (husband left, one column): labels decide
+        segments = [(column, list(_read(segment, index))) for column, segment in _segments(page, template, index)]
+        # A page not laid out as the template says (husband left, one column) has its labels decide, in both
+        # columns: one column's person alone would give the other's fields to the wrong spouse.
+        laid_out = _as_the_template_says(segments, template)
+        for column, founds in segments:
+            column = column if laid_out else None
             out.extend(replace(found, header=id(found.hit.row) in header, column=column) for found in founds)
     return out
 
 
-def _other_persons_label(founds: Sequence[Found], template: Template, column: int) -> bool:
-    """Whether a label naming another person than the template's for ``column`` was read in it."""
+def _as_the_template_says(segments: Sequence[tuple[int | None, list[Found]]], template: Template) -> bool:
+    """Whether no label naming another person than the template's for its column was read in a column."""
     roles = template.columns.roles if template.columns is not None else ()
-    return bool(roles) and any(f.spec.role not in (None, roles[column]) for f in founds)
+    return not roles or all(f.spec.role in (None, roles[column]) for column, founds in segments
+                            if column is not None for f in founds)
 
 
 def _header_rows(page: PageText, title: Sequence[Row], index: LabelIndex) -> list[Row]:

@@ -33,7 +33,7 @@ _KIN = frozenset({"ÔNG", "BÀ", "ANH", "CHỊ", "EM", "CON", "CHÁU", "CÔ", "C
 # Small words of running text one letter from a name syllable, which a capital read small also gives ("vÀ" for VÀ,
 # HÀ a letter off): after a name, the sentence goes on.
 _RUNNING = _KIN | {"VÀ", "LÀ", "CỦA", "VỚI", "TẠI", "CHO", "CÓ", "ĐÃ", "ĐÓ", "ĐƯỢC", "SINH", "NGÀY", "NĂM", "SỐ",
-                   "QUÊ", "THÔN", "XÃ", "HUYỆN", "TỈNH", "TỘC", "CĂN", "CHA", "MẸ"}
+                   "QUÊ", "THÔN", "XÃ", "HUYỆN", "TỈNH", "CHA", "MẸ"}
 _NOT_VIETNAMESE_LETTERS = "fjwz"  # no Vietnamese word has them
 _NON_VIETNAMESE = re.compile(rf"[{_NOT_VIETNAMESE_LETTERS}{_NOT_VIETNAMESE_LETTERS.upper()}]"
                              r"|[^\W\d_]*[äöüëïÄÖÜËÏçÇñÑ]")
