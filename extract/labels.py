@@ -235,7 +235,7 @@ class LabelIndex:
         # label says no gender: the bracket is the other one's.
         self._tails: dict[str, int] = {}
         for i, a in enumerate(self.aliases):
-            tail = _bracketed_tail(a.text)
+            tail = a.bracketed
             if tail and not _genders(a) and len(a.skel) > len(tail) and (
                     tail not in self._tails or len(a.skel) < len(self.aliases[self._tails[tail]].skel)):
                 self._tails[tail] = i
@@ -266,7 +266,7 @@ class LabelIndex:
             alias, win = self.aliases[a_i], windows[w_i]
             colon = _colon_at(text, win.end)
             if _genders(alias) and (tail := _bracketed_tail(win.text)) in self._tails \
-                    and tail != _bracketed_tail(alias.text):
+                    and tail != alias.bracketed:
                 # "co (bà): NGUYỄN CÔNG MINH" is "Ông (bà)" with its head garbled (``_bracketed``), no "Hộ bà" or
                 # "Bà" that would make a man a woman.
                 continue

@@ -21,11 +21,12 @@ from config.templates import DOCUMENT_FIELDS, LabelSpec, Template
 from extract.layout import PageText
 from extract.model import Person
 from extract.mrz import Mrz, printed_name
+from extract.pieces import Piece
 from extract.reader import Found
 from extract.second_look import SecondLook, Spot
 from extract.settle import settle, share
 from extract.text import fold
-from extract.values import Candidate, Piece, read
+from extract.values import Candidate, read
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from config.templates import LabelSpec, Template
 from extract.labels import Hit, LabelIndex, skeleton
 from extract.layout import LETTER_OR_DIGIT, PageText, Row, band, gap_after, split_columns
-from extract.values import Piece, meaningful, read, strip_leaders, trim
+from extract.pieces import Piece, meaningful, strip_leaders, trim
+from extract.values import read
 from ocr.hocr import Word
 
 HEADER_SHARE = 0.25  # of the first page's height, taken as its header when no title was found

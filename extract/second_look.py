@@ -33,8 +33,9 @@ from extract.ids import check_citizen_id, check_old_id
 from extract.layout import PageText, PageWords, Row, band, union_box
 from extract.model import FieldValue
 from extract.mrz import Mrz
+from extract.pieces import Piece
 from extract.text import fold
-from extract.values import Candidate, Piece, read
+from extract.values import Candidate, read
 from extract.zone_look import reread_zone
 from ocr.crops import Treated, cut, treat
 from ocr.gaps import ink_height, unread_lines

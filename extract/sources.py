@@ -11,7 +11,8 @@ from extract.dates import parse_date
 from extract.labels import phrase_score, skeleton
 from extract.layout import PageText, Row
 from extract.model import Person
-from extract.values import Candidate, Piece, trim
+from extract.pieces import Piece, trim
+from extract.values import Candidate
 
 # "Long Hậu, ngày 12 tháng 4 năm 2005": a place (capitalised words, no digits), a comma, then the date.
 _PLACE_DATE = re.compile(r"(?:^|[\s.,;:])([^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,5})\s*,\s*([Nn]g[aàảáạã]y\b.*)")

@@ -20,7 +20,8 @@ from extract.fields import extract_fields, extraction_from_ocr
 from extract.labels import LabelIndex
 from extract.layout import PageWords, page_from_text, page_text
 from extract.model import Extraction, Person
-from extract.values import Piece, read
+from extract.pieces import Piece
+from extract.values import read
 from ocr.hocr import Word
 from ocr.result import OcrPage, OcrResult
 from tests.test_doctype import CHAR_W, HEADER, LINE_GAP, LINE_H, Merged, layout
