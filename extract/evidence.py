@@ -301,6 +301,14 @@ def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str
     return "none", None
 
 
+def origin_differs(read: str | None, registered: str | None) -> bool:
+    """Whether the place of origin read is another than the registered one. Parts the scan garbled ("Xñ Tân An,
+    huyện Ea Kac" for Xã Tân An, huyện Ea Kar) make no other place: the origin then says nothing either way."""
+    similarity = place_similarity(read, registered)
+    return similarity is not None and similarity < ORIGIN_CONFLICT and surely_another_place(
+        read, registered, ORIGIN_CONFLICT)
+
+
 def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assessment:
     name, name_reasons = name_similarity(ev.name, e.full_name)
     reasons = [r.replace("exact name", "name matches exactly") for r in name_reasons]
@@ -344,10 +352,7 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
         extra += W_ADDRESS_CLOSE
         reasons.append("address close")
     origin = place_similarity(ev.origin, e.place_of_origin)
-    if origin is not None and origin < ORIGIN_CONFLICT and not surely_another_place(
-            ev.origin, e.place_of_origin, ORIGIN_CONFLICT):
-        # Parts the scan garbled ("Xñ Tân An, huyện Ea Kac" for Xã Tân An, huyện Ea Kar) make no other place: the
-        # origin then says nothing either way.
+    if origin is not None and origin < ORIGIN_CONFLICT and not origin_differs(ev.origin, e.place_of_origin):
         origin = None
         reasons.append("place of origin read unclearly")
     if origin is not None and origin >= ADDRESS_STRONG:

@@ -253,7 +253,7 @@ class LabelIndex:
         # be read a little worse ("Họ văinentcha:" is "Họ và tên cha").
         # Specks before it ("` ÉQ và tên;") leave a label opening its row.
         lead = next((i for i, w in enumerate(row.words) if skeleton(w.text) or w.text in _BULLETS), 0)
-        opening = np.array([w.first == lead and _colon_at(text, w.end, _COLONS + ".") for w in windows], dtype=bool)
+        opening = np.array([w.first == lead and _colon_at(text, w.end, _COLONS + ".?") for w in windows], dtype=bool)
         # Laid out so, a label may have a letter more misread, a long one two; a short title ("Bà:") its one
         # misread letter ("Mã:"), if a name follows (``_misread_title``).
         sizes = self._sizes[:, None]

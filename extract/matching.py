@@ -45,6 +45,7 @@ from extract.evidence import (
     home_key,
     id_shape_ok,
     misread_digits,
+    origin_differs,
 )
 from extract.model import FieldValue, Match, Person
 from extract.names import letters_off, variant_key, words_kept, words_within
@@ -67,6 +68,10 @@ MAX_CANDIDATES = 5
 # link needs an ID, the place of origin or the address besides name and birth date.
 COMMON_NAME_SHARE = 0.005
 NAME_IN_PART = "name read in part: the words read are the registered name's"
+NO_NAME = "no name on the document"
+OLD_ID_RIVAL = "a namesake's old ID is a misread or two away"
+MISREAD_ID_DIGITS = 2  # an ID this many digits from the one read may be the one printed (as ``_ident``'s "id_near")
+NAMELESS_LINK = "name unread: the ID and the exact birth date are the registered citizen's"
 YEAR_BLOCK_LIMIT = 20_000  # a year-and-gender block bigger than this is too loose to scan
 NAME_BLOCK_LIMIT = 500
 PREFILTER_ABOVE = 300  # blocks bigger than this are narrowed on the name key before full scoring
@@ -143,6 +148,10 @@ def _auto_ok(a: Assessment, read_name: str = "") -> bool:
         return False
     if a.birth == "doubt":
         return _strongly_corroborated(a)
+    if a.birth == "none":
+        # An old ID the registry holds under the name as registered identifies the citizen as a valid ID does on
+        # a page without a birth date (``_id_link_ok``); a name a letter off needs the birth date too.
+        return a.ident == "old_id_same" and a.name >= NAME_AUTO
     return a.birth == "exact" or (a.birth in ("read", "near", "year") and _corroborated(a))
 
 
@@ -244,7 +253,7 @@ def match_person(
     ev = evidence_from_fields(fields, role=role, id_valid=id_valid, birth_province=birth_province,
                               kin_homes=kin_homes)
     if not ev.name:
-        return Match(status="unmatched", reasons=["no name on the document"])
+        return _nameless(ev, lookup)
 
     reasons: list[str] = []
     owner_conflict: Assessment | None = None
@@ -290,11 +299,61 @@ def match_person(
         if share >= COMMON_NAME_SHARE:
             reasons.append("common name: needs an ID, address or place of origin too")
             return _as_match("review", best, shown, [*reasons, *best.reasons])
+    if owner_conflict is None and _auto_ok(best, ev.name) and best.birth == "none" and any(
+            _old_id_near(ev, a) for a in rivals):
+        # Only the old ID tells them apart: a namesake's a digit or two off may be the one printed.
+        reasons.append(OLD_ID_RIVAL)
+        return _as_match("review", best, shown, [*reasons, *best.reasons])
     if owner_conflict is None and _auto_ok(best, ev.name):
         log.debug("person (%s) linked to %s, score %.3f", role, mask_id(best.entry.citizen_id), best.score)
         return _as_match("matched", best, shown, [*reasons, *best.reasons])
     reasons.append(_why_not(best))
     return _as_match("review", best, shown, [*reasons, *best.reasons])
+
+
+def _nameless(ev: Evidence, lookup: RegistryLookup) -> Match:
+    """A person whose name the scan lost. A valid ID the registry holds, and the exact birth date the page prints
+    and the registry gives its holder, identify the citizen as the ID and a consistent name do (rule 1), unless
+    something else could have given the same: another of the household born that day (a household row's ID put
+    under the wrong row, ``_housemate_born``), anyone born that day whose ID is a misread or two away (a twin
+    registered elsewhere), a place of origin printed that is surely another. The name stays unread; a link on
+    less is only proposed for review."""
+    entry = lookup.by_id(ev.citizen_id) if ev.id_valid and ev.citizen_id and len(ev.citizen_id) == 12 else None
+    if entry is None:
+        return Match(status="unmatched", reasons=[NO_NAME])
+    a = assess(replace(ev, name=""), entry)
+    alone = not _housemate_born(ev, entry, lookup) and not _id_neighbour_born(ev, entry, lookup)
+    if a.birth == "exact" and not a.conflict and alone and not origin_differs(ev.origin, entry.place_of_origin):
+        log.debug("person without a name linked on ID %s and birth date", mask_id(entry.citizen_id))
+        return _as_match("matched", a, [a], [NAMELESS_LINK, *a.reasons])
+    return _as_match("review", a, [a], [NO_NAME, *a.reasons])
+
+
+def _old_id_near(ev: Evidence, a: Assessment) -> bool:
+    """Whether candidate ``a``'s old ID is two digits or fewer from the one read."""
+    theirs = a.entry.old_id_number
+    return bool(ev.old_id and theirs) and Levenshtein.distance(
+        theirs, ev.old_id, score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS
+
+
+def _id_neighbour_born(ev: Evidence, entry: CitizenEntry, lookup: RegistryLookup) -> bool:
+    """Whether anyone else born on the page's birth date has an ID two digits or fewer from the one read."""
+    born = lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT) if ev.dob else []
+    return any(e.citizen_id != entry.citizen_id and Levenshtein.distance(
+        e.citizen_id, ev.citizen_id or "", score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS for e in born)
+
+
+def _housemate_born(ev: Evidence, entry: CitizenEntry, lookup: RegistryLookup, name: str | None = None) -> bool:
+    """Whether someone else of ``entry``'s household (anyone, where the registry keeps no addresses) was born on
+    the page's birth date, with a name ``name`` fits as well when one is given."""
+    home = home_key(entry.permanent_address or "")
+
+    def housemate(e: CitizenEntry) -> bool:
+        return not home or not e.permanent_address or home_key(e.permanent_address) == home
+
+    born = lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT) if ev.dob else []
+    return any(e.citizen_id != entry.citizen_id and housemate(e) and (name is None or words_within(name, e.full_name))
+               for e in born)
 
 
 def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
@@ -316,14 +375,7 @@ def _id_carries(ev: Evidence, a: Assessment, lookup: RegistryLookup) -> bool:
     if not (ev.id_valid and ev.dob and a.birth == "exact" and a.gender != "differ"
             and words_within(ev.name, a.entry.full_name)):
         return False
-    home = home_key(a.entry.permanent_address or "")
-
-    def housemate(e: CitizenEntry) -> bool:
-        return not home or not e.permanent_address or home_key(e.permanent_address) == home
-
-    born = lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT)
-    return not any(e.citizen_id != a.entry.citizen_id and housemate(e) and words_within(ev.name, e.full_name)
-                   for e in born)
+    return not _housemate_born(ev, a.entry, lookup, ev.name)
 
 
 def _in_part(read: str, registered: str) -> bool:

@@ -28,6 +28,8 @@ _PLACE_PART_MATCH = 85  # rapidfuzz ratio for two address parts to count as the 
 # ... and the ratio under which they are surely different ones: "xn tan an" (Xñ for Xã) is 80 like "tan an", "ea
 # kac" 83 like "ea kar", while other districts ("ea sup", "hoai nhon" for "hoai duc") are under 60.
 PART_UNLIKE = 75
+_CUT_LEFT = 3  # letters at least of a last part cut short
+_CUT_WHOLE = 2  # named parts at least read whole before it
 # What OCR makes of a letter in a place name's word ("8inh Định", "xã wam $ơn"), read back as that letter on both
 # sides alike: a word a digit or symbol disfigures still compares. A number standing alone ("Tổ 5") stays.
 _LETTER_SLIPS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "6": "g", "$": "s", "|": "l", "@": "a"})
@@ -117,13 +119,27 @@ def surely_another_place(a: str | None, b: str | None, share: float) -> bool:
     """Whether place ``a`` (read) is another place than ``b`` whatever OCR did to it: under ``share`` of its parts
     alike even read leniently (``PART_UNLIKE``), or its province read as another province more than as ``b``'s
     ("Quảng Nam" for Quảng Ngãi, 84 alike, and "Bình Thuận" for Ninh Thuận, 90, are provinces of their own; "BÁI
-    Gương" is no province, so Hải Dương misread)."""
+    Gương" is no province, so Hải Dương misread). A place the reader cut short (``_cut_short``) is no other."""
     loose = place_similarity(a, b, part_match=PART_UNLIKE)
-    if loose is None or loose < share:
+    if loose is None or (loose < share and not _cut_short(a or "", b or "")):
         return True
     read, registered = _place_parts(a or "")[-1], _place_parts(b or "")[-1]
     province = _province_of(read)
     return province is not None and fuzz.ratio(read, province) > fuzz.ratio(read, registered)
+
+
+def _cut_short(a: str, b: str) -> bool:
+    """Whether place ``a`` is ``b``'s first parts, two named ones at least, and the start of the next: a value
+    whose line the reader lost the end of ("Thôn Đông, xã Hải Anh, huyện Hải" for ..., huyện Hải Hậu, tỉnh Nam
+    Định) is no other place. With fewer named parts whole ("Xóm 7" is a number), a name that begins another
+    ("huyện Tân Phú" of Tân Phú Đông) may be printed whole."""
+    ours, theirs = _place_parts(a), _place_parts(b)
+    if not 1 < len(ours) <= len(theirs) or len(ours[-1]) < _CUT_LEFT:
+        return False
+    *whole, last = ours
+    named = sum(not part.replace(" ", "").isdigit() for part in whole)  # "Thôn 1", "phường 2" are numbers
+    alike = all(fuzz.ratio(x, y) >= _PLACE_PART_MATCH for x, y in zip(whole, theirs, strict=False))
+    return named >= _CUT_WHOLE and alike and theirs[len(whole)].startswith(last)
 
 
 def _province_of(part: str) -> str | None:

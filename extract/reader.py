@@ -180,7 +180,7 @@ def _gap_end(row: Row, start: int, end: int) -> int:
 
 
 def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
-    hits = [index.find(r) for r in rows]
+    hits = [_without_paper_number(r, index.find(r)) for r in rows]
     for i in range(1, len(rows)):
         # A label the line break cut opens its row; one found whole there already says the row starts a field.
         if not hits[i] or hits[i][0].start > 0:
@@ -220,6 +220,19 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 piece = Piece.join([piece, *wrapped])
                 slot = None if any(p.text.strip() for p in wrapped) else slot
             yield Found(hit, piece, slot=slot if row.has_boxes else None)
+
+
+def _without_paper_number(row: Row, hits: list[Hit]) -> list[Hit]:
+    """``hits`` without a "Số" that follows an ID's label and the paper's name: "Giấy tờ tùy thân: CMND số:
+    012345678" prints the number's own wording, no document number label that would cut the ID from its label."""
+    out: list[Hit] = []
+    for hit in hits:
+        before = out[-1] if out else None
+        if before is not None and before.spec.kind in _ID_KINDS and skeleton(hit.alias) == "so" \
+                and len(row.text[before.end:hit.start].split()) == 1:
+            continue
+        out.append(hit)
+    return out
 
 
 def _split_number(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, end: int, nxt: int) -> bool:

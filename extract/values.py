@@ -22,6 +22,11 @@ from extract.text import collapse_spaces, fold
 
 _ID_PREFIX = re.compile(r"^\s*(?:(?:cccd|cmnd|cmtnd|can cuoc cong dan|chung minh nhan dan|so dinh danh ca nhan)\b)?"
                         r"\s*(?:so\b)?\s*[:.]?\s*")
+# CMND, CCCD or CMTND garbled into one short word before "số": a C, then a symbol OCR made of a letter ("C@to số
+# 337653606", "CMR© số") or a letter no Vietnamese word has ("CMWND số"). Not a word of Vietnamese letters: other
+# papers' are such ("CMQĐ", "CAND", "CSGT").
+_GARBLED_PAPER = re.compile(r"^\s*(c[^\s\d]{2,4})\s+so\b\s*[:.]?\s*")
+_NOT_VIETNAMESE = frozenset("fjwz")
 _OLD_ID_WORDS = ("cmnd", "cmtnd", "chung minh")
 _NEW_ID_WORDS = ("cccd", "can cuoc", "dinh danh")
 _BROKEN_DATE = re.compile(
@@ -145,7 +150,11 @@ def id_kind(text: str) -> str | None:
 def _id(field: str, piece: Piece, pattern: str | None) -> Read:
     """The ID as printed (checked later); refused when it is not what the value starts with."""
     piece = trim(strip_leaders(piece, cut=True))
-    lead = _ID_PREFIX.match(fold(piece.text))
+    folded = fold(piece.text)
+    lead = _GARBLED_PAPER.match(folded)
+    word = lead.group(1).rstrip(".:;,") if lead else ""
+    if lead is None or (word.isalnum() and not _NOT_VIETNAMESE & set(word)):
+        lead = _ID_PREFIX.match(folded)
     offset = lead.end() if lead else 0
     found = find_ids(piece.text[offset:])
     if not found:

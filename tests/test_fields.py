@@ -676,6 +676,20 @@ def test_a_label_whose_colon_was_read_as_a_question_mark_still_ends_the_place_ab
     assert person(ex, "husband").fields["permanent_address"].value == home
 
 
+def test_a_label_opening_its_row_with_its_colon_read_as_a_question_mark_is_laid_out_as_one():
+    # Seed 990100: "Họ và tên: PHẠM THỊ TÂM" read "ˆ' NQ và tên? PNẠM ..."; laid out as a label, it may be read
+    # a letter worse, as with its colon.
+    def names(row: str) -> list[str]:
+        ex = extract(layout([*HEADER, [(600, "SỔ HỘ KHẨU")], "Họ và tên chủ hộ: TRẦN VĂN AN",
+                             "Họ và tên: TRẦN VĂN AN", "Quan hệ với chủ hộ: Chủ hộ", row, "Quan hệ với chủ hộ: Con"]))
+        return [p.fields["full_name"].value for p in ex.persons if "full_name" in p.fields]
+
+    assert "PHẠM THỊ TÂM" in names("ˆ' NQ và tên? PHẠM THỊ TÂM")
+    assert "PHẠM THỊ TÂM" in names("ˆ' NQ và tên: PHẠM THỊ TÂM")
+    # Not inside a row, where a question mark is the sentence's.
+    assert "PHẠM THỊ TÂM" not in names("Hỏi NQ và tên? PHẠM THỊ TÂM")
+
+
 def test_an_identity_number_a_stamp_splits_is_read_whole():
     # Seed 960099: "BẢN SAO" stamped over "CMND số 360958340" left a gap wider than a tab stop inside the number.
     ex = extract(layout([*HEADER, [(700, "TRÍCH LỤC KHAI TỬ")], "Họ, chữ đệm, tên người chết: NGUYỄN THỊ THỦY",
@@ -689,6 +703,27 @@ def test_an_identity_number_a_stamp_splits_is_read_whole():
                          "360958340",
                          "Nơi cư trú cuối cùng: xã Cẩm Bình"]))
     assert person(ex, "deceased").fields["old_id_number"].value == "360958340"
+
+
+def test_an_identity_number_after_its_papers_name_garbled_is_read():
+    # Seed 920099: "CMND số 337652606" read "C@to số 337653606"; what the paper is, the digits tell.
+    def deceased(papers: str):
+        ex = extract(layout([*HEADER, [(700, "TRÍCH LỤC KHAI TỬ")], "Họ, chữ đệm, tên người chết: NGUYỄN THỊ LAN",
+                             "Ngày, tháng, năm sinh: 14/07/1938", f"Giây tè tùy thân: {papers}",
+                             "Nơi cư trú cuối cùng: xã Cẩm Bình"]))
+        return person(ex, "deceased").fields
+
+    assert deceased("C@to số 337653606 :")["old_id_number"].value == "337653606"
+    assert deceased("CC©D số 089138662832")["citizen_id"].value == "089138662832"
+    assert deceased("CMWND số 373318368")["old_id_number"].value == "373318368"  # a letter no Vietnamese word has
+    # "số:" after the paper's name is its number's wording, no document number's label (seed 1010198: "CMWND số:").
+    assert deceased("CMND số: 373318368")["old_id_number"].value == "373318368"
+    assert deceased("CCCD số: 089138662832")["citizen_id"].value == "089138662832"
+    # Words before the number that are no CMND or CCCD are still no ID: another paper, a kin word.
+    for other in ("hộ chiếu số 337653606", "GPLX số 036215000458", "Mã số 337653606", "Cha số 337653606",
+                  "con số 337653606", "hoso 337653606", "CMQĐ. số 337653606", "CAND số 337653606",
+                  "Chủ: số 337653606", "Cnhà số 337653606", "CA: số 337653606", "Cha:. số 337653606"):
+        assert not {"old_id_number", "citizen_id"} & set(deceased(other)), other
 
 
 # --- household pages: every member, the head once ----------------------------------------------------------

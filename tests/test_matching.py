@@ -63,6 +63,14 @@ CRAFTED = [
     ("036311100018", "PHÍ THỊ MAI", "2011-05-05", "female", "", ORIGIN_A, HOME_A),
     ("001075100019", "PHÍ VĂN LỰC", "1975-06-06", "male", "", ORIGIN_B, HOME_B),
     ("036183100020", "ĐOÀN THỊ XUÂN", "1983-01-01", "female", "", ORIGIN_A, HOME_A),  # KHÚC THỊ MAI's mother
+    # Namesakes whose old IDs differ in a digit OCR confuses (3 and 8), their birth dates apart.
+    ("045080100023", "KIỀU VĂN KHÁNH", "1980-02-02", "male", "045980003", ORIGIN_A, HOME_A),
+    ("045081100024", "KIỀU VĂN KHÁNH", "1981-03-03", "male", "045980008", ORIGIN_B, HOME_B),
+    # Twins at one home, their IDs far apart; twins registered apart, their IDs two digits apart.
+    ("036172100021", "TẠ THỊ HẠNH", "1972-02-02", "female", "", ORIGIN_A, HOME_C),
+    ("036072900022", "TẠ VĂN HÙNG", "1972-02-02", "male", "", ORIGIN_A, HOME_C),
+    ("001096100201", "TRƯƠNG VĂN TÙNG", "1996-01-21", "male", "", ORIGIN_A, HOME_A),
+    ("001096100277", "TRƯƠNG VĂN BÁCH", "1996-01-21", "male", "", ORIGIN_A, HOME_D),
 ]
 
 
@@ -115,6 +123,39 @@ def test_without_a_birth_date_an_id_needs_a_name_that_links_on_its_own(lookup):
     assert link(lookup, full_name="BÙI THỊ HƯƠNG", date_of_birth="1970-06-16", **sister).status == "matched"
     assert link(lookup, full_name="BÙI THỊ PHƯƠNG", **sister).citizen_id == "036170100014"
     assert link(lookup, full_name="BUI THI PHUONG", **sister).citizen_id == "036170100014"  # a card's zone
+
+
+def test_a_card_whose_name_the_scan_lost_links_on_its_id_and_the_exact_birth_date(lookup):
+    # Seed 910199: a 150 dpi card copy, its name rows and zone name unread, ID and birth date read whole.
+    card = {"citizen_id": "031205100012", "gender": "male"}
+    m = link(lookup, date_of_birth="2005-04-04", **card)
+    assert (m.status, m.citizen_id) == ("matched", "031205100012")
+    assert "name unread: the ID and the exact birth date are the registered citizen's" in m.reasons
+    # Less than that is a candidate for review: no birth date, another one, another gender, an ID not registered.
+    for other in ({}, {"date_of_birth": "2005-04-07"}, {"date_of_birth": "2005"}):
+        m = link(lookup, **card, **other)
+        assert (m.status, cands(m)) == ("review", ["031205100012"]), other
+        assert "no name on the document" in m.reasons
+    # An ID whose gender digit the page's gender contradicts is no valid one.
+    assert link(lookup, date_of_birth="2005-04-04", citizen_id="031205100012", gender="female").status != "matched"
+    m = link(lookup, date_of_birth="2005-04-04", citizen_id="031205100099", gender="male")
+    assert (m.status, m.reasons) == ("unmatched", ["no name on the document"])
+    # A sister born the same day at the same address: her ID a digit off, or a row's ID under the wrong row, would
+    # pass as well. The name must tell them apart.
+    sisters = {"date_of_birth": "1978-09-09", "gender": "female"}
+    m = link(lookup, citizen_id="001178100010", **sisters)
+    assert (m.status, m.citizen_id) == ("review", None) and cands(m) == ["001178100010"]
+    assert link(lookup, full_name="LẠI THỊ LAN", citizen_id="001178100010", **sisters).status == "matched"
+    # Nor anyone born that day whose ID is a digit or two away, wherever registered (twins, or a misread ID), nor
+    # a housemate born that day whatever its ID, nor a page whose place of origin is surely another.
+    m = link(lookup, citizen_id="036172100021", date_of_birth="1972-02-02", gender="female")
+    assert m.status == "review"
+    twins = {"date_of_birth": "1996-01-21", "gender": "male"}
+    m = link(lookup, citizen_id="001096100201", **twins)
+    assert (m.status, cands(m)) == ("review", ["001096100201"])
+    assert link(lookup, full_name="TRƯƠNG VĂN TÙNG", citizen_id="001096100201", **twins).status == "matched"
+    m = link(lookup, date_of_birth="2005-04-04", place_of_origin="Xã Tân Thạnh, huyện Bến Lức, tỉnh Long An", **card)
+    assert m.status == "review"
 
 
 def test_id_decides_between_same_name_same_birthday(lookup):
@@ -252,6 +293,26 @@ def test_the_old_id_and_birth_date_carry_a_name_with_words_lost(lookup):
     m = link(lookup, **year, permanent_address=HOME_A)
     assert (m.status, m.citizen_id) == ("matched", "036085100001")
     assert link(lookup, **{**year, "full_name": "ĐINH VĂN THẢI"}, permanent_address=HOME_A).status != "matched"
+
+
+def test_the_old_id_and_the_name_as_registered_link_without_a_birth_date(lookup):
+    # Seed 910098: a marriage certificate whose birth date the scan lost, the wife's CMND read whole. Here a man
+    # with a namesake born the same day: the name alone is ambiguous, the old ID is his, as a valid CCCD would be.
+    m = link(lookup, full_name="ĐINH CÔNG KHẢI", gender="male", old_id_number="162345678")
+    assert (m.status, m.citizen_id) == ("matched", "036085100001")
+    assert "no date of birth" in m.reasons and "old ID number matches" in m.reasons
+    # A name less than as registered ("KHẢO", 0.85), or an old ID a digit off, without the birth date: review.
+    assert link(lookup, full_name="ĐINH CÔNG KHẢO", gender="male", old_id_number="162345678").status == "review"
+    assert link(lookup, full_name="ĐINH CÔNG KHẢI", gender="male", old_id_number="162345618").status == "review"
+    # The old ID of another gender's citizen is no link.
+    assert link(lookup, full_name="ĐINH CÔNG KHẢI", gender="female", old_id_number="162345678").status != "matched"
+    # Nor where a namesake's old ID is a misread or two from the one read: only the digits would tell them apart.
+    m = link(lookup, full_name="KIỀU VĂN KHÁNH", gender="male", old_id_number="045980003")
+    assert m.status == "review" and "a namesake's old ID is a misread or two away" in m.reasons
+    from api.web.catalogue import Catalogue
+
+    nameless = link(lookup, date_of_birth="2005-04-04", citizen_id="031205100012", gender="male")
+    assert [r for r in [*m.reasons, *nameless.reasons] if Catalogue("vi").reason(r) == r] == []
 
 
 def test_the_same_place_of_origin_and_birth_date_back_a_given_name_misread_as_a_word_no_name_has(lookup):
@@ -575,6 +636,18 @@ def test_a_father_whose_only_namesake_of_his_year_lives_with_the_linked_child_is
     # ... and a linked child's home does not outweigh another address the page prints for the father.
     moved = Person("father", fields(full_name="KHÚC VĂN QUYẾT", date_of_birth="1980", permanent_address=HOME_B))
     assert [p.match.status for p in match_persons([child, moved], lookup)] == ["matched", "review"]
+    # An address the reader cut short is no other (seed 1030004: "..., huyện Quảng" for huyện Quảng Điền); one cut
+    # short in another commune is, and a name that begins the registered one after a single named part (numbers do
+    # not count) may be whole.
+    assert surely_another_place("Xã Phú Lợi, huyện Tân Phú", "Xã Phú Lợi, huyện Tân Phú Đông, tỉnh Tiền Giang", 0.6)
+    assert surely_another_place("Tổ 5, phường 2, quận Tân", "Tổ 5, phường 2, quận Tân Bình, thành phố Hồ Chí Minh", 0.6)
+    assert surely_another_place("Thôn Đông, xã Hải Anh, huyện Giao Thủy", HOME_A, 0.6)
+    cut = Person("father", fields(full_name="KHÚC VĂN QUYẾT", date_of_birth="1980",
+                                  permanent_address="Thôn Đông, xã Hải Anh, huyện Hải"))
+    assert [p.match.status for p in match_persons([child, cut], lookup)] == ["matched", "matched"]
+    cut = Person("father", fields(full_name="KHÚC VĂN QUYẾT", date_of_birth="1980",
+                                  permanent_address="Thôn Đông, xã Hải Lý, huyện Hải"))
+    assert [p.match.status for p in match_persons([child, cut], lookup)] == ["matched", "review"]
     # A father registered elsewhere than his child gains nothing from her.
     child = Person("subject", fields(full_name="PHÍ THỊ MAI", date_of_birth="2011-05-05", citizen_id="036311100018"))
     father = Person("father", fields(full_name="PHÍ VĂN LỰC", date_of_birth="1975"))
