@@ -229,7 +229,7 @@ def _without_paper_number(row: Row, hits: list[Hit]) -> list[Hit]:
     for hit in hits:
         before = out[-1] if out else None
         if before is not None and before.spec.kind in _ID_KINDS and skeleton(hit.alias) == "so" \
-                and len(row.text[before.end:hit.start].split()) == 1:
+                and len(skeleton(row.text[before.end:hit.start]).split()) == 1:
             continue
         out.append(hit)
     return out

@@ -719,6 +719,7 @@ def test_an_identity_number_after_its_papers_name_garbled_is_read():
     # "số:" after the paper's name is its number's wording, no document number's label (seed 1010198: "CMWND số:").
     assert deceased("CMND số: 373318368")["old_id_number"].value == "373318368"
     assert deceased("CCCD số: 089138662832")["citizen_id"].value == "089138662832"
+    assert deceased(": CCCD số: 089138662832")["citizen_id"].value == "089138662832"  # the label's colon apart
     # Words before the number that are no CMND or CCCD are still no ID: another paper, a kin word.
     for other in ("hộ chiếu số 337653606", "GPLX số 036215000458", "Mã số 337653606", "Cha số 337653606",
                   "con số 337653606", "hoso 337653606", "CMQĐ. số 337653606", "CAND số 337653606",
