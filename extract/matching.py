@@ -294,17 +294,17 @@ def match_person(
         close = 1 + sum(1 for a in rivals if best.score - a.score < MARGIN)
         reasons.append(f"{close} candidates within {MARGIN:.2f}")
         return _as_match("review", best, shown, [*reasons, *best.reasons])
-    if owner_conflict is None and _auto_ok(best, ev.name) and not _corroborated(best):
+    auto = owner_conflict is None and _auto_ok(best, ev.name)
+    if auto and not _corroborated(best):
         share = lookup.name_share(best.entry.name_key or variant_key(best.entry.full_name))
         if share >= COMMON_NAME_SHARE:
             reasons.append("common name: needs an ID, address or place of origin too")
             return _as_match("review", best, shown, [*reasons, *best.reasons])
-    if owner_conflict is None and _auto_ok(best, ev.name) and best.birth == "none" and any(
-            _old_id_near(ev, a) for a in rivals):
+    if auto and best.birth == "none" and any(_old_id_near(ev, a) for a in rivals):
         # Only the old ID tells them apart: a namesake's a digit or two off may be the one printed.
         reasons.append(OLD_ID_RIVAL)
         return _as_match("review", best, shown, [*reasons, *best.reasons])
-    if owner_conflict is None and _auto_ok(best, ev.name):
+    if auto:
         log.debug("person (%s) linked to %s, score %.3f", role, mask_id(best.entry.citizen_id), best.score)
         return _as_match("matched", best, shown, [*reasons, *best.reasons])
     reasons.append(_why_not(best))
@@ -322,7 +322,8 @@ def _nameless(ev: Evidence, lookup: RegistryLookup) -> Match:
     if entry is None:
         return Match(status="unmatched", reasons=[NO_NAME])
     a = assess(replace(ev, name=""), entry)
-    alone = not _housemate_born(ev, entry, lookup) and not _id_neighbour_born(ev, entry, lookup)
+    born = _born_that_day(ev, lookup)
+    alone = not _housemate_born(entry, born) and not _id_neighbour_born(ev, entry, born)
     if a.birth == "exact" and not a.conflict and alone and not origin_differs(ev.origin, entry.place_of_origin):
         log.debug("person without a name linked on ID %s and birth date", mask_id(entry.citizen_id))
         return _as_match("matched", a, [a], [NAMELESS_LINK, *a.reasons])
@@ -336,22 +337,24 @@ def _old_id_near(ev: Evidence, a: Assessment) -> bool:
         theirs, ev.old_id, score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS
 
 
-def _id_neighbour_born(ev: Evidence, entry: CitizenEntry, lookup: RegistryLookup) -> bool:
-    """Whether anyone else born on the page's birth date has an ID two digits or fewer from the one read."""
-    born = lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT) if ev.dob else []
+def _born_that_day(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
+    return lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT) if ev.dob else []
+
+
+def _id_neighbour_born(ev: Evidence, entry: CitizenEntry, born: Sequence[CitizenEntry]) -> bool:
+    """Whether anyone else ``born`` on the page's birth date has an ID two digits or fewer from the one read."""
     return any(e.citizen_id != entry.citizen_id and Levenshtein.distance(
         e.citizen_id, ev.citizen_id or "", score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS for e in born)
 
 
-def _housemate_born(ev: Evidence, entry: CitizenEntry, lookup: RegistryLookup, name: str | None = None) -> bool:
-    """Whether someone else of ``entry``'s household (anyone, where the registry keeps no addresses) was born on
-    the page's birth date, with a name ``name`` fits as well when one is given."""
+def _housemate_born(entry: CitizenEntry, born: Sequence[CitizenEntry], name: str | None = None) -> bool:
+    """Whether someone else of ``entry``'s household (anyone, where the registry keeps no addresses) is among those
+    ``born`` on the page's birth date, with a name ``name`` fits as well when one is given."""
     home = home_key(entry.permanent_address or "")
 
     def housemate(e: CitizenEntry) -> bool:
         return not home or not e.permanent_address or home_key(e.permanent_address) == home
 
-    born = lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT) if ev.dob else []
     return any(e.citizen_id != entry.citizen_id and housemate(e) and (name is None or words_within(name, e.full_name))
                for e in born)
 
@@ -375,7 +378,7 @@ def _id_carries(ev: Evidence, a: Assessment, lookup: RegistryLookup) -> bool:
     if not (ev.id_valid and ev.dob and a.birth == "exact" and a.gender != "differ"
             and words_within(ev.name, a.entry.full_name)):
         return False
-    return not _housemate_born(ev, a.entry, lookup, ev.name)
+    return not _housemate_born(a.entry, _born_that_day(ev, lookup), ev.name)
 
 
 def _in_part(read: str, registered: str) -> bool:

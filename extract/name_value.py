@@ -8,7 +8,7 @@ import re
 from extract.names import normalize_name
 from extract.pieces import EDGE, Piece, Read, strip_leaders, trim
 from extract.spelling import FAMILY_NAMES, is_known, nearest_name, repair_name, syllable_factor
-from extract.syllables import is_syllable
+from extract.syllables import NOT_VIETNAMESE_LETTERS, is_syllable
 from extract.text import fold
 
 _NAME_STOPS = ",;()[]{}:/\\"
@@ -25,8 +25,7 @@ _KIN = frozenset({"ÔNG", "BÀ", "ANH", "CHỊ", "EM", "CON", "CHÁU", "CÔ", "C
 # HÀ a letter off): after a name, the sentence goes on.
 _RUNNING = _KIN | {"VÀ", "LÀ", "CỦA", "VỚI", "TẠI", "CHO", "CÓ", "ĐÃ", "ĐÓ", "ĐƯỢC", "SINH", "NGÀY", "NĂM", "SỐ",
                    "QUÊ", "THÔN", "XÃ", "HUYỆN", "TỈNH", "CHA", "MẸ"}
-_NOT_VIETNAMESE_LETTERS = "fjwz"  # no Vietnamese word has them
-_NON_VIETNAMESE = re.compile(rf"[{_NOT_VIETNAMESE_LETTERS}{_NOT_VIETNAMESE_LETTERS.upper()}]"
+_NON_VIETNAMESE = re.compile(rf"[{NOT_VIETNAMESE_LETTERS}{NOT_VIETNAMESE_LETTERS.upper()}]"
                              r"|[^\W\d_]*[äöüëïÄÖÜËÏçÇñÑ]")
 # Digits a name word cannot hold, as the letters OCR takes them for ("1an" is "lan"): only a replacement that makes
 # a known name syllable is taken (``_letters_for_digits``).
@@ -107,7 +106,7 @@ def _capital_read_small(word: str) -> bool:
     capitals ("vHỊ" for THỊ) or a first letter no Vietnamese word has ("fhu" for THU), the rest the syllable's.
     A small word of running text one letter from a name ("cháu", "huyện") is neither, nor is one in capitals
     after a small letter that running text prints ("vÀ", "vỢ": a capital V read small)."""
-    if len(word) < 2 or not (word[1:].isupper() or word[0] in _NOT_VIETNAMESE_LETTERS) or word.upper() in _RUNNING:
+    if len(word) < 2 or not (word[1:].isupper() or word[0] in NOT_VIETNAMESE_LETTERS) or word.upper() in _RUNNING:
         return False
     near = nearest_name(word.upper())
     return near is not None and len(near) == len(word) and near[1:] == word[1:].upper()

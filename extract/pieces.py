@@ -101,7 +101,6 @@ def trim(piece: Piece) -> Piece:
     return piece.sub(start, max(start, end))
 
 
-
 # What a value reader gives: the value, its words, a confidence factor, why (optional), and for a birth year read
 # alone the date as read (optional).
 Read = (tuple[str, Piece, float] | tuple[str, Piece, float, list[str]] | tuple[str, Piece, float, list[str], str]

@@ -33,6 +33,7 @@ y yêm yên yêng yêt yêu
 """
 _RHYMES = frozenset(_RHYME_TABLE.split())
 _STOPS = ("p", "t", "c", "ch")  # a syllable closed by a stop takes only the sắc or nặng tone
+NOT_VIETNAMESE_LETTERS = "fjwz"  # no Vietnamese word has them: in a word OCR read, they are misread letters
 _MINORITY = frozenset({"h'"})  # H'Mông, H'Hen: a glottal onset written with an apostrophe
 
 

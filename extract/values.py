@@ -18,6 +18,7 @@ from extract.gender import parse_gender
 from extract.ids import find_ids
 from extract.name_value import read_name
 from extract.pieces import Piece, Read, strip_leaders, trim
+from extract.syllables import NOT_VIETNAMESE_LETTERS
 from extract.text import collapse_spaces, fold
 
 _ID_PREFIX = re.compile(r"^\s*(?:(?:cccd|cmnd|cmtnd|can cuoc cong dan|chung minh nhan dan|so dinh danh ca nhan)\b)?"
@@ -26,7 +27,6 @@ _ID_PREFIX = re.compile(r"^\s*(?:(?:cccd|cmnd|cmtnd|can cuoc cong dan|chung minh
 # 337653606", "CMR© số") or a letter no Vietnamese word has ("CMWND số"). Not a word of Vietnamese letters: other
 # papers' are such ("CMQĐ", "CAND", "CSGT").
 _GARBLED_PAPER = re.compile(r"^\s*(c[^\s\d]{2,4})\s+so\b\s*[:.]?\s*")
-_NOT_VIETNAMESE = frozenset("fjwz")
 _OLD_ID_WORDS = ("cmnd", "cmtnd", "chung minh")
 _NEW_ID_WORDS = ("cccd", "can cuoc", "dinh danh")
 _BROKEN_DATE = re.compile(
@@ -153,7 +153,7 @@ def _id(field: str, piece: Piece, pattern: str | None) -> Read:
     folded = fold(piece.text)
     lead = _GARBLED_PAPER.match(folded)
     word = lead.group(1).rstrip(".:;,") if lead else ""
-    if lead is None or (word.isalnum() and not _NOT_VIETNAMESE & set(word)):
+    if lead is None or (word.isalnum() and not set(NOT_VIETNAMESE_LETTERS) & set(word)):
         lead = _ID_PREFIX.match(folded)
     offset = lead.end() if lead else 0
     found = find_ids(piece.text[offset:])
