@@ -11,7 +11,7 @@ import logging
 import re
 import traceback
 
-from extract.matching import mask_id
+from extract.ids import mask_id
 
 _DIGITS = re.compile(r"(?<!\d)\d{9,12}(?!\d)")
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\]\s*(?=\n|\(Background|$)", re.DOTALL)

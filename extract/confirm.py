@@ -26,9 +26,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from extract.blocking import RegistryLookup
 from extract.dates import SEPARATORS
-from extract.evidence import MISREAD_DATE_DIGITS, WEAK_DATE, misread_digits
-from extract.matching import CitizenEntry, RegistryLookup, mask_id
+from extract.evidence import MISREAD_DATE_DIGITS, WEAK_DATE, CitizenEntry, misread_digits
+from extract.ids import mask_id
 from extract.model import FieldValue, Person
 from extract.names import canonical_tones, letters_off, normalize_name, tone_placed_like
 from extract.text import DIGIT_CONFUSIONS, OCR_DIGITS

@@ -209,3 +209,12 @@ def find_ids(text: str) -> list[tuple[str, tuple[int, int]]]:
                 else:
                     i += 1
     return [(text[s:e], (s, e)) for s, e in sorted(found)]
+
+
+def mask_id(value: str | None) -> str:
+    """"001******123": enough to tell IDs apart in a log, not enough to identify anyone."""
+    if not value:
+        return "-"
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 6) + value[-3:]

@@ -19,23 +19,20 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
    (:func:`match_persons`), and links when that is what it lacked.
 
 A name alone never links. This module knows nothing of the database: storage implements
-:class:`RegistryLookup`.
+:class:`extract.blocking.RegistryLookup`, and the candidates come from `extract.blocking.candidates`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Protocol
 
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from extract.blocking import RegistryLookup, born_that_day, candidates
 from extract.evidence import (
     ADDRESS_STRONG,
-    MAX_YEAR,
-    MIN_YEAR,
     NAME_CANDIDATE,
     Assessment,
     CitizenEntry,
@@ -43,14 +40,13 @@ from extract.evidence import (
     assess,
     evidence_from_fields,
     home_key,
-    id_shape_ok,
-    misread_digits,
     origin_differs,
 )
+from extract.ids import mask_id
 from extract.model import FieldValue, Match, Person
 from extract.names import letters_off, variant_key, words_kept, words_within
 
-__all__ = ["CitizenEntry", "RegistryLookup", "id_shape_ok", "mask_id", "match_person", "match_persons"]
+__all__ = ["match_person", "match_persons"]
 
 log = logging.getLogger(__name__)
 
@@ -72,52 +68,6 @@ NO_NAME = "no name on the document"
 OLD_ID_RIVAL = "a namesake's old ID is a misread or two away"
 MISREAD_ID_DIGITS = 2  # an ID this many digits from the one read may be the one printed (as ``_ident``'s "id_near")
 NAMELESS_LINK = "name unread: the ID and the exact birth date are the registered citizen's"
-YEAR_BLOCK_LIMIT = 20_000  # a year-and-gender block bigger than this is too loose to scan
-NAME_BLOCK_LIMIT = 500
-PREFILTER_ABOVE = 300  # blocks bigger than this are narrowed on the name key before full scoring
-PREFILTER_KEEP = 200
-PREFILTER_MIN = 0.5
-
-
-class RegistryLookup(Protocol):
-    def by_id(self, citizen_id: str) -> CitizenEntry | None: ...
-
-    def by_birth(
-        self, date_of_birth: str | None, birth_year: int | None, gender: str | None, *, limit: int = ...
-    ) -> list[CitizenEntry]:
-        """Everyone born on that date (or, without a date, in that year), of that gender when given."""
-        ...
-
-    def names_born_in(self, birth_year: int, gender: str | None, *, limit: int = ...) -> list[tuple[str, str]]:
-        """(citizen_id, name key) of everyone born in that year: cheap enough to scan a big year block."""
-        ...
-
-    def by_ids(self, citizen_ids: Collection[str]) -> list[CitizenEntry]: ...
-
-    def by_name_key(
-        self, variant_key: str, birth_years: Collection[int] | None = None, *, limit: int = ...
-    ) -> list[CitizenEntry]:
-        """Everyone with this name key (extract.names.variant_key), born in one of these years when given."""
-        ...
-
-    def by_old_id(self, old_id_number: str) -> list[CitizenEntry]: ...
-
-    def name_share(self, variant_key: str) -> float:
-        """The fraction of the registry carrying this name key (0 when unknown)."""
-        ...
-
-    def has_old_ids(self) -> bool:
-        """Whether the registry records old 9-digit IDs at all (the CSV column is optional)."""
-        ...
-
-
-def mask_id(value: str | None) -> str:
-    """"001******123": enough to tell IDs apart in a log, not enough to identify anyone."""
-    if not value:
-        return "-"
-    if len(value) <= 6:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 6) + value[-3:]
 
 
 def _corroborated(a: Assessment) -> bool:
@@ -166,64 +116,6 @@ def _old_id_carries(a: Assessment, read_name: str) -> bool:
 
 
 # -- the decision ------------------------------------------------------------------------------------------
-
-
-def misread_years(year: int) -> list[int]:
-    """The year itself and every plausible year one misread digit away (1985 → 1965, 1986, 1935 ...)."""
-    text = str(year)
-    out = {year}
-    for i in range(len(text)):
-        for d in "0123456789":
-            y = int(text[:i] + d + text[i + 1 :])
-            if MIN_YEAR <= y <= MAX_YEAR:
-                out.add(y)
-    return sorted(out)
-
-
-def confused_years(year: int) -> list[int]:
-    """The year itself and the plausible years one digit OCR confuses with another away (1998 → 1990, 1996)."""
-    return [y for y in misread_years(year) if y == year or misread_digits(str(y), str(year), 1)]
-
-
-def _candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
-    found: dict[str, CitizenEntry] = {}
-
-    def add(entries: Sequence[CitizenEntry]) -> None:
-        for e in entries:
-            found.setdefault(e.citizen_id, e)
-
-    key = variant_key(ev.name)
-    if ev.dob:
-        add(lookup.by_birth(ev.dob, ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT))
-    elif ev.year is not None and key:
-        # Only the names of a year block are read; the full rows only for the names anywhere near.
-        names = lookup.names_born_in(ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT + 1)
-        if len(names) <= YEAR_BLOCK_LIMIT:
-            add(lookup.by_ids([names[i][0] for i in _near_names(key, [k for _, k in names])]))
-    if key:
-        # Same name key with the birth date misread: a digit off in the day or month (same year), or in the
-        # year; a year printed alone, only a digit OCR reads for another off ("1998" for 1990).
-        years = (misread_years(ev.year) if ev.dob else confused_years(ev.year)) if ev.year is not None else None
-        add(lookup.by_name_key(key, years, limit=NAME_BLOCK_LIMIT))
-    for other in ev.dob_alternatives:
-        add(lookup.by_birth(other, int(other[:4]), ev.gender, limit=YEAR_BLOCK_LIMIT))
-    if ev.old_id:
-        add(lookup.by_old_id(ev.old_id))
-    entries = list(found.values())
-    if len(entries) <= PREFILTER_ABOVE or not key:
-        return entries
-    keep = set(_near_names(key, [e.name_key or variant_key(e.full_name) for e in entries]))
-    return [e for i, e in enumerate(entries) if i in keep or (ev.old_id and e.old_id_number == ev.old_id)]
-
-
-def _near_names(key: str, keys: Sequence[str]) -> list[int]:
-    """Positions of the name keys anywhere near `key` (a big block narrowed before full scoring)."""
-    if len(keys) <= PREFILTER_ABOVE:
-        return list(range(len(keys)))
-    hits = process.extract(
-        key, keys, scorer=Levenshtein.normalized_similarity, limit=PREFILTER_KEEP, score_cutoff=PREFILTER_MIN
-    )
-    return [i for _, _, i in hits]
 
 
 def _as_match(status: str, best: Assessment | None, shown: list[Assessment], reasons: list[str]) -> Match:
@@ -275,7 +167,7 @@ def match_person(
                 reasons.append("ID found but name or birth date disagree")
                 return _as_match("review", a, [a], [*reasons, *a.reasons])
 
-    pool = [assess(ev, e, old_ids_known) for e in _candidates(ev, lookup)]
+    pool = [assess(ev, e, old_ids_known) for e in candidates(ev, lookup)]
     if owner_conflict is not None:
         pool = [a for a in pool if a.entry.citizen_id != owner_conflict.entry.citizen_id]
     pool.sort(key=lambda a: (-a.score, -a.name, a.entry.citizen_id))
@@ -322,7 +214,7 @@ def _nameless(ev: Evidence, lookup: RegistryLookup) -> Match:
     if entry is None:
         return Match(status="unmatched", reasons=[NO_NAME])
     a = assess(replace(ev, name=""), entry)
-    born = _born_that_day(ev, lookup)
+    born = born_that_day(ev, lookup)
     alone = not _housemate_born(entry, born) and not _id_neighbour_born(ev, entry, born)
     if a.birth == "exact" and not a.conflict and alone and not origin_differs(ev.origin, entry.place_of_origin):
         log.debug("person without a name linked on ID %s and birth date", mask_id(entry.citizen_id))
@@ -335,10 +227,6 @@ def _old_id_near(ev: Evidence, a: Assessment) -> bool:
     theirs = a.entry.old_id_number
     return bool(ev.old_id and theirs) and Levenshtein.distance(
         theirs, ev.old_id, score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS
-
-
-def _born_that_day(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
-    return lookup.by_birth(ev.dob, ev.year, None, limit=YEAR_BLOCK_LIMIT) if ev.dob else []
 
 
 def _id_neighbour_born(ev: Evidence, entry: CitizenEntry, born: Sequence[CitizenEntry]) -> bool:
@@ -378,7 +266,7 @@ def _id_carries(ev: Evidence, a: Assessment, lookup: RegistryLookup) -> bool:
     if not (ev.id_valid and ev.dob and a.birth == "exact" and a.gender != "differ"
             and words_within(ev.name, a.entry.full_name)):
         return False
-    return not _housemate_born(a.entry, _born_that_day(ev, lookup), ev.name)
+    return not _housemate_born(a.entry, born_that_day(ev, lookup), ev.name)
 
 
 def _in_part(read: str, registered: str) -> bool:

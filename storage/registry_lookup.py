@@ -1,4 +1,4 @@
-"""The lookups citizen matching needs (``extract.matching.RegistryLookup``) over the ``citizens`` table.
+"""The lookups citizen matching needs (``extract.blocking.RegistryLookup``) over the ``citizens`` table.
 
 Every lookup is a read, so it is retried while a PostgreSQL server restarts (``storage.engine.with_retry``).
 """
@@ -11,7 +11,8 @@ from collections.abc import Collection
 
 from sqlalchemy import func, select
 
-from extract.matching import CitizenEntry, mask_id
+from extract.evidence import CitizenEntry
+from extract.ids import mask_id
 from storage.engine import with_retry
 from storage.registry import engine_of
 from storage.registry_schema import CitizenRow
@@ -36,7 +37,7 @@ def _entry(row) -> CitizenEntry:
 
 
 class SqlRegistryLookup:
-    """extract.matching.RegistryLookup over the ``citizens`` table."""
+    """extract.blocking.RegistryLookup over the ``citizens`` table."""
 
     def __init__(self, target: object) -> None:
         self.engine = engine_of(target)

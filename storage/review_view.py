@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from extract.matching import CitizenEntry
+from extract.evidence import CitizenEntry
 from storage.index import Index
 from storage.queries import review_items
 from storage.registry_lookup import SqlRegistryLookup

@@ -12,15 +12,9 @@ from collections import Counter
 
 import pytest
 
-from extract.evidence import evidence_from_fields, place_similarity
-from extract.matching import (
-    MARGIN,
-    CitizenEntry,
-    id_shape_ok,
-    mask_id,
-    match_person,
-    match_persons,
-)
+from extract.evidence import CitizenEntry, evidence_from_fields, id_shape_ok, place_similarity
+from extract.ids import mask_id
+from extract.matching import MARGIN, match_person, match_persons
 from extract.model import Extraction, FieldValue, Person
 from extract.places import surely_another_place
 from extract.spelling import USUAL_SPELLING

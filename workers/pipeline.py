@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from config.settings import Settings
+from extract.blocking import RegistryLookup
 from extract.confirm import confirm_persons
-from extract.matching import RegistryLookup, match_persons
+from extract.matching import match_persons
 from extract.model import Extraction
 from extract.stage import extract_document
 from ingest.errors import BadInputError, SohoaError
