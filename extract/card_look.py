@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from config.templates import Template
-from extract.card_blocks import Box, block_rows, blocks, inside, replaced
+from extract.card_blocks import FACE_MAX_IN, Box, block_rows, blocks, inside, replaced
+from extract.doctype import TITLE_FLOOR, Classification, classify_detail, label_evidence
 from extract.ids import check_citizen_id, id_birth_year
+from extract.labels import max_edits, skeleton
 from extract.layout import PageText, Row
-from extract.mrz import Mrz, zone_birth_date
+from extract.mrz import Mrz, looks_like_mrz, zone_birth_date
 from extract.persons import LABEL_NAME_TRUST, PersonBuilder
 from extract.reader import walk
 from extract.settle import DISAGREE
@@ -45,6 +47,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CARD_FIELDS = ("full_name", "date_of_birth", "citizen_id")
+TITLED = 2  # block readings giving a card's title on a row of its own, for a page of unknown type to be that card
+SHORT_TITLE = 9  # skeleton characters of a title read with a label's few misread letters (extract.labels)
+FACE_WIDE_IN = 4.6  # inches: the widest face (an ID-1 card is 85.6 mm wide; copies are enlarged up to 1.35×)
 BLOCK_PLAN = (("gray", 1.0), ("gray", 2.0), ("soft", 1.5), ("gray", 1.5))  # treatment, enlargement of each reading
 AGREE = 2  # readings that must give a value alike, and be most of those that gave one, when the zone cannot prove it
 AGREED = 0.5  # confidence floor of a value readings agree on (a word run into its misread label reads near 0)
@@ -86,6 +91,50 @@ def front_values(look: SecondLook, texts: Sequence[PageText], template: Template
     return FrontLook(tuple(out), tuple(spots))
 
 
+def card_from_blocks(look: SecondLook, texts: Sequence[PageText], templates: Sequence[Template]
+                     ) -> Classification | None:
+    """A card's type, for pages whose reading said nothing a type is known by: a card copy on a grainy page read
+    into specks (title and zone lost) reads legibly as blocks (see module doc). Only blocks a card's face fits are
+    read, and only a card's type is given: where ``TITLED`` readings give its title on a row of its own (not inside
+    a longer one: "CĂN CƯỚC CÔNG DÂN SỐ ..." is a paper in a body of text) and the blocks show one of its labels or
+    a line of its zone. A page of another kind is left for the staff, however its blocks read."""
+    readings = _block_readings(look, texts, faces=True)
+    rows = [row for r in readings for row in r.rows]
+    found = classify_detail(_pages_of(readings, texts), templates)
+    card = next((t for t in templates if t.doc_type == found.doc_type and t.mrz), None)
+    if card is None:
+        return None
+    titled = sum(any(_titled(row, card) for row in r.rows) for r in readings)
+    marked = any(looks_like_mrz(row) for row in rows) or label_evidence(tuple(templates), rows).get(card.doc_type, 0)
+    if titled < TITLED or not marked:
+        return None
+    log.debug("card copy found by its blocks: %s (%.2f)", found.doc_type, found.confidence)
+    return replace(found, title=())  # rows of the blocks' readings, not of the pages the fields are read from
+
+
+def _titled(row: Row, card: Template) -> bool:
+    """Whether the row is one of the card's titles, misread: a short one ("CĂN CƯỚC") only as a label may be, since
+    "CĂN CỨ" opens the grounds of a decision."""
+    text = skeleton(row.text)
+    for title in map(skeleton, card.titles):
+        if len(title) <= SHORT_TITLE:
+            if Levenshtein.distance(title, text) <= max_edits(len(title)):
+                return True
+        elif Levenshtein.normalized_similarity(title, text) >= TITLE_FLOOR:
+            return True
+    return False
+
+
+def _pages_of(readings: Sequence[_Reading], texts: Sequence[PageText]) -> list[PageText]:
+    """The block readings' rows as pages, top to bottom, for the classifier."""
+    pages = []
+    for page in texts:
+        rows = sorted((row for r in readings if r.page == page.number for row in r.rows), key=lambda row: row.bbox[1])
+        if rows:
+            pages.append(PageText(page.number, page.width, page.height, tuple(rows)))
+    return pages
+
+
 @dataclass(frozen=True)
 class _Reading:
     page: int
@@ -94,25 +143,31 @@ class _Reading:
     height: float  # the page's print height (``ocr.gaps.ink_height``)
 
 
-def _block_readings(look: SecondLook, texts: Sequence[PageText]) -> list[_Reading]:
-    """Every block of every page, read whole in each treatment of ``BLOCK_PLAN`` (one Tesseract run for all)."""
-    items: list[tuple[int, Box, Treated, float]] = []
+def _block_readings(look: SecondLook, texts: Sequence[PageText], *, faces: bool = False) -> list[_Reading]:
+    """Every block of every page (only those a card's face fits, with ``faces``), read whole in each treatment of
+    ``BLOCK_PLAN``: one Tesseract run for the blocks not read before for this document (``SecondLook.blocks_read``)."""
+    found: list[tuple[int, Box, float]] = []
     for page in texts:
         image = look.page(page.number)
         if image is None:
             continue
         dpi = look.dpi(page.number)
         h = ink_height(image, dpi)
-        for box in blocks(page, image, h, dpi):
-            crop = cut_block(image, box)
-            if crop is not None:
-                items += [(page.number, box, treat(crop, how, scale), h) for how, scale in BLOCK_PLAN]
-    if not items:
-        return []
-    read = read_lines([t.image for _, _, t, _ in items], language=look.language,
-                      tessdata=look.models(look.language), block=True)
-    return [_Reading(number, box, block_rows(number, treated, words), h)
-            for (number, box, treated, h), words in zip(items, read, strict=True) if words]
+        found += [(page.number, box, h) for box in blocks(page, image, h, dpi)
+                  if not faces or (box[3] - box[1] <= FACE_MAX_IN * dpi and box[2] - box[0] <= FACE_WIDE_IN * dpi)]
+    items: list[tuple[int, Box, Treated, float]] = []
+    for number, box, h in found:
+        crop = cut_block(look.page(number), box) if (number, box) not in look.blocks_read else None
+        if crop is not None:
+            items += [(number, box, treat(crop, how, scale), h) for how, scale in BLOCK_PLAN]
+    if items:
+        read = read_lines([t.image for _, _, t, _ in items], language=look.language,
+                          tessdata=look.models(look.language), block=True)
+        for (number, box, treated, h), words in zip(items, read, strict=True):
+            done = look.blocks_read.setdefault((number, box), [])
+            if words:
+                done.append(_Reading(number, box, block_rows(number, treated, words), h))
+    return [r for number, box, _ in found for r in look.blocks_read.get((number, box), [])]
 
 
 def _parsed(reading: _Reading, texts: Sequence[PageText], template: Template, title: Sequence[Row],

@@ -55,7 +55,7 @@ def classify_detail(pages: list[PageText], templates: Sequence[Template] | None 
     if not rows or not templates:
         return Classification(UNKNOWN, 0.0)
     candidates = _title_candidates(next(p for p in pages if p.rows))
-    evidence = _evidence(templates, rows)
+    evidence = label_evidence(templates, rows)
     zone = sum(looks_like_mrz(r) for r in rows)
     for t in templates:
         if t.mrz and zone:
@@ -141,7 +141,8 @@ def _evidence_index(templates: tuple[Template, ...]) -> tuple[LabelIndex, dict[i
     return LabelIndex(specs), owner, shared
 
 
-def _evidence(templates: tuple[Template, ...], rows: list[Row]) -> dict[str, int]:
+def label_evidence(templates: tuple[Template, ...], rows: Sequence[Row]) -> dict[str, int]:
+    """Per type, how many of the labels only it prints are found in ``rows``."""
     index, owner, shared = _evidence_index(templates)
     found: dict[str, set[str]] = {}
     for row in rows:

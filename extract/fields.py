@@ -17,7 +17,7 @@ from pathlib import Path
 
 from config.templates import Template, load_templates
 from extract import sources
-from extract.card_look import front_values
+from extract.card_look import card_from_blocks, front_values
 from extract.doctype import UNKNOWN, classify_detail
 from extract.family_names import share_family_names
 from extract.layout import PageText, PageWords, page_from_text, page_text
@@ -46,6 +46,8 @@ def extract_fields(pages: list[PageWords], templates: Sequence[Template] | None 
         pages = look.unread(pages)
     texts = [page_text(p) for p in sorted(pages, key=lambda p: p.number)]
     found = classify_detail(texts, templates)
+    if found.doc_type == UNKNOWN and look is not None:
+        found = card_from_blocks(look, texts, templates) or found
     log.debug("doc type %s (%.2f)", found.doc_type, found.confidence)
     if found.doc_type == UNKNOWN:
         return Extraction(doc_type_confidence=found.confidence)

@@ -153,6 +153,8 @@ class SecondLook:
         self.best = best  # the folder of tessdata_best (``OcrResult.best_tessdata``)
         self._other: dict[str, str | None] = {}
         self._pages: dict[int, np.ndarray | None] = {}
+        # Block readings of a card's faces by (page, block), made once for the document (extract.card_look).
+        self.blocks_read: dict[tuple[int, tuple[int, int, int, int]], list] = {}
 
     def dpi(self, number: int) -> float:
         return self.images[number][1]

@@ -172,6 +172,63 @@ def test_a_page_the_reading_gave_no_word_is_read_line_by_line(tmp_path):
     assert extraction_from_ocr(ocr).doc_type == "id_card"
 
 
+def test_a_card_copy_the_page_reading_made_specks_of_is_known_by_its_blocks(tmp_path):
+    """A 150 dpi card copy turned a quarter on a grainy page: the page reading gives specks, neither the card's
+    title nor its zone, so the page was of unknown type. Its blocks of print, read whole, give the title."""
+    doc = make_document(960005, "id_card", "hard", registry=make_registry(960000, 5000))
+    ocr = _ocr(doc, tmp_path)
+    assert extraction_from_ocr(ocr, second_look=False).doc_type == "unknown"
+    assert extraction_from_ocr(ocr).doc_type == "id_card"
+
+
+def _reading(*lines: str):
+    """A reader giving every crop these lines, and counting the crops it was given."""
+    def read(images, **kw):
+        read.crops += len(images)
+        return [[LineWord(w, 0.9, (20 + 60 * j, 20 + 30 * i, 70 + 60 * j, 40 + 30 * i), i)
+                 for i, line in enumerate(lines) for j, w in enumerate(line.split())] for _ in images]
+    read.crops = 0
+    return read
+
+
+@pytest.mark.parametrize(("lines", "card"), [
+    (("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CĂN CƯỚC CÔNG DÂN", "Số / No: 001190299665", "Họ và tên / Full name:"),
+     True),
+    (("CĂN CƯỚC CÔNG DÂN", "IDVNM0901992663001090199266<<6"), True),  # a line of its zone
+    (("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "GIẤY KHAI SINH", "Họ, chữ đệm, tên: NGUYỄN VĂN AN"), False),
+    (("Số / No: 001190299665", "Họ và tên / Full name:", "Giới tính: Nữ"), False),  # labels without the title
+    (("Họ, chữ đệm, tên người mẹ: TRẦN THỊ HOA", "Giấy tờ tùy thân:", "CĂN CƯỚC CÔNG DÂN SỐ 001190299665"), False),
+    (("GIẤY XÁC NHẬN SỐ CHỨNG MINH NHÂN DÂN", "Có giá trị đến: 09/05/2030"), False),
+    (("CĂN CỨ", "Có giá trị đến: 09/05/2030"), False),
+    (("CĂN CƯỚC CÔNG DÂN", "Nơi sinh: Hà Nội"), False),  # the title alone: no label or zone line of a card
+])
+def test_blocks_make_a_page_of_unknown_type_a_card_only_by_a_cards_title(monkeypatch, lines, card):
+    """A card's title on a row of its own, in two readings or more, and a label or zone line of a card: not its
+    title inside a longer row (a paper named in a body of text), nor another type's title, nor labels alone."""
+    image = np.full((900, 700), 235, np.uint8)
+    _lines(image, 100, 300, 8, 26)
+    monkeypatch.setattr(card_look, "read_lines", _reading(*lines))
+    found = card_look.card_from_blocks(_Look(image), [PageText(1, 700, 900, ())], load_templates())
+    assert (found is not None and found.doc_type == "id_card" and found.title == ()) == card
+
+
+def test_only_blocks_a_face_fits_are_read_for_the_type_and_no_block_is_read_twice(monkeypatch):
+    template = next(t for t in load_templates() if t.doc_type == "id_card")
+    page = np.full((1500, 1000), 235, np.uint8)
+    _lines(page, 100, 100, 40, 26)  # a page of body text: 5.8 inches tall, no card's face
+    reader = _reading("CĂN CƯỚC CÔNG DÂN", "Số / No: 001190299665")
+    monkeypatch.setattr(card_look, "read_lines", reader)
+    assert card_look.card_from_blocks(_Look(page), [PageText(1, 1000, 1500, ())], load_templates()) is None
+    assert reader.crops == 0
+    image = np.full((900, 700), 235, np.uint8)
+    _lines(image, 100, 300, 8, 26)
+    look, texts = _Look(image), [PageText(1, 700, 900, ())]
+    assert card_look.card_from_blocks(look, texts, load_templates()) is not None
+    read = reader.crops
+    front_values(look, texts, template, (), {}, None, TODAY)
+    assert read == len(card_look.BLOCK_PLAN) and reader.crops == read
+
+
 class _Look:
     """A second look over one page image whose block readings are whatever the test's reader returns."""
 
@@ -179,6 +236,7 @@ class _Look:
 
     def __init__(self, image: np.ndarray) -> None:
         self.image = image
+        self.blocks_read: dict = {}
 
     def page(self, number: int) -> np.ndarray | None:
         return self.image if number == 1 else None
