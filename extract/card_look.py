@@ -47,9 +47,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CARD_FIELDS = ("full_name", "date_of_birth", "citizen_id")
-TITLED = 2  # block readings giving a card's title on a row of its own, for a page of unknown type to be that card
+# Block readings giving a card's title on a row of its own, for a page of unknown type to be that card: the
+# treatments of one crop read clean print alike, so this is no vote; it keeps a speck read once as a title out.
+TITLED = 2
 SHORT_TITLE = 9  # skeleton characters of a title read with a label's few misread letters (extract.labels)
-FACE_WIDE_IN = 4.6  # inches: the widest face (an ID-1 card is 85.6 mm wide; copies are enlarged up to 1.35×)
+FACE_WIDE_IN = 5.0  # inches: the widest face and its pad (an ID-1 card is 85.6 mm wide; copies enlarged 1.35×)
 BLOCK_PLAN = (("gray", 1.0), ("gray", 2.0), ("soft", 1.5), ("gray", 1.5))  # treatment, enlargement of each reading
 AGREE = 2  # readings that must give a value alike, and be most of those that gave one, when the zone cannot prove it
 AGREED = 0.5  # confidence floor of a value readings agree on (a word run into its misread label reads near 0)
@@ -97,8 +99,12 @@ def card_from_blocks(look: SecondLook, texts: Sequence[PageText], templates: Seq
     into specks (title and zone lost) reads legibly as blocks (see module doc). Only blocks a card's face fits are
     read, and only a card's type is given: where ``TITLED`` readings give its title on a row of its own (not inside
     a longer one: "CĂN CƯỚC CÔNG DÂN SỐ ..." is a paper in a body of text) and the blocks show one of its labels or
-    a line of its zone. A page of another kind is left for the staff, however its blocks read."""
-    readings = _block_readings(look, texts, faces=True)
+    a line of its zone. A page of another kind is left for the staff, however its blocks read; so is a page with a
+    block of print no face fits (a decision's body, a card copy pasted under a letter)."""
+    found = _blocks(look, texts)
+    if not found or not all(_face_sized(look, number, box) for number, box, _ in found):
+        return None
+    readings = _block_readings(look, texts, found)
     rows = [row for r in readings for row in r.rows]
     found = classify_detail(_pages_of(readings, texts), templates)
     card = next((t for t in templates if t.doc_type == found.doc_type and t.mrz), None)
@@ -114,7 +120,9 @@ def card_from_blocks(look: SecondLook, texts: Sequence[PageText], templates: Seq
 
 def _titled(row: Row, card: Template) -> bool:
     """Whether the row is one of the card's titles, misread: a short one ("CĂN CƯỚC") only as a label may be, since
-    "CĂN CỨ" opens the grounds of a decision."""
+    "CĂN CỨ" opens the grounds of a decision; never a label ending in its colon."""
+    if row.text.rstrip().endswith(":"):
+        return False  # "Số căn cước công dân:" is a label
     text = skeleton(row.text)
     for title in map(skeleton, card.titles):
         if len(title) <= SHORT_TITLE:
@@ -143,18 +151,28 @@ class _Reading:
     height: float  # the page's print height (``ocr.gaps.ink_height``)
 
 
-def _block_readings(look: SecondLook, texts: Sequence[PageText], *, faces: bool = False) -> list[_Reading]:
-    """Every block of every page (only those a card's face fits, with ``faces``), read whole in each treatment of
-    ``BLOCK_PLAN``: one Tesseract run for the blocks not read before for this document (``SecondLook.blocks_read``)."""
+def _blocks(look: SecondLook, texts: Sequence[PageText]) -> list[tuple[int, Box, float]]:
+    """(page, box, print height) of every block of print of every page with an image."""
     found: list[tuple[int, Box, float]] = []
     for page in texts:
         image = look.page(page.number)
-        if image is None:
-            continue
-        dpi = look.dpi(page.number)
-        h = ink_height(image, dpi)
-        found += [(page.number, box, h) for box in blocks(page, image, h, dpi)
-                  if not faces or (box[3] - box[1] <= FACE_MAX_IN * dpi and box[2] - box[0] <= FACE_WIDE_IN * dpi)]
+        if image is not None:
+            dpi = look.dpi(page.number)
+            h = ink_height(image, dpi)
+            found += [(page.number, box, h) for box in blocks(page, image, h, dpi)]
+    return found
+
+
+def _face_sized(look: SecondLook, number: int, box: Box) -> bool:
+    dpi = look.dpi(number)
+    return box[3] - box[1] <= FACE_MAX_IN * dpi and box[2] - box[0] <= FACE_WIDE_IN * dpi
+
+
+def _block_readings(look: SecondLook, texts: Sequence[PageText],
+                    found: Sequence[tuple[int, Box, float]] | None = None) -> list[_Reading]:
+    """Every block of every page (those ``found``, when given), read whole in each treatment of ``BLOCK_PLAN``: one
+    Tesseract run for the blocks not read before for this document (``SecondLook.blocks_read``)."""
+    found = _blocks(look, texts) if found is None else found
     items: list[tuple[int, Box, Treated, float]] = []
     for number, box, h in found:
         crop = cut_block(look.page(number), box) if (number, box) not in look.blocks_read else None

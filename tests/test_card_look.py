@@ -201,6 +201,7 @@ def _reading(*lines: str):
     (("GIẤY XÁC NHẬN SỐ CHỨNG MINH NHÂN DÂN", "Có giá trị đến: 09/05/2030"), False),
     (("CĂN CỨ", "Có giá trị đến: 09/05/2030"), False),
     (("CĂN CƯỚC CÔNG DÂN", "Nơi sinh: Hà Nội"), False),  # the title alone: no label or zone line of a card
+    (("Số căn cước công dân:", "Có giá trị đến: 09/05/2030"), False),  # the title as a label
 ])
 def test_blocks_make_a_page_of_unknown_type_a_card_only_by_a_cards_title(monkeypatch, lines, card):
     """A card's title on a row of its own, in two readings or more, and a label or zone line of a card: not its
@@ -212,12 +213,14 @@ def test_blocks_make_a_page_of_unknown_type_a_card_only_by_a_cards_title(monkeyp
     assert (found is not None and found.doc_type == "id_card" and found.title == ()) == card
 
 
-def test_only_blocks_a_face_fits_are_read_for_the_type_and_no_block_is_read_twice(monkeypatch):
+def test_only_pages_whose_blocks_a_face_fits_are_read_for_the_type_and_no_block_is_read_twice(monkeypatch):
     template = next(t for t in load_templates() if t.doc_type == "id_card")
     page = np.full((1500, 1000), 235, np.uint8)
     _lines(page, 100, 100, 40, 26)  # a page of body text: 5.8 inches tall, no card's face
     reader = _reading("CĂN CƯỚC CÔNG DÂN", "Số / No: 001190299665")
     monkeypatch.setattr(card_look, "read_lines", reader)
+    assert card_look.card_from_blocks(_Look(page), [PageText(1, 1000, 1500, ())], load_templates()) is None
+    _lines(page, 100, 1250, 8, 26)  # a card's face pasted under the text: the page is still no card copy
     assert card_look.card_from_blocks(_Look(page), [PageText(1, 1000, 1500, ())], load_templates()) is None
     assert reader.crops == 0
     image = np.full((900, 700), 235, np.uint8)
