@@ -8,7 +8,8 @@ reading; only the holder's values read inside the block count. Those the card's 
 (the zone spells the name without marks and carries the birth date and ID under check digits) or most readings
 give alike are added as readings of their own, and ``extract.settle`` weighs them with the rest. The readings are
 of one crop and no independent votes: a birth date the zone cannot check is never taken from them, and a value
-one reading alone gives keeps that reading's confidence.
+one reading alone gives keeps that reading's confidence. A document the page reading gave no type, whose pages hold
+only blocks a face fits, is read the same way for its type (``card_from_blocks``).
 """
 
 from __future__ import annotations
@@ -96,15 +97,15 @@ def front_values(look: SecondLook, texts: Sequence[PageText], template: Template
 def card_from_blocks(look: SecondLook, texts: Sequence[PageText], templates: Sequence[Template]
                      ) -> Classification | None:
     """A card's type, for pages whose reading said nothing a type is known by: a card copy on a grainy page read
-    into specks (title and zone lost) reads legibly as blocks (see module doc). Only blocks a card's face fits are
-    read, and only a card's type is given: where ``TITLED`` readings give its title on a row of its own (not inside
-    a longer one: "CĂN CƯỚC CÔNG DÂN SỐ ..." is a paper in a body of text) and the blocks show one of its labels or
-    a line of its zone. A page of another kind is left for the staff, however its blocks read; so is a page with a
-    block of print no face fits (a decision's body, a card copy pasted under a letter)."""
-    found = _blocks(look, texts)
-    if not found or not all(_face_sized(look, number, box) for number, box, _ in found):
+    into specks (title and zone lost) reads legibly as blocks (see module doc). Only pages whose every block of
+    print a card's face fits are read (not a decision's body, nor a card copy pasted under a letter), and only a
+    card's type is given: where ``TITLED`` readings give its title on a row of its own (not inside a longer one:
+    "CĂN CƯỚC CÔNG DÂN SỐ ..." is a paper in a body of text) and the blocks show one of its labels or a line of its
+    zone. A page of another kind is left for the staff, however its blocks read."""
+    faces = _blocks(look, texts)
+    if not faces or not all(_face_sized(look, number, box) for number, box, _ in faces):
         return None
-    readings = _block_readings(look, texts, found)
+    readings = _block_readings(look, texts, faces)
     rows = [row for r in readings for row in r.rows]
     found = classify_detail(_pages_of(readings, texts), templates)
     card = next((t for t in templates if t.doc_type == found.doc_type and t.mrz), None)
