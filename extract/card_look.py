@@ -29,7 +29,7 @@ from config.templates import Template
 from extract.card_blocks import FACE_MAX_IN, Box, block_rows, blocks, inside, replaced
 from extract.doctype import TITLE_FLOOR, Classification, classify_detail, label_evidence
 from extract.ids import check_citizen_id, id_birth_year
-from extract.labels import max_edits, skeleton
+from extract.label_text import max_edits, skeleton
 from extract.layout import PageText, Row
 from extract.mrz import Mrz, looks_like_mrz, zone_birth_date
 from extract.persons import LABEL_NAME_TRUST, PersonBuilder
@@ -51,7 +51,7 @@ CARD_FIELDS = ("full_name", "date_of_birth", "citizen_id")
 # Block readings giving a card's title on a row of its own, for a page of unknown type to be that card: the
 # treatments of one crop read clean print alike, so this is no vote; it keeps a speck read once as a title out.
 TITLED = 2
-SHORT_TITLE = 9  # skeleton characters of a title read with a label's few misread letters (extract.labels)
+SHORT_TITLE = 9  # skeleton characters of a title read with a label's few misread letters (extract.label_text)
 FACE_WIDE_IN = 5.0  # inches: the widest face and its pad (an ID-1 card is 85.6 mm wide; copies enlarged 1.35×)
 BLOCK_PLAN = (("gray", 1.0), ("gray", 2.0), ("soft", 1.5), ("gray", 1.5))  # treatment, enlargement of each reading
 AGREE = 2  # readings that must give a value alike, and be most of those that gave one, when the zone cannot prove it

@@ -17,7 +17,8 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from config.templates import LabelSpec, Template, load_templates
-from extract.labels import LabelIndex, phrase_score, skeleton
+from extract.label_text import phrase_score, skeleton
+from extract.labels import LabelIndex
 from extract.layout import PageText, Row
 from extract.mrz import looks_like_mrz
 

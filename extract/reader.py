@@ -17,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from config.templates import LabelSpec, Template
-from extract.labels import Hit, LabelIndex, skeleton
+from extract.label_text import skeleton
+from extract.labels import Hit, LabelIndex
 from extract.layout import LETTER_OR_DIGIT, PageText, Row, band, gap_after, split_columns
 from extract.pieces import Piece, meaningful, strip_leaders, trim
 from extract.values import read

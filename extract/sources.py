@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from config.templates import SourceSpec
 from extract.dates import parse_date
-from extract.labels import phrase_score, skeleton
+from extract.label_text import phrase_score, skeleton
 from extract.layout import PageText, Row
 from extract.model import Person
 from extract.pieces import Piece, trim
