@@ -17,6 +17,7 @@ from datetime import date
 from rapidfuzz.distance import Levenshtein
 
 from extract.model import FieldValue
+from extract.mrz import ZONE_PROOF
 from extract.names import name_similarity, normalize_name
 from extract.places import place_similarity, surely_another_place
 from extract.spelling import USUAL_SPELLING
@@ -119,6 +120,9 @@ class Evidence:
     # Registered addresses (``home_key``) of the citizens the other persons of the document were linked to
     # (extract.matching.match_persons): a candidate who lives there lives with them, whatever the scan read.
     kin_homes: frozenset[str] = frozenset()
+    # The ID is a card's own, its machine-readable zone's check digit holding (``extract.mrz.ZONE_PROOF``): no
+    # housemate's or parent's ID read under this person's name.
+    id_proved: bool = False
 
 
 def home_key(address: str) -> str:
@@ -188,6 +192,7 @@ def evidence_from_fields(
         address=_value(fields, "permanent_address"),
         province=birth_province or (cid[:3] if cid and valid else None),
         kin_homes=kin_homes,
+        id_proved=bool(cid) and ZONE_PROOF in fields["citizen_id"].reasons,
     )
 
 

@@ -67,6 +67,7 @@ NAME_IN_PART = "name read in part: the words read are the registered name's"
 NO_NAME = "no name on the document"
 OLD_ID_RIVAL = "a namesake's old ID is a misread or two away"
 MISREAD_ID_DIGITS = 2  # an ID this many digits from the one read may be the one printed (as ``_ident``'s "id_near")
+ZONE_PROOF_LINK = "the ID is the card's own: its machine-readable zone proves it"
 NAMELESS_LINK = "name unread: the ID and the exact birth date are the registered citizen's"
 
 
@@ -162,6 +163,7 @@ def match_person(
             elif _id_link_ok(ev, a):
                 log.debug("person (%s) linked on ID %s", role, mask_id(entry.citizen_id))
                 part = [NAME_IN_PART] if a.name < NAME_WITH_ID and _in_part(ev.name, entry.full_name) else []
+                part += [ZONE_PROOF_LINK] if ev.id_proved else []
                 return _as_match("matched", a, [a], [*part, *a.reasons])
             else:
                 reasons.append("ID found but name or birth date disagree")
@@ -251,9 +253,15 @@ def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
     if a.gender == "differ" or a.birth == "mismatch":
         return False
     if ev.id_valid:
+        # A card's own ID, proved by its zone, is no one else's: its name is consistent with the registry's at a
+        # letter off, marks aside, which the zone does not spell ("NGUYEN NINH HUNG" for NGUYỄN MINH HÙNG).
+        off = letters_off(ev.name, a.entry.full_name)
+        if ev.id_proved and off is not None and off <= 1:
+            return True
         # Without a birth date "valid" is the ID's pattern alone: a sister's ID under a name a letter off (a household
         # row misread, HƯƠNG for PHƯƠNG) would pass NAME_WITH_ID. The name must then link as if on its own.
-        return a.name >= (NAME_AUTO if a.birth == "none" else NAME_WITH_ID) or a.birth == "exact"
+        alone = a.birth == "none" and not ev.id_proved
+        return a.name >= (NAME_AUTO if alone else NAME_WITH_ID) or a.birth == "exact"
     # A misread ID that happens to exist must be carried by the name and the birth date, not the digits.
     return a.name >= NAME_AUTO and a.birth in ("exact", "read", "near", "year")
 

@@ -39,6 +39,9 @@ K = TypeVar("K")
 REPAIRED_VOTE = 0.75  # a name line's reading that needed a slip undone, against 1 for one read as printed
 COMPOSITE_READS = 2  # readings that must agree on what the composite check digit needs before it can refuse an ID
 _WEIGHTS = (7, 3, 1)
+# The reason a card's ID carries when its zone gave it and no reading of the card says otherwise: its last nine
+# digits' check digit held, so it is the number the card was issued with (a page that prints one person's ID).
+ZONE_PROOF = "the machine-readable zone gives it, its check digit holding"
 
 
 @dataclass(frozen=True)

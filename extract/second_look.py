@@ -32,7 +32,7 @@ from extract.date_vote import vote_dates
 from extract.ids import check_citizen_id, check_old_id
 from extract.layout import PageText, PageWords, Row, band, union_box
 from extract.model import FieldValue
-from extract.mrz import Mrz
+from extract.mrz import ZONE_PROOF, Mrz
 from extract.pieces import Piece
 from extract.text import fold
 from extract.values import Candidate, read
@@ -129,7 +129,9 @@ def _checked(field: str, value: str) -> str | None:
 
 
 def weak(fv: FieldValue | None, spot: Spot) -> bool:
-    """Whether a settled value deserves a second look."""
+    """Whether a settled value deserves a second look (not one the card's zone proves, its only reason)."""
+    if fv is not None and fv.reasons == (ZONE_PROOF,) and fv.confidence >= WEAK:
+        return False
     if fv is None or fv.confidence < WEAK or fv.reasons:
         return True
     if spot.field == "full_name":

@@ -13,7 +13,7 @@ from datetime import date
 
 from extract.ids import check_citizen_id, check_old_id
 from extract.model import FieldValue
-from extract.mrz import zone_birth_date
+from extract.mrz import ZONE_PROOF, zone_birth_date
 from extract.names import is_syllable
 from extract.spelling import is_known
 from extract.text import fold
@@ -274,6 +274,8 @@ def _settle_id(name: str, cands: list[Candidate], birth_year: int | None, gender
         reasons += [_another(replace(x[0], value=x[1])) for x in differ]
     elif same:
         conf = max(conf, min(AGREE_FLOOR, same[0][2] + 0.1))
+    if not differ and any(c.source == "mrz" and v == value for c, v, _, _ in checked):
+        reasons.append(ZONE_PROOF)
     # Where it is printed, rather than the MRZ's reading of the same number.
     where = next((c for c, v, _, _ in checked if v == value and c.bbox is not None), best)
     return FieldValue(value, round(min(1.0, conf), 4), where.page, where.bbox, _reasons(reasons))

@@ -83,6 +83,22 @@ def test_a_misread_mrz_is_ignored():
 
 
 
+def test_an_id_the_zone_gives_says_so_unless_a_reading_of_the_card_differs():
+    # The zone's ID is the card's own (its check digit holds): matching may trust it as no one else's
+    # (tests.test_matching). A front that prints another number leaves it one reading among two.
+    from extract.mrz import ZONE_PROOF
+
+    mrz = _mrz("040076473982", "761104", "M", "NGUYEN NINH HUNG")
+    zone_only = extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], *[[(300, line)] for line in mrz]]))
+    assert ZONE_PROOF in person(zone_only, "holder").fields["citizen_id"].reasons
+    for printed, proved in (("040076473982", True), ("040076478982", False)):
+        ex = extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(300, "FE>"), (600, f"Số / No.: {printed}")],
+                             *[[(300, line)] for line in mrz]]))
+        assert (ZONE_PROOF in person(ex, "holder").fields["citizen_id"].reasons) is proved, printed
+    front_only = extract(layout([[(600, "CĂN CƯỚC CÔNG DÂN")], [(300, "FE>"), (600, "Số / No.: 040076473982")]]))
+    assert ZONE_PROOF not in person(front_only, "holder").fields["citizen_id"].reasons
+
+
 def test_stray_characters_on_the_zone_lines_do_not_hide_their_checked_values():
     # As read off a 150 dpi card (seed 940005): a speck after the birth line, an 'é' among the name's fillers.
     lines = _mrz("089098002163", "981123", "M", "VU VAN VIET")

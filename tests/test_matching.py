@@ -119,6 +119,30 @@ def test_without_a_birth_date_an_id_needs_a_name_that_links_on_its_own(lookup):
     assert link(lookup, full_name="BUI THI PHUONG", **sister).citizen_id == "036170100014"  # a card's zone
 
 
+def test_a_cards_own_id_proved_by_its_zone_links_a_name_its_zone_spells_a_letter_off(lookup):
+    # Seed 1060296: a card's zone name read "NGUYEN NINH HUNG" (no marks, M read as N), its ID read alike on the
+    # front and in the zone, no birth date read. The zone proves the ID the card's own: no sister's under the name.
+    from extract.matching import ZONE_PROOF_LINK
+    from extract.mrz import ZONE_PROOF
+
+    def card(name: str, cid: str = "038055100007", **more: str):
+        f = fields(full_name=name, **more)
+        f["citizen_id"] = FieldValue(cid, 0.97, reasons=(ZONE_PROOF,))
+        return match_person(f, lookup, role="holder")
+
+    m = card("TA QUANG HUAM")  # the given name's letter off: scored below what an ID alone asks of a name
+    assert (m.status, m.citizen_id) == ("matched", "038055100007")
+    assert ZONE_PROOF_LINK in m.reasons
+    assert card("BÙI THỊ HƯƠNG", "036170100014").citizen_id == "036170100014"  # a name close enough as it is
+    # Unproved, the same ID and name may be a namesake's or a sister's ID under the name: review.
+    assert link(lookup, role="holder", full_name="TA QUANG HUAM", citizen_id="038055100007").status == "review"
+    assert link(lookup, role="holder", full_name="BÙI THỊ HƯƠNG", citizen_id="036170100014").status == "review"
+    # Proved, it still needs a consistent name and nothing against it.
+    for name, more in (("TA QUANG HUOQ", {}), ("TA QUANG HUA", {}), ("TA QUANG HUAN", {"gender": "female"}),
+                       ("TA QUANG HUAN", {"date_of_birth": "1956-02-03"})):
+        assert card(name, **more).status != "matched", (name, more)
+
+
 def test_a_card_whose_name_the_scan_lost_links_on_its_id_and_the_exact_birth_date(lookup):
     # Seed 910199: a 150 dpi card copy, its name rows and zone name unread, ID and birth date read whole.
     card = {"citizen_id": "031205100012", "gender": "male"}

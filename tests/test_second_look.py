@@ -596,3 +596,15 @@ def test_an_identity_paper_spot_takes_the_id_kind_its_readings_agree_on():
     # A spot with a first reading keeps its field.
     own = Candidate("citizen_id", "001190100005", 0.5, 1)
     assert _rekeyed([(0, spot, own)], [readings("360958340")]) == ([(0, spot, own)], [[]])
+
+
+def test_an_id_the_cards_zone_proves_gets_no_second_look():
+    # The zone's check digit proves it; reading the front again can only bring a misread into doubt.
+    from extract.mrz import ZONE_PROOF
+    from extract.second_look import weak
+
+    spot = Spot("citizen_id", "citizen_id", 1, (0, 0, 100, 20), 20.0, True)
+    assert not weak(FieldValue("040076473982", 0.97, reasons=(ZONE_PROOF,)), spot)
+    assert weak(FieldValue("040076473982", 0.97, reasons=(ZONE_PROOF, "another reading says 040076478982")), spot)
+    assert weak(FieldValue("040076473982", 0.5, reasons=(ZONE_PROOF,)), spot)
+    assert not weak(FieldValue("040076473982", 0.97), spot)
