@@ -285,7 +285,8 @@ def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str
     if ev.citizen_id:
         if ev.citizen_id == e.citizen_id:
             return "id_same", "ID found in registry"
-        if Levenshtein.distance(ev.citizen_id, e.citizen_id, score_cutoff=2) <= 2:
+        # A card's own ID its zone proves is no misread: one a digit off is someone else's.
+        if not ev.id_proved and Levenshtein.distance(ev.citizen_id, e.citizen_id, score_cutoff=2) <= 2:
             return "id_near", "ID differs by 1-2 digits (misread?)"
         # Three misread digits are rare; an ID that far off is someone else's, damaged or not.
         if ev.id_valid or len(ev.citizen_id) in (11, 12, 13):

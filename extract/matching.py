@@ -255,8 +255,7 @@ def _id_link_ok(ev: Evidence, a: Assessment) -> bool:
     if ev.id_valid:
         # A card's own ID, proved by its zone, is no one else's: its name is consistent with the registry's at a
         # letter off, marks aside, which the zone does not spell ("NGUYEN NINH HUNG" for NGUYỄN MINH HÙNG).
-        off = letters_off(ev.name, a.entry.full_name)
-        if ev.id_proved and off is not None and off <= 1:
+        if ev.id_proved and (off := letters_off(ev.name, a.entry.full_name)) is not None and off <= 1:
             return True
         # Without a birth date "valid" is the ID's pattern alone: a sister's ID under a name a letter off (a household
         # row misread, HƯƠNG for PHƯƠNG) would pass NAME_WITH_ID. The name must then link as if on its own.

@@ -39,9 +39,10 @@ K = TypeVar("K")
 REPAIRED_VOTE = 0.75  # a name line's reading that needed a slip undone, against 1 for one read as printed
 COMPOSITE_READS = 2  # readings that must agree on what the composite check digit needs before it can refuse an ID
 _WEIGHTS = (7, 3, 1)
-# The reason a card's ID carries when its zone gave it and no reading of the card says otherwise: its last nine
-# digits' check digit held, so it is the number the card was issued with (a page that prints one person's ID).
-ZONE_PROOF = "the machine-readable zone gives it, its check digit holding"
+# The reason a card's ID carries when the zone's check digits cover all of it (its last nine digits' own, and the
+# composite's or the printed number's agreement for its province code) and no reading of the card says otherwise:
+# the number the card was issued with, one person's (extract.settle).
+ZONE_PROOF = "the machine-readable zone gives it, its check digits holding"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Mrz:
     names: tuple[str, ...] = ()  # the name's words without diacritics
     id_reasons: tuple[str, ...] = ()  # a digit of the ID not taken as read, and why
     birth_reasons: tuple[str, ...] = ()  # the birth date's digits not taken as read, and why
+    # The composite check digit, read alike twice, holds for the ID: its province code is checked too (the nine
+    # digits after it have their own check digit).
+    id_composite: bool = False
 
 
 def check_digit(s: str) -> str:
@@ -302,11 +306,13 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
         birth = _most_read(repaired)
         birth_reasons = (BIRTH_REPAIRED,) if birth else ()
     sex = _most_read(Counter({k[1]: n for k, n in sexes.items() if k[0] == birth})) if birth else None
-    citizen_id, note = _zone_id(first, birth, sex, _Composite.read(ends, wholes, birth))
+    composite = _Composite.read(ends, wholes, birth)
+    citizen_id, note = _zone_id(first, birth, sex, composite)
     names = _most_read(spelled) or ()  # a tie between two spellings gives no name
     if citizen_id is None and birth is None and not names:
         return None
-    return Mrz(citizen_id, birth, sex, names, (note,) if note else (), birth_reasons)
+    return Mrz(citizen_id, birth, sex, names, (note,) if note else (), birth_reasons,
+               id_composite=citizen_id is not None and composite is not None)
 
 
 REPAIR_MOST = 2  # digits of the birth date and its check digit a repair may read back, besides the year's

@@ -249,7 +249,8 @@ def _label_key(spec: LabelSpec) -> str | None:
 def _add_mrz(d: _Draft, mrz: Mrz) -> None:
     if mrz.citizen_id:
         conf = MRZ_CONFIDENCE * (MRZ_REPAIRED if mrz.id_reasons else 1.0)
-        d.add(Candidate("citizen_id", mrz.citizen_id, conf, source="mrz", reasons=mrz.id_reasons))
+        d.add(Candidate("citizen_id", mrz.citizen_id, conf, source="mrz", reasons=mrz.id_reasons,
+                        proved=mrz.id_composite))
     if mrz.sex:
         d.add(Candidate("gender", mrz.sex, MRZ_CONFIDENCE, source="mrz"))
     if mrz.birth:

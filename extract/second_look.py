@@ -129,7 +129,8 @@ def _checked(field: str, value: str) -> str | None:
 
 
 def weak(fv: FieldValue | None, spot: Spot) -> bool:
-    """Whether a settled value deserves a second look (not one the card's zone proves, its only reason)."""
+    """Whether a settled value deserves a second look. An ID the card's zone proves carries that as a reason, which
+    is no cause for one, as it was none before the reason was given."""
     if fv is not None and fv.reasons == (ZONE_PROOF,) and fv.confidence >= WEAK:
         return False
     if fv is None or fv.confidence < WEAK or fv.reasons:

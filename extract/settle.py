@@ -274,11 +274,20 @@ def _settle_id(name: str, cands: list[Candidate], birth_year: int | None, gender
         reasons += [_another(replace(x[0], value=x[1])) for x in differ]
     elif same:
         conf = max(conf, min(AGREE_FLOOR, same[0][2] + 0.1))
-    if not differ and any(c.source == "mrz" and v == value for c, v, _, _ in checked):
+    if name == "citizen_id" and not differ and _zone_proved(value, [(c, v) for c, v, _, _ in checked]):
         reasons.append(ZONE_PROOF)
     # Where it is printed, rather than the MRZ's reading of the same number.
     where = next((c for c, v, _, _ in checked if v == value and c.bbox is not None), best)
     return FieldValue(value, round(min(1.0, conf), 4), where.page, where.bbox, _reasons(reasons))
+
+
+def _zone_proved(value: str, readings: list[tuple[Candidate, str]]) -> bool:
+    """Whether the zone gives ``value`` with every digit checked: its last nine by their check digit, its province
+    code by the composite check digit or by a printed reading of the same number (one zone reading alone may have
+    misread the province code, which no check digit of its own covers)."""
+    zone = [c for c, v in readings if c.source == "mrz" and v == value]
+    printed = any(c.source != "mrz" and v == value for c, v in readings)
+    return bool(zone) and (printed or any(c.proved for c in zone))
 
 
 SHARED = "printed once for everyone on the document"

@@ -58,6 +58,9 @@ class Candidate:
     alternatives: tuple[str, ...] = ()  # other well-formed values its re-readings gave (extract.choose)
     # A birth year kept alone: the date as OCR read it ("39/7/1959"), for a linked registry entry to explain.
     read_as: str | None = None
+    # A zone's value every digit of which a check digit covers (``Mrz.id_composite``): proved without a printed
+    # reading that agrees.
+    proved: bool = False
 
 
 def read(field: str, kind: str, piece: Piece, *, pattern: str | None = None,

@@ -133,10 +133,19 @@ def test_a_cards_own_id_proved_by_its_zone_links_a_name_its_zone_spells_a_letter
     m = card("TA QUANG HUAM")  # the given name's letter off: scored below what an ID alone asks of a name
     assert (m.status, m.citizen_id) == ("matched", "038055100007")
     assert ZONE_PROOF_LINK in m.reasons
+    from api.web.catalogue import Catalogue
+
+    assert [r for r in m.reasons if Catalogue("vi").reason(r) == r] == []
     assert card("BÙI THỊ HƯƠNG", "036170100014").citizen_id == "036170100014"  # a name close enough as it is
     # Unproved, the same ID and name may be a namesake's or a sister's ID under the name: review.
     assert link(lookup, role="holder", full_name="TA QUANG HUAM", citizen_id="038055100007").status == "review"
     assert link(lookup, role="holder", full_name="BÙI THỊ HƯƠNG", citizen_id="036170100014").status == "review"
+    # A proved ID a digit off a namesake born that day is his no more than any other's: no misread to forgive.
+    m = card("KHỔNG QUỐC BẢO", "031205100013", date_of_birth="2005-04-04", gender="male")
+    assert m.status == "review" and "document shows another ID" in m.reasons
+    unproved = link(lookup, full_name="KHỔNG QUỐC BẢO", citizen_id="031205100013", date_of_birth="2005-04-04",
+                    gender="male")
+    assert "ID differs by 1-2 digits (misread?)" in unproved.reasons
     # Proved, it still needs a consistent name and nothing against it.
     for name, more in (("TA QUANG HUOQ", {}), ("TA QUANG HUA", {}), ("TA QUANG HUAN", {"gender": "female"}),
                        ("TA QUANG HUAN", {"date_of_birth": "1956-02-03"})):
