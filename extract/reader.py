@@ -37,6 +37,10 @@ WRAP_ROWS = 2  # continuation rows of a place
 WRAP_ROOM = 5.0  # word heights left free at the end of a row whose next word wrapped
 _ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}|[a-zđ])[.)]$")
 _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
+# What follows a full stop inside an address, read from a speck ("huyện Bắt. Xát, tỉnh Lào Cai"): the rest of a
+# place's name, its comma, and the next part's own word. A sentence after an address opens otherwise.
+_PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)\s",
+                            re.IGNORECASE)
 _ID_KINDS = {"citizen_id", "old_id", "person_id"}
 _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")
 _DIGITS = re.compile(r"[0-9]")
@@ -201,7 +205,7 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
             if spec.flow:
                 # A running-text value that ends on its label's row ("..., sinh ngày 27/5/1976, thường trú") has a
                 # slot there, for a second look.
-                stop = _stop_at(Piece.of_row(row, hit.end, nxt).text, spec.stops)
+                stop = _stop_at(Piece.of_row(row, hit.end, nxt).text, spec.stops, place=spec.kind == "place")
                 slot = _slot(row, hit, hit.end + stop) if stop is not None else None
                 yield Found(hit, _flow(rows, hits, i, hit, nxt), slot=slot)
                 continue
@@ -350,13 +354,16 @@ def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, piece: Piece) -> li
     return out
 
 
-def _stop_at(text: str, stops: str) -> int | None:
+def _stop_at(text: str, stops: str, *, place: bool = False) -> int | None:
     for m in re.finditer(r"[^\w\s]", text):
         ch = m.group()
         if ch not in stops:
             continue
-        # A full stop ends a sentence only before a space or the end: "20.000.000" and "TP.HCM" go on.
+        # A full stop ends a sentence only before a space or the end: "20.000.000" and "TP.HCM" go on; in a
+        # place, one a speck made inside a part's name goes on too (``_PLACE_GOES_ON``).
         if ch == "." and m.end() < len(text) and not text[m.end()].isspace():
+            continue
+        if ch == "." and place and _PLACE_GOES_ON.match(text, m.end()):
             continue
         return m.start()
     return None
@@ -374,7 +381,7 @@ def _flow(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: int) ->
     by_label = nxt < len(rows[i].text)
     j = i
     while True:
-        cut = _stop_at(pieces[-1].text, hit.spec.stops)
+        cut = _stop_at(pieces[-1].text, hit.spec.stops, place=hit.spec.kind == "place")
         if cut is not None:
             pieces[-1] = pieces[-1].sub(0, cut)
             break

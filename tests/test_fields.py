@@ -1022,6 +1022,27 @@ def test_decision_subject_in_running_text():
         "document_date": "2013-04-14"}
 
 
+@pytest.mark.parametrize(("line", "want"), [
+    # Seed 1010103: a speck read as a full stop inside the district's name cut the address there; the registry's
+    # address then no longer backed a birth date another reading gave.
+    ("huyện Bát. Xát, tỉnh Lào Cai. Số tiền hỗ trợ: 40.000.000 đồng", "huyện Bát. Xát, tỉnh Lào Cai"),
+    ("huyện Bát Xát, tỉnh Lào Cai. Số tiền hỗ trợ: 40.000.000 đồng", "huyện Bát Xát, tỉnh Lào Cai"),
+    # A sentence after the address, its first word and a comma: no place part follows.
+    ("huyện Bát Xát. Ông, bà có trách nhiệm sử dụng đúng mục đích.", "huyện Bát Xát"),
+    ("huyện Bát. Xát tỉnh Lào Cai.", "huyện Bát"),  # no comma: the stop stands
+])
+def test_a_full_stop_inside_an_address_in_running_text_does_not_end_it(line, want):
+    ex = extract(layout([
+        [(100, "ỦY BAN NHÂN DÂN"), (900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+        [(800, "QUYẾT ĐỊNH")],
+        "Điều 1. Hỗ trợ kinh phí cho ông Nguyễn Văn Phong, sinh ngày 27/11/1997,",
+        "thường trú tại Bản Lầu, xã Tân Phú,",
+        line,
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+    ]))
+    assert person(ex, "subject").fields["permanent_address"].value == f"Bản Lầu, xã Tân Phú, {want}"
+
+
 @pytest.mark.parametrize("about", ["sửa chữa nhà ở cho bộ nghèo", "hỗ trợ cho bà con nhân dân"])
 def test_a_title_read_like_a_womans_label_gives_no_woman(about):
     # Seed 1010200: "Về việc ... cho hộ nghèo" read "cho bộ nghèo" fits "cho bà" a letter off; its gender made the
