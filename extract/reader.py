@@ -37,9 +37,10 @@ WRAP_ROWS = 2  # continuation rows of a place
 WRAP_ROOM = 5.0  # word heights left free at the end of a row whose next word wrapped
 _ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}|[a-zđ])[.)]$")
 _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
-# What follows a full stop inside an address, read from a speck ("huyện Bắt. Xát, tỉnh Lào Cai"): the rest of a
-# place's name, its comma, and the next part's own word. A sentence after an address opens otherwise.
-_PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)\s",
+# What follows a full stop inside an address, read from a speck (OCR's "huyện Bắt. Xát, tỉnh Lào Cai" for Bát Xát):
+# the rest of a place's name, its comma, and the next part's own word, on the same row. A sentence after an address
+# opens otherwise.
+_PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)(?:\s|$)",
                             re.IGNORECASE)
 _ID_KINDS = {"citizen_id", "old_id", "person_id"}
 _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")

@@ -1030,6 +1030,7 @@ def test_decision_subject_in_running_text():
     # A sentence after the address, its first word and a comma: no place part follows.
     ("huyện Bát Xát. Ông, bà có trách nhiệm sử dụng đúng mục đích.", "huyện Bát Xát"),
     ("huyện Bát. Xát tỉnh Lào Cai.", "huyện Bát"),  # no comma: the stop stands
+    ("huyện Bát. Xát, tỉnh\nLào Cai. Số tiền hỗ trợ: 40.000.000 đồng", "huyện Bát. Xát, tỉnh Lào Cai"),  # wrapped
 ])
 def test_a_full_stop_inside_an_address_in_running_text_does_not_end_it(line, want):
     ex = extract(layout([
@@ -1037,7 +1038,7 @@ def test_a_full_stop_inside_an_address_in_running_text_does_not_end_it(line, wan
         [(800, "QUYẾT ĐỊNH")],
         "Điều 1. Hỗ trợ kinh phí cho ông Nguyễn Văn Phong, sinh ngày 27/11/1997,",
         "thường trú tại Bản Lầu, xã Tân Phú,",
-        line,
+        *line.split("\n"),
         "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
     ]))
     assert person(ex, "subject").fields["permanent_address"].value == f"Bản Lầu, xã Tân Phú, {want}"
