@@ -361,10 +361,11 @@ def _stop_at(text: str, stops: str, *, place: bool = False) -> int | None:
         if ch not in stops:
             continue
         # A full stop ends a sentence only before a space or the end: "20.000.000" and "TP.HCM" go on; in a
-        # place, one a speck made inside a part's name goes on too (``_PLACE_GOES_ON``).
+        # place, one a speck made inside a part's name goes on too (``_PLACE_GOES_ON``), and so does one after
+        # a comma ("xã Tân Lập,." at a row's end): no sentence ends in a comma.
         if ch == "." and m.end() < len(text) and not text[m.end()].isspace():
             continue
-        if ch == "." and place and _PLACE_GOES_ON.match(text, m.end()):
+        if ch == "." and place and (_PLACE_GOES_ON.match(text, m.end()) or text[:m.start()].rstrip().endswith(",")):
             continue
         return m.start()
     return None

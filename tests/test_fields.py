@@ -1031,6 +1031,9 @@ def test_decision_subject_in_running_text():
     ("huyện Bát Xát. Ông, bà có trách nhiệm sử dụng đúng mục đích.", "huyện Bát Xát"),
     ("huyện Bát. Xát tỉnh Lào Cai.", "huyện Bát"),  # no comma: the stop stands
     ("huyện Bát. Xát, tỉnh\nLào Cai. Số tiền hỗ trợ: 40.000.000 đồng", "huyện Bát. Xát, tỉnh Lào Cai"),  # wrapped
+    # Seed 920200: a speck after the row's last comma (the next sentence's full stop read as a comma, whose label
+    # the place's reader leaves out).
+    ("huyện Bát Xát,.\ntỉnh Lào Cai, Mức trợ cấp: 40.000.000 đồng/tháng, kể", "huyện Bát Xát,. tỉnh Lào Cai"),
 ])
 def test_a_full_stop_inside_an_address_in_running_text_does_not_end_it(line, want):
     ex = extract(layout([
