@@ -40,8 +40,9 @@ _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
 # What follows a full stop inside an address, read from a speck (OCR's "huyện Bắt. Xát, tỉnh Lào Cai" for Bát Xát):
 # the rest of a place's name, its comma, and the next part's own word, on the same row. A sentence after an address
 # opens otherwise.
-_PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)(?:\s|$)",
-                            re.IGNORECASE)
+_PART = r"(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)(?:\s|$)"
+_PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*" + _PART, re.IGNORECASE)
+_PART_FIRST = re.compile(r"\W*" + _PART, re.IGNORECASE)
 _ID_KINDS = {"citizen_id", "old_id", "person_id"}
 _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")
 _DIGITS = re.compile(r"[0-9]")
@@ -355,17 +356,21 @@ def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, piece: Piece) -> li
     return out
 
 
-def _stop_at(text: str, stops: str, *, place: bool = False) -> int | None:
+def _stop_at(text: str, stops: str, *, place: bool = False, below: str = "") -> int | None:
+    """Where a running-text value in ``text`` ends at one of ``stops``; ``below``: the next row's text."""
     for m in re.finditer(r"[^\w\s]", text):
         ch = m.group()
         if ch not in stops:
             continue
         # A full stop ends a sentence only before a space or the end: "20.000.000" and "TP.HCM" go on; in a
-        # place, one a speck made inside a part's name goes on too (``_PLACE_GOES_ON``), and so does one after
-        # a comma ("xã Tân Lập,." at a row's end): no sentence ends in a comma.
+        # place, one a speck made inside a part's name goes on too (``_PLACE_GOES_ON``), and so does one after a
+        # comma that ends the row ("xã Tân Lập,.") when the next row opens with a place's part.
         if ch == "." and m.end() < len(text) and not text[m.end()].isspace():
             continue
-        if ch == "." and place and (_PLACE_GOES_ON.match(text, m.end()) or text[:m.start()].rstrip().endswith(",")):
+        if ch == "." and place and _PLACE_GOES_ON.match(text, m.end()):
+            continue
+        if ch == "." and place and text[:m.start()].rstrip().endswith(",") and not text[m.end():].strip() \
+                and _PART_FIRST.match(below):
             continue
         return m.start()
     return None
@@ -383,7 +388,8 @@ def _flow(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: int) ->
     by_label = nxt < len(rows[i].text)
     j = i
     while True:
-        cut = _stop_at(pieces[-1].text, hit.spec.stops, place=hit.spec.kind == "place")
+        below = rows[j + 1].text if j + 1 < len(rows) else ""
+        cut = _stop_at(pieces[-1].text, hit.spec.stops, place=hit.spec.kind == "place", below=below)
         if cut is not None:
             pieces[-1] = pieces[-1].sub(0, cut)
             break

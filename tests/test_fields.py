@@ -1034,6 +1034,7 @@ def test_decision_subject_in_running_text():
     # Seed 920200: a speck after the row's last comma (the next sentence's full stop read as a comma, whose label
     # the place's reader leaves out).
     ("huyện Bát Xát,.\ntỉnh Lào Cai, Mức trợ cấp: 40.000.000 đồng/tháng, kể", "huyện Bát Xát,. tỉnh Lào Cai"),
+    ("huyện Bát Xát, tỉnh Lào Cai,.", "huyện Bát Xát, tỉnh Lào Cai"),  # the next row is no place's part
 ])
 def test_a_full_stop_inside_an_address_in_running_text_does_not_end_it(line, want):
     ex = extract(layout([
