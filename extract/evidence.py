@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from extract.model import FieldValue
 from extract.mrz import ZONE_PROOF
 from extract.names import name_similarity, normalize_name
-from extract.places import garbled_alike, place_similarity, surely_another_place
+from extract.places import place_similarity, surely_another_place
 from extract.spelling import USUAL_SPELLING
 from extract.text import DIGIT_CONFUSIONS, fold
 
@@ -348,10 +348,8 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
     home_reason = "address matches"
     if (address is None or address < ADDRESS_STRONG) and e.permanent_address and \
             home_key(e.permanent_address) in ev.kin_homes and \
-            (ev.address is None or not surely_another_place(ev.address, e.permanent_address, ORIGIN_CONFLICT)
-             or garbled_alike(ev.address, e.permanent_address)):
-        # Not against an address the page prints: a father registered with his child may live elsewhere now. One
-        # whose parts the scan ran together, each still showing a word of the home's, is no other.
+            (ev.address is None or not surely_another_place(ev.address, e.permanent_address, ORIGIN_CONFLICT)):
+        # Not against an address the page prints: a father registered with his child may live elsewhere now.
         address, home_reason = 1.0, KIN_HOME
     if address is not None and address >= ADDRESS_STRONG:
         extra += W_ADDRESS_STRONG

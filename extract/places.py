@@ -142,36 +142,6 @@ def _cut_short(a: str, b: str) -> bool:
     return named >= _CUT_WHOLE and alike and theirs[len(whole)].startswith(last)
 
 
-def garbled_alike(read: str | None, registered: str | None) -> bool:
-    """Whether place ``read`` may be ``registered`` with its commas and unit words garbled, parts run together ("Thôn
-    ^, v14 Phuớc Lo. buyện Gia Lộc, nh Vi Dương" for Thôn 3, xã Phước Long, huyện Gia Lộc, tỉnh Hải Dương), rather
-    than another place: every named part of ``registered`` has a word among those read, two thirds of their words
-    are, each read word counted once, and the last part read names no other province. A district or province of
-    another name leaves a part without its word; a namesake commune and district in another province ("xã An Hiệp,
-    huyện Châu Thành") have the province to tell them apart. A commune sharing a word with the home's ("Hải Lý" for
-    Hải Anh) cannot be told from it garbled, as ``surely_another_place`` does not tell it read clean either."""
-    ours, theirs = _place_parts(read or ""), _place_parts(registered or "")
-    if not ours or not theirs:
-        return False
-    left = " ".join(ours).split()
-    found = total = 0
-    for part in theirs:
-        names = [w for w in part.split() if not w.isdigit()]  # "Thôn 3", "Tổ 5": numbers OCR garbles whole
-        touched = False
-        for word in names:
-            total += 1
-            best = max(range(len(left)), key=lambda k: fuzz.ratio(word, left[k]), default=None)
-            if best is not None and fuzz.ratio(word, left[best]) >= _PLACE_PART_MATCH:
-                found += 1
-                touched = True
-                left.pop(best)
-        if names and not touched:
-            return False
-    province = _province_of(ours[-1])
-    other = province is not None and fuzz.ratio(ours[-1], province) > fuzz.ratio(ours[-1], theirs[-1])
-    return total > 0 and 3 * found >= 2 * total and not other
-
-
 def _province_of(part: str) -> str | None:
     """The province an address part names, read well enough to tell (ties go to the first in alphabetical order,
     so the answer does not depend on the run); None if none."""
