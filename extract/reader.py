@@ -38,11 +38,18 @@ WRAP_ROOM = 5.0  # word heights left free at the end of a row whose next word wr
 _ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}|[a-zđ])[.)]$")
 _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
 # What follows a full stop inside an address, read from a speck (OCR's "huyện Bắt. Xát, tỉnh Lào Cai" for Bát Xát):
-# the rest of a place's name, its comma, and the next part's own word, on the same row. A sentence after an address
-# opens otherwise.
-_PART = r"(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)(?:\s|$)"
+# the rest of a place's name, its comma, and the next part's own word with its name after it (a capital or a
+# number: "Xã có trách nhiệm", "Huyện ủy" open sentences), on the same row. A sentence after an address opens
+# otherwise.
+_PART = r"(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)(?:\s+(?P<name>\w)|\s*$)"
 _PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*" + _PART, re.IGNORECASE)
 _PART_FIRST = re.compile(r"\W*" + _PART, re.IGNORECASE)
+
+
+def _part_opens(pattern: re.Pattern[str], text: str, pos: int = 0) -> bool:
+    """Whether ``pattern`` finds a place's part at ``pos`` of ``text``, its name opening with a capital or a digit."""
+    m = pattern.match(text, pos)
+    return m is not None and (m.group("name") is None or m.group("name").isupper() or m.group("name").isdigit())
 _ID_KINDS = {"citizen_id", "old_id", "person_id"}
 _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")
 _DIGITS = re.compile(r"[0-9]")
@@ -367,10 +374,10 @@ def _stop_at(text: str, stops: str, *, place: bool = False, below: str = "") -> 
         # comma that ends the row ("xã Tân Lập,.") when the next row opens with a place's part.
         if ch == "." and m.end() < len(text) and not text[m.end()].isspace():
             continue
-        if ch == "." and place and _PLACE_GOES_ON.match(text, m.end()):
+        if ch == "." and place and _part_opens(_PLACE_GOES_ON, text, m.end()):
             continue
         if ch == "." and place and text[:m.start()].rstrip().endswith(",") and not text[m.end():].strip() \
-                and _PART_FIRST.match(below):
+                and _part_opens(_PART_FIRST, below):
             continue
         return m.start()
     return None

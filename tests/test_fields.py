@@ -1035,6 +1035,8 @@ def test_decision_subject_in_running_text():
     # the place's reader leaves out).
     ("huyện Bát Xát,.\ntỉnh Lào Cai, Mức trợ cấp: 40.000.000 đồng/tháng, kể", "huyện Bát Xát,. tỉnh Lào Cai"),
     ("huyện Bát Xát, tỉnh Lào Cai,.", "huyện Bát Xát, tỉnh Lào Cai"),  # the next row is no place's part
+    ("huyện Bát Xát, tỉnh Lào Cai,.\nXã có trách nhiệm theo dõi, quản lý.", "huyện Bát Xát, tỉnh Lào Cai"),
+    ("huyện Bát. Xát, xã hội hóa, quản lý.", "huyện Bát"),
 ])
 def test_a_full_stop_inside_an_address_in_running_text_does_not_end_it(line, want):
     ex = extract(layout([
