@@ -4,7 +4,8 @@ A wrong link hands one person's papers to another, a missing link only costs a m
 below prefer ``review`` whenever the evidence is thin or two citizens fit about equally well:
 
 1. An ID printed on the document and found in the registry links when the registry's name agrees (a
-   structurally invalid ID, likely misread, must agree more and be backed by the birth date). A registry
+   structurally invalid ID, likely misread, must agree more and be backed by the birth date; a card's own ID,
+   which its zone proves, agrees with a name a letter off, marks aside, as the zone spells it). A registry
    entry with a clearly different name is not a link: the person goes to review.
 2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth year
    (or years one misread digit away; one OCR confuses for a year printed alone), on the other birth dates the
