@@ -120,8 +120,8 @@ class Evidence:
     # Registered addresses (``home_key``) of the citizens the other persons of the document were linked to
     # (extract.matching.match_persons): a candidate who lives there lives with them, whatever the scan read.
     kin_homes: frozenset[str] = frozenset()
-    # The ID is a card's own, its machine-readable zone's check digit holding (``extract.mrz.ZONE_PROOF``): no
-    # housemate's or parent's ID read under this person's name.
+    # The ID is a card's own, its machine-readable zone's check digits covering every digit
+    # (``extract.mrz.ZONE_PROOF``): no housemate's or parent's ID read under this person's name.
     id_proved: bool = False
 
 

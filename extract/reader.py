@@ -37,6 +37,9 @@ WRAP_ROWS = 2  # continuation rows of a place
 WRAP_ROOM = 5.0  # word heights left free at the end of a row whose next word wrapped
 _ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}|[a-zđ])[.)]$")
 _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
+_ID_KINDS = {"citizen_id", "old_id", "person_id"}
+_WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")
+_DIGITS = re.compile(r"[0-9]")
 # What follows a full stop inside an address, read from a speck (OCR's "huyện Bắt. Xát, tỉnh Lào Cai" for Bát Xát):
 # the rest of a place's name, its comma, and the next part's own word with its name after it (a capital or a
 # number: "Xã có trách nhiệm", "Huyện ủy" open sentences), on the same row. A sentence after an address opens
@@ -44,18 +47,15 @@ _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
 _PART = r"(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)(?:\s+(?P<name>\w)|\s*$)"
 _PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*" + _PART, re.IGNORECASE)
 _PART_FIRST = re.compile(r"\W*" + _PART, re.IGNORECASE)
+_ID_MIN_DIGITS = 6
+NAME_MIN_LETTERS = 4  # a full name has two words at least: "LÊ AN"
+_SOLID = 0.5  # word confidence below which an edge word is taken for a speck
 
 
 def _part_opens(pattern: re.Pattern[str], text: str, pos: int = 0) -> bool:
     """Whether ``pattern`` finds a place's part at ``pos`` of ``text``, its name opening with a capital or a digit."""
     m = pattern.match(text, pos)
     return m is not None and (m.group("name") is None or m.group("name").isupper() or m.group("name").isdigit())
-_ID_KINDS = {"citizen_id", "old_id", "person_id"}
-_WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")
-_DIGITS = re.compile(r"[0-9]")
-_ID_MIN_DIGITS = 6
-NAME_MIN_LETTERS = 4  # a full name has two words at least: "LÊ AN"
-_SOLID = 0.5  # word confidence below which an edge word is taken for a speck
 
 
 @dataclass(frozen=True)
