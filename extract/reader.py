@@ -42,8 +42,9 @@ _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một
 _DIGITS = re.compile(r"[0-9]")
 # What follows a full stop inside an address, read from a speck (OCR's "huyện Bắt. Xát, tỉnh Lào Cai" for Bát Xát):
 # the rest of a place's name, its comma, and the next part's own word with its name after it (a capital or a
-# number: "Xã có trách nhiệm", "Huyện ủy" open sentences), on the same row. A sentence after an address opens
-# otherwise.
+# number: "Xã có trách nhiệm", "Huyện ủy" open sentences), on the same row (``_PLACE_GOES_ON``); or, after a row's
+# last comma, such a part opening the next row (``_PART_FIRST``). A sentence after an address opens otherwise. A
+# name OCR read in small letters ("thị xã sơn Tây") ends the address there, as before.
 _PART = r"(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)(?:\s+(?P<name>\w)|\s*$)"
 _PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*" + _PART, re.IGNORECASE)
 _PART_FIRST = re.compile(r"\W*" + _PART, re.IGNORECASE)
@@ -214,7 +215,9 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
             if spec.flow:
                 # A running-text value that ends on its label's row ("..., sinh ngày 27/5/1976, thường trú") has a
                 # slot there, for a second look.
-                stop = _stop_at(Piece.of_row(row, hit.end, nxt).text, spec.stops, place=spec.kind == "place")
+                below = rows[i + 1].text if i + 1 < len(rows) else ""
+                stop = _stop_at(Piece.of_row(row, hit.end, nxt).text, spec.stops, place=spec.kind == "place",
+                                below=below)
                 slot = _slot(row, hit, hit.end + stop) if stop is not None else None
                 yield Found(hit, _flow(rows, hits, i, hit, nxt), slot=slot)
                 continue
@@ -371,7 +374,7 @@ def _stop_at(text: str, stops: str, *, place: bool = False, below: str = "") -> 
             continue
         # A full stop ends a sentence only before a space or the end: "20.000.000" and "TP.HCM" go on; in a
         # place, one a speck made inside a part's name goes on too (``_PLACE_GOES_ON``), and so does one after a
-        # comma that ends the row ("xã Tân Lập,.") when the next row opens with a place's part.
+        # comma that ends the row ("xã Tân Lập,.") when the next row opens with a place's part, its name in capitals.
         if ch == "." and m.end() < len(text) and not text[m.end()].isspace():
             continue
         if ch == "." and place and _part_opens(_PLACE_GOES_ON, text, m.end()):
