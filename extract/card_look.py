@@ -31,12 +31,13 @@ from extract.doctype import TITLE_FLOOR, Classification, classify_detail, label_
 from extract.ids import check_citizen_id, id_birth_year
 from extract.label_text import max_edits, skeleton
 from extract.layout import PageText, Row
-from extract.mrz import Mrz, looks_like_mrz, zone_birth_date
+from extract.mrz import Mrz, looks_like_mrz
 from extract.persons import LABEL_NAME_TRUST, PersonBuilder
 from extract.reader import walk
 from extract.settle import DISAGREE
 from extract.text import fold
 from extract.values import Candidate
+from extract.zone_birth import zone_birth_date
 from extract.zone_name import is_name_word
 from ocr.crops import Treated, cut_block, treat
 from ocr.gaps import ink_height
@@ -153,14 +154,19 @@ class _Reading:
 
 
 def _blocks(look: SecondLook, texts: Sequence[PageText]) -> list[tuple[int, Box, float]]:
-    """(page, box, print height) of every block of print of every page with an image."""
+    """(page, box, print height) of every block of print of every page with an image, found once per page for the
+    document (``SecondLook.blocks_found``)."""
     found: list[tuple[int, Box, float]] = []
     for page in texts:
-        image = look.page(page.number)
-        if image is not None:
-            dpi = look.dpi(page.number)
-            h = ink_height(image, dpi)
-            found += [(page.number, box, h) for box in blocks(page, image, h, dpi)]
+        if page.number not in look.blocks_found:
+            image = look.page(page.number)
+            if image is None:
+                look.blocks_found[page.number] = []
+            else:
+                dpi = look.dpi(page.number)
+                h = ink_height(image, dpi)
+                look.blocks_found[page.number] = [(page.number, box, h) for box in blocks(page, image, h, dpi)]
+        found += look.blocks_found[page.number]
     return found
 
 

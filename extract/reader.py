@@ -6,7 +6,8 @@ the row. Beyond that row:
   marriage certificate, "Họ và tên / Full name:" on a card);
 - a place that fills its row runs on to the following rows that start with no label ("... thành phố Hồ" /
   "Chí Minh");
-- a ``flow`` value (running text of a decision) runs on over line breaks until one of its stop characters.
+- a ``flow`` value (running text of a decision) runs on over line breaks until one of its stop characters
+  (``extract.flow``).
 Two-column zones (``columns`` in the template: wife left, husband right) are read column after column.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from config.templates import LabelSpec, Template
+from extract.flow import flow_value, free_end, stop_at
 from extract.label_text import skeleton
 from extract.labels import Hit, LabelIndex
 from extract.layout import LETTER_OR_DIGIT, PageText, Row, band, gap_after, split_columns
@@ -32,7 +34,6 @@ ID_ROOM = 0.25  # word heights left of a number printed under its label
 SLOT_EMPTY = 15.0  # word heights of room given to a value whose label ends the row (nothing was read after it)
 COLUMN_GAP = 1.5  # word heights between a marriage certificate's columns at the least (a space is about 0.3)
 GAP_STOP = 3.0  # a gap of this many word heights ends a value: the next field of a tab-stopped row
-FLOW_ROWS = 3  # rows a running-text value may continue over
 WRAP_ROWS = 2  # continuation rows of a place
 WRAP_ROOM = 5.0  # word heights left free at the end of a row whose next word wrapped
 _ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}|[a-zđ])[.)]$")
@@ -40,23 +41,9 @@ _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
 _ID_KINDS = {"citizen_id", "old_id", "person_id"}
 _WRAPPING_KINDS = {"place", "date"}  # addresses, and dates in words ("... một nghìn chín trăm tám" / "mươi")
 _DIGITS = re.compile(r"[0-9]")
-# What follows a full stop inside an address, read from a speck (OCR's "huyện Bắt. Xát, tỉnh Lào Cai" for Bát Xát):
-# the rest of a place's name, its comma, and the next part's own word with its name after it (a capital or a
-# number: "Xã có trách nhiệm", "Huyện ủy" open sentences), on the same row (``_PLACE_GOES_ON``); or, after a row's
-# last comma, such a part opening the next row (``_PART_FIRST``). A sentence after an address opens otherwise. A
-# name OCR read in small letters ("thị xã sơn Tây") ends the address there, as before.
-_PART = r"(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)(?:\s+(?P<name>\w)|\s*$)"
-_PLACE_GOES_ON = re.compile(r"\s+[^\W\d_]+\s*,\s*" + _PART, re.IGNORECASE)
-_PART_FIRST = re.compile(r"\W*" + _PART, re.IGNORECASE)
 _ID_MIN_DIGITS = 6
 NAME_MIN_LETTERS = 4  # a full name has two words at least: "LÊ AN"
 _SOLID = 0.5  # word confidence below which an edge word is taken for a speck
-
-
-def _part_opens(pattern: re.Pattern[str], text: str, pos: int = 0) -> bool:
-    """Whether ``pattern`` finds a place's part at ``pos`` of ``text``, its name opening with a capital or a digit."""
-    m = pattern.match(text, pos)
-    return m is not None and (m.group("name") is None or m.group("name").isupper() or m.group("name").isdigit())
 
 
 @dataclass(frozen=True)
@@ -211,15 +198,15 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 continue
             if hit.score < 1.0 and _PLACE_DATE.match(row.text, hit.start):
                 continue  # "Cẩm Bình, ngày 08 tháng 12 ..." is the dated line, not a misread "Sinh ngày"
-            nxt = hits[i][k + 1].start if k + 1 < len(hits[i]) else max(hit.end, _free_end(rows, hits, i))
+            nxt = hits[i][k + 1].start if k + 1 < len(hits[i]) else max(hit.end, free_end(rows, hits, i))
             if spec.flow:
                 # A running-text value that ends on its label's row ("..., sinh ngày 27/5/1976, thường trú") has a
                 # slot there, for a second look.
                 below = rows[i + 1].text if i + 1 < len(rows) else ""
-                stop = _stop_at(Piece.of_row(row, hit.end, nxt).text, spec.stops, place=spec.kind == "place",
+                stop = stop_at(Piece.of_row(row, hit.end, nxt).text, spec.stops, place=spec.kind == "place",
                                 below=below)
                 slot = _slot(row, hit, hit.end + stop) if stop is not None else None
-                yield Found(hit, _flow(rows, hits, i, hit, nxt), slot=slot)
+                yield Found(hit, flow_value(rows, hits, i, hit, nxt), slot=slot)
                 continue
             end = _gap_end(row, hit.end, nxt)
             if spec.kind in _ID_KINDS and end < nxt and _split_number(rows, hits, i, hit, end, nxt):
@@ -364,49 +351,3 @@ def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, piece: Piece) -> li
         if hits[j] or not _full(row, _right_edge(rows)):
             break
     return out
-
-
-def _stop_at(text: str, stops: str, *, place: bool = False, below: str = "") -> int | None:
-    """Where a running-text value in ``text`` ends at one of ``stops``; ``below``: the next row's text."""
-    for m in re.finditer(r"[^\w\s]", text):
-        ch = m.group()
-        if ch not in stops:
-            continue
-        # A full stop ends a sentence only before a space or the end: "20.000.000" and "TP.HCM" go on; in a
-        # place, one a speck made inside a part's name goes on too (``_PLACE_GOES_ON``), and so does one after a
-        # comma that ends the row ("xã Tân Lập,.") when the next row opens with a place's part, its name in capitals.
-        if ch == "." and m.end() < len(text) and not text[m.end()].isspace():
-            continue
-        if ch == "." and place and _part_opens(_PLACE_GOES_ON, text, m.end()):
-            continue
-        if ch == "." and place and text[:m.start()].rstrip().endswith(",") and not text[m.end():].strip() \
-                and _part_opens(_PART_FIRST, below):
-            continue
-        return m.start()
-    return None
-
-
-def _free_end(rows: list[Row], hits: list[list[Hit]], i: int) -> int:
-    """The end of row ``i``'s text, or where the first half of a label the line break cut begins ("..., sinh")."""
-    text = rows[i].text
-    below = hits[i + 1] if i + 1 < len(hits) else []
-    return len(text) - below[0].head if below and below[0].head else len(text)
-
-
-def _flow(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: int) -> Piece:
-    pieces = [Piece.of_row(rows[i], hit.end, nxt)]
-    by_label = nxt < len(rows[i].text)
-    j = i
-    while True:
-        below = rows[j + 1].text if j + 1 < len(rows) else ""
-        cut = _stop_at(pieces[-1].text, hit.spec.stops, place=hit.spec.kind == "place", below=below)
-        if cut is not None:
-            pieces[-1] = pieces[-1].sub(0, cut)
-            break
-        j += 1
-        if by_label or j >= len(rows) or j > i + FLOW_ROWS:
-            break
-        end = hits[j][0].start if hits[j] else _free_end(rows, hits, j)
-        by_label = bool(hits[j]) or end < len(rows[j].text)
-        pieces.append(Piece.of_row(rows[j], 0, end))
-    return Piece.join(pieces)

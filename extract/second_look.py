@@ -156,7 +156,9 @@ class SecondLook:
         self.best = best  # the folder of tessdata_best (``OcrResult.best_tessdata``)
         self._other: dict[str, str | None] = {}
         self._pages: dict[int, np.ndarray | None] = {}
-        # Block readings of a card's faces by (page, block), made once for the document (extract.card_look).
+        # A card's blocks of print by page with the page's print height, and their readings by (page, block), found
+        # and made once for the document (extract.card_look).
+        self.blocks_found: dict[int, list[tuple[int, tuple[int, int, int, int], float]]] = {}
         self.blocks_read: dict[tuple[int, tuple[int, int, int, int]], list] = {}
 
     def dpi(self, number: int) -> float:

@@ -13,11 +13,12 @@ from datetime import date
 
 from extract.ids import check_citizen_id, check_old_id
 from extract.model import FieldValue
-from extract.mrz import ZONE_PROOF, zone_birth_date
+from extract.mrz import ZONE_PROOF
 from extract.names import is_syllable
 from extract.spelling import is_known
 from extract.text import fold
 from extract.values import BROKEN_REASON, Candidate
+from extract.zone_birth import zone_birth_date
 
 log = logging.getLogger(__name__)
 

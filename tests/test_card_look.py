@@ -239,6 +239,7 @@ class _Look:
 
     def __init__(self, image: np.ndarray) -> None:
         self.image = image
+        self.blocks_found: dict = {}
         self.blocks_read: dict = {}
 
     def page(self, number: int) -> np.ndarray | None:
