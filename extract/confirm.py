@@ -12,7 +12,8 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 - a birth date (or year) one digit off, one that another reading of the page gave (``FieldValue.alternatives``),
   a full date two digits OCR reads for one another off (6/8, 0/9), or one of the same year read with little
   confidence (these two link only with an ID, or the address and the place of origin both: ``extract.matching``);
-- an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it).
+- an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it), or
+  one OCR read a digit short or long, kept unread (``Person.unread``), with at most one other digit wrong.
 
 Such a value is replaced by the registry's, with a reason that keeps what OCR read. A larger difference is a
 real disagreement between paper and registry and stays as read; nothing is added that was not read, however
@@ -25,6 +26,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+
+from rapidfuzz.distance import Levenshtein
 
 from extract.blocking import RegistryLookup
 from extract.dates import SEPARATORS
@@ -134,6 +137,13 @@ def id_misread(read: str, registered: str) -> bool:
     return read.isdigit() and 0 < _differs(read, registered) <= MAX_ID_DIGITS
 
 
+def id_slipped(read: str, registered: str) -> bool:
+    """Whether ``read``, a digit short of or past a 12-digit ID, is ``registered`` with that digit lost or added
+    and at most one other read wrong."""
+    return len(registered) == 12 and abs(len(read) - 12) == 1 and \
+        Levenshtein.distance(read, registered, score_cutoff=MAX_ID_DIGITS) <= MAX_ID_DIGITS
+
+
 def _id_tied(person: Person, entry: CitizenEntry) -> bool:
     """Whether an ID read for ``person`` is the linked citizen's, or that ID misread."""
     for name, registered in (("citizen_id", entry.citizen_id), ("old_id_number", entry.old_id_number)):
@@ -163,9 +173,9 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
     fields = dict(person.fields)
     changed = False
 
-    def take(name: str, value: str, why: str) -> None:
+    def take(name: str, value: str, why: str, old: FieldValue | None = None) -> None:
         nonlocal changed
-        old = fields[name]
+        old = old or fields[name]
         shown = mask_id(old.value) if name == "citizen_id" else repr(old.value)
         reason = f"{REASON_PREFIX}OCR read {shown}, {why} the linked citizen's registry entry"
         fields[name] = replace(old, value=value, ocr_value=old.value, reasons=(*old.reasons, reason))
@@ -190,6 +200,11 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
     ident = fields.get("citizen_id")
     if ident is not None and "citizen_id" not in keep and id_misread(ident.value, entry.citizen_id):
         take("citizen_id", entry.citizen_id, f"{_differs(ident.value, entry.citizen_id)} digit(s) off")
+    slipped = person.unread.get("citizen_id")
+    if ident is None and slipped is not None and "citizen_id" not in keep and \
+            id_slipped(slipped.value, entry.citizen_id):
+        more = "more" if len(slipped.value) > len(entry.citizen_id) else "fewer"
+        take("citizen_id", entry.citizen_id, f"one digit {more} than", slipped)
     return replace(person, fields=fields) if changed else person
 
 

@@ -64,13 +64,20 @@ class Person:
     role: str
     fields: dict[str, FieldValue]
     match: Match = field(default_factory=Match)
+    # Values printed but not read as one: a personal ID OCR read a digit short or long ("0791960801643"), which no
+    # structure restores and a linked citizen's registry entry may explain (extract.confirm); in the record as
+    # ``unread`` so that a rematch from it can too.
+    unread: dict[str, FieldValue] = field(default_factory=dict)
 
     def as_record(self) -> dict:
-        return {
+        out = {
             "role": self.role,
             "fields": {name: f.as_record() for name, f in self.fields.items()},
             "match": self.match.as_record(),
         }
+        if self.unread:
+            out["unread"] = {name: f.as_record() for name, f in self.unread.items()}
+        return out
 
 
 @dataclass(frozen=True)

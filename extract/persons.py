@@ -24,7 +24,7 @@ from extract.mrz import Mrz, printed_name
 from extract.pieces import Piece
 from extract.reader import Found
 from extract.second_look import SecondLook, Spot
-from extract.settle import settle, share
+from extract.settle import settle, share, unread
 from extract.text import fold
 from extract.values import Candidate, read
 
@@ -235,7 +235,7 @@ class PersonBuilder:
             read = any(c.source != "implied" for cands in d.values.values() for c in cands)
             # Kept without a name when something was read: a reviewer can still link it by its birth date.
             if fields and read:
-                out.append(Person(d.role, fields))
+                out.append(Person(d.role, fields, unread=unread(d.values, fields)))
         return out
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from extract.ids import check_citizen_id, check_old_id
+from extract.ids import check_citizen_id, check_old_id, slipped_digits
 from extract.model import FieldValue
 from extract.mrz import ZONE_PROOF
 from extract.names import is_syllable
@@ -280,6 +280,18 @@ def _settle_id(name: str, cands: list[Candidate], birth_year: int | None, gender
     # Where it is printed, rather than the MRZ's reading of the same number.
     where = next((c for c, v, _, _ in checked if v == value and c.bbox is not None), best)
     return FieldValue(value, round(min(1.0, conf), 4), where.page, where.bbox, _reasons(reasons))
+
+
+def unread(values: dict[str, list[Candidate]], fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """The person's ID as printed when no reading of it is one, OCR having read it a digit short or long
+    (``extract.ids.slipped_digits``): the surest such reading, its digits as read, kept out of the fields."""
+    if "citizen_id" in fields:
+        return {}
+    slipped = [(c, digits) for c in values.get("citizen_id", ()) if (digits := slipped_digits(c.value)) is not None]
+    if not slipped:
+        return {}
+    best, digits = max(slipped, key=lambda item: item[0].confidence)
+    return {"citizen_id": FieldValue(digits, round(best.confidence, 4), best.page, best.bbox)}
 
 
 def _zone_proved(value: str, readings: list[tuple[Candidate, str]]) -> bool:

@@ -15,7 +15,7 @@ from datetime import date
 from extract.date_repairs import century_repaired, leading_zero, year_of_broken
 from extract.dates import SEPARATORS, parse_date
 from extract.gender import parse_gender
-from extract.ids import find_ids
+from extract.ids import find_ids, find_slipped_id
 from extract.name_value import read_name
 from extract.pieces import Piece, Read, strip_leaders, trim
 from extract.syllables import NOT_VIETNAMESE_LETTERS
@@ -160,6 +160,8 @@ def _id(field: str, piece: Piece, pattern: str | None) -> Read:
         lead = _ID_PREFIX.match(folded)
     offset = lead.end() if lead else 0
     found = find_ids(piece.text[offset:])
+    if not found and field != "old_id_number" and (slipped := find_slipped_id(piece.text[offset:])) is not None:
+        found = [slipped]  # refused when checked; kept unread for a linked registry entry (extract.confirm)
     if not found:
         return None
     raw, (s, e) = found[0]

@@ -61,6 +61,7 @@ def redact_record(record: dict, names: frozenset[str]) -> dict:
         (out.get("fields") or {}).pop(name, None)
         for person in out.get("persons") or []:
             (person.get("fields") or {}).pop(name, None)
+            (person.get("unread") or {}).pop(name, None)
     if out.get("text"):
         out["text"] = redact_text(out["text"], names)
     for page in out.get("pages") or []:

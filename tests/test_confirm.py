@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -12,19 +14,23 @@ from extract.confirm import (
     date_misread,
     day_month_misread,
     id_misread,
+    id_slipped,
     in_printed_style,
     name_misread,
 )
+from extract.fields import extraction_from_ocr
 from extract.matching import match_persons
 from extract.model import Extraction, FieldValue, Person
 from storage.index import make_engine
 from storage.registry import import_csv
 from storage.registry_lookup import SqlRegistryLookup
-from tests.synth import make_registry, write_registry
+from tests.synth import make_document, make_registry, write_registry
+from tests.test_fields import _ocr
 from workers import corrections
 from workers.pipeline import match_step
 from workers.record import extraction_from_record, with_extraction
 
+REGISTRY_SEED = 11
 HOME = "Thôn Đông, xã Hải Anh, huyện Hải Hậu, tỉnh Nam Định"
 # citizen_id, full_name, date_of_birth, gender, old_id_number, place_of_origin, permanent_address
 CRAFTED = [
@@ -37,7 +43,7 @@ CRAFTED = [
 @pytest.fixture(scope="module")
 def lookup(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("registry")
-    path = write_registry(make_registry(11, 1500), tmp / "registry.csv")
+    path = write_registry(make_registry(REGISTRY_SEED, 1500), tmp / "registry.csv")
     with path.open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(CRAFTED)
     engine = make_engine(f"sqlite:///{tmp / 'index.sqlite3'}")
@@ -185,3 +191,54 @@ def test_the_record_shows_the_confirmation_and_a_rematch_starts_from_what_ocr_re
     back = corrections.ocr_view(record)["persons"][0]["fields"]["full_name"]
     assert back["value"] == "VÕ MINH TRIỆT" and "confirmed" not in back and not back.get("reasons")
     assert match_step(read, lookup, confirm=False).persons[0].fields["full_name"].value == "VÕ MINH TRIỆT"
+
+
+def test_an_id_read_a_digit_short_or_long_is_the_linked_citizens_when_one_slip_explains_it(lookup):
+    assert id_slipped("0790721000063", "079072100006")  # a speck after it read as one more digit
+    assert id_slipped("07907210006", "079072100006")  # a digit lost
+    assert id_slipped("6790721000063", "079072100006")  # and its 0 read 6
+    assert not id_slipped("6790721008063", "079072100006")  # one more slip: another number
+    assert not id_slipped("079072100007", "079072100006")  # twelve digits: ``id_misread``'s
+    slipped = FieldValue("0790721000063", 0.8, 1, (10, 100, 300, 130))
+    p = replace(person(full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
+                       permanent_address=HOME), unread={"citizen_id": slipped})
+    ident = linked(lookup, p).fields["citizen_id"]
+    assert (ident.value, ident.ocr_value, ident.page, ident.bbox) == ("079072100006", "0790721000063", 1,
+                                                                      (10, 100, 300, 130))
+    assert ident.reasons == (f"{REASON_PREFIX}OCR read 079*******063, one digit more than the linked citizen's "
+                             "registry entry",)
+    # Another citizen's number, or one a slip further: it stays unread.
+    for other in ("0360851000013", "6790721008063"):
+        got = linked(lookup, replace(p, unread={"citizen_id": replace(slipped, value=other)}))
+        assert "citizen_id" not in got.fields and got.unread["citizen_id"].value == other
+    # The record keeps the reading; the view of what OCR read takes the confirmed ID back out, and a rematch from it
+    # confirms it again.
+    record = with_extraction({"doc_id": "x", "fields": {}, "persons": []},
+                             match_step(Extraction("death_certificate", {}, [p]), lookup))
+    kept = record["persons"][0]
+    assert kept["unread"]["citizen_id"]["value"] == "0790721000063"
+    assert kept["fields"]["citizen_id"]["confirmed"]["ocr_value"] == "0790721000063"
+    view = corrections.ocr_view(record)
+    assert "citizen_id" not in view["persons"][0]["fields"] and view["persons"][0]["unread"] == kept["unread"]
+    again = match_step(extraction_from_record(view), lookup).persons[0]
+    assert again.fields["citizen_id"].value == "079072100006"
+
+
+def test_a_printed_id_ocr_read_a_digit_long_is_confirmed_by_the_link(lookup, tmp_path):
+    doc = make_document(7, "birth_certificate", "clean", registry=make_registry(REGISTRY_SEED, 1500))
+    truth = doc.truth["persons"][0]
+    cid = truth["fields"]["citizen_id"]
+    assert truth["role"] == "subject" and truth["in_registry"]
+    ocr = _ocr(doc, tmp_path)
+    hocr = Path(ocr.pages[0].hocr_path)
+    original = hocr.read_text(encoding="utf-8")
+    assert original.count(cid) == 1
+    # The page's reading with a speck after the number taken for one more digit.
+    hocr.write_text(original.replace(cid, cid + "3"), encoding="utf-8")
+    read = extraction_from_ocr(ocr, second_look=False)
+    subject = next(p for p in read.persons if p.role == "subject")
+    assert "citizen_id" not in subject.fields and subject.unread["citizen_id"].value == cid + "3"
+    assert subject.unread["citizen_id"].bbox is not None
+    linked_subject = next(p for p in match_step(read, lookup).persons if p.role == "subject")
+    assert linked_subject.match.status == "matched" and linked_subject.match.citizen_id == truth["true_citizen_id"]
+    assert linked_subject.fields["citizen_id"].value == cid

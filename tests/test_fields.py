@@ -337,8 +337,11 @@ def test_an_id_with_letters_for_digits_is_read_only_when_its_structure_proves_it
     lines[11] = "Số định danh cá nhân: O49305O12345"
     cid = person(extract(layout(lines)), "subject").fields["citizen_id"]
     assert cid.value == "049305012345" and cid.confidence < 0.95
-    lines[11] = "Số định danh cá nhân: 049305O1234"  # 11 characters: not an ID
-    assert "citizen_id" not in person(extract(layout(lines)), "subject").fields
+    lines[11] = "Số định danh cá nhân: 049305O1234"  # 11 characters: not an ID, kept unread
+    subject = person(extract(layout(lines)), "subject")
+    assert "citizen_id" not in subject.fields and subject.unread["citizen_id"].value == "04930501234"
+    lines[11] = "Số định danh cá nhân: 0493O5OI2S4"  # letters for four digits: more likely a word than an ID
+    assert "citizen_id" not in person(extract(layout(lines)), "subject").unread
 
 
 def test_fuzzy_labels_but_values_are_not_labels():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storage.objects import FileObjectStore, ObjectNotFound, StorageError, open_store
+from storage.redact import redact_record
 from storage.textfold import fold
 
 
@@ -49,3 +50,14 @@ def test_fold_is_accent_insensitive_and_keeps_positions():
     text = "Họ và tên: NGUYỄN VĂN ĐẠT, Hoà / Hòa"
     assert fold(text) == "ho va ten: nguyen van dat, hoa / hoa"
     assert len(fold(text)) == len(text)
+
+
+def test_a_hidden_field_leaves_the_record_and_the_persons_readings_of_it():
+    unread = {"citizen_id": {"value": "0791960801643", "confidence": 0.5}}
+    record = {"fields": {"citizen_id": {"value": "079196080164"}},
+              "persons": [{"role": "wife", "unread": unread,
+                           "fields": {"citizen_id": {"value": "079196080164"}, "gender": {"value": "female"}}}]}
+    out = redact_record(record, frozenset({"citizen_id"}))
+    assert out["fields"] == {} and out["persons"][0]["fields"] == {"gender": {"value": "female"}}
+    assert out["persons"][0]["unread"] == {}
+    assert record["persons"][0]["unread"] == unread  # the stored record untouched

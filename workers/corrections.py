@@ -75,9 +75,13 @@ def mark(record: dict, applied: Applied) -> dict:
 def ocr_view(record: dict) -> dict:
     """The record's fields as OCR and extraction read them, before any correction or registry confirmation."""
     out = copy.deepcopy(record)
-    for fields in [out.get("fields") or {}, *[p.get("fields") or {} for p in out.get("persons") or []]]:
+    people = [(p.get("fields") or {}, p.get("unread") or {}) for p in out.get("persons") or []]
+    for fields, unread in [(out.get("fields") or {}, {}), *people]:
         for name in [n for n, f in fields.items() if "confirmed" in f]:
             f = fields[name]
+            if (unread.get(name) or {}).get("value") == f["confirmed"]["ocr_value"]:
+                del fields[name]  # confirmed from a reading no ID, which stays unread
+                continue
             f["value"] = f.pop("confirmed")["ocr_value"]
             kept = [r for r in f.get("reasons") or [] if not r.startswith(CONFIRM_REASON)]
             if kept:

@@ -78,7 +78,8 @@ def extraction_from_record(record: dict) -> Extraction:
         doc_type_confidence=record.get("doc_type_confidence"),
         fields={k: _field(v) for k, v in (record.get("fields") or {}).items()},
         persons=[
-            Person(p["role"], {k: _field(v) for k, v in (p.get("fields") or {}).items()})
+            Person(p["role"], {k: _field(v) for k, v in (p.get("fields") or {}).items()},
+                   unread={k: _field(v) for k, v in (p.get("unread") or {}).items()})
             for p in record.get("persons") or []
         ],
     )
