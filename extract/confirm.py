@@ -13,7 +13,7 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
   a full date two digits OCR reads for one another off (6/8, 0/9), or one of the same year read with little
   confidence (these two link only with an ID, or the address and the place of origin both: ``extract.matching``);
 - an ID at most two digits off (a link never rests on a near ID alone: the name and birth date carry it), or
-  one OCR read a digit short or long, kept unread (``Person.unread``), with at most one other digit wrong.
+  one OCR read a digit short or long, kept apart (``Person.misread``), with at most one other digit wrong.
 
 Such a value is replaced by the registry's, with a reason that keeps what OCR read. A larger difference is a
 real disagreement between paper and registry and stays as read; nothing is added that was not read, however
@@ -200,7 +200,7 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
     ident = fields.get("citizen_id")
     if ident is not None and "citizen_id" not in keep and id_misread(ident.value, entry.citizen_id):
         take("citizen_id", entry.citizen_id, f"{_differs(ident.value, entry.citizen_id)} digit(s) off")
-    slipped = person.unread.get("citizen_id")
+    slipped = person.misread.get("citizen_id")
     if ident is None and slipped is not None and "citizen_id" not in keep and \
             id_slipped(slipped.value, entry.citizen_id):
         more = "more" if len(slipped.value) > len(entry.citizen_id) else "fewer"

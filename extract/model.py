@@ -64,10 +64,10 @@ class Person:
     role: str
     fields: dict[str, FieldValue]
     match: Match = field(default_factory=Match)
-    # Values printed but not read as one: a personal ID OCR read a digit short or long ("0791960801643"), which no
-    # structure restores and a linked citizen's registry entry may explain (extract.confirm); in the record as
-    # ``unread`` so that a rematch from it can too.
-    unread: dict[str, FieldValue] = field(default_factory=dict)
+    # Values OCR misread past use: a personal ID read a digit short or long ("0791960801643"), which no structure
+    # restores and a linked citizen's registry entry may explain (extract.confirm); not fields, in the record as
+    # ``misread`` so that a rematch from it can explain it too.
+    misread: dict[str, FieldValue] = field(default_factory=dict)
 
     def as_record(self) -> dict:
         out = {
@@ -75,8 +75,8 @@ class Person:
             "fields": {name: f.as_record() for name, f in self.fields.items()},
             "match": self.match.as_record(),
         }
-        if self.unread:
-            out["unread"] = {name: f.as_record() for name, f in self.unread.items()}
+        if self.misread:
+            out["misread"] = {name: f.as_record() for name, f in self.misread.items()}
         return out
 
 

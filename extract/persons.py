@@ -24,9 +24,9 @@ from extract.mrz import Mrz, printed_name
 from extract.pieces import Piece
 from extract.reader import Found
 from extract.second_look import SecondLook, Spot
-from extract.settle import settle, share, unread
+from extract.settle import misread, settle, share
 from extract.text import fold
-from extract.values import Candidate, read
+from extract.values import Candidate, misread_id, read
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ class _Draft:
     values: dict[str, list[Candidate]] = field(default_factory=dict)
     spots: list[Spot] = field(default_factory=list)  # where its values are printed, for a second look
     labels: set[str] = field(default_factory=set)  # the person labels found for it (field, or sets_role label)
+    # Its ID read a digit short or long (``values.misread_id``): no reading of the field, nor something read.
+    misread: list[Candidate] = field(default_factory=list)
 
     def add(self, cand: Candidate) -> None:
         self.values.setdefault(cand.field, []).append(cand)
@@ -113,6 +115,8 @@ class PersonBuilder:
         assert self.current is not None
         if cand is not None:
             self.current.add(cand)
+        elif spec.field == "citizen_id" and found.piece is not None and (slip := misread_id(found.piece)):
+            self.current.misread.append(slip)
         if spot is not None:
             self.current.spots.append(spot)
         bbox = found.hit.row.bbox if found.hit.row.has_boxes else None
@@ -210,12 +214,14 @@ class PersonBuilder:
             single = not self.template.role(d.role).multiple
             twin = next((m for m in merged if m.role == d.role), None) if single else None
             if twin is None:
-                merged.append(_Draft(d.role, {k: list(v) for k, v in d.values.items()}, list(d.spots)))
+                merged.append(_Draft(d.role, {k: list(v) for k, v in d.values.items()}, list(d.spots),
+                                     misread=list(d.misread)))
             else:
                 for cands in d.values.values():
                     for c in cands:
                         twin.add(c)
                 twin.spots.extend(d.spots)
+                twin.misread.extend(d.misread)
         if mrz is not None and self.template.mrz and not any(d.role == self.template.mrz for d in merged):
             merged.append(_Draft(self.template.mrz))  # the card's zone was read, its printed labels were not
         for d in merged:
@@ -235,7 +241,7 @@ class PersonBuilder:
             read = any(c.source != "implied" for cands in d.values.values() for c in cands)
             # Kept without a name when something was read: a reviewer can still link it by its birth date.
             if fields and read:
-                out.append(Person(d.role, fields, unread=unread(d.values, fields)))
+                out.append(Person(d.role, fields, misread=misread(d.misread, fields)))
         return out
 
 

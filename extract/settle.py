@@ -282,16 +282,14 @@ def _settle_id(name: str, cands: list[Candidate], birth_year: int | None, gender
     return FieldValue(value, round(min(1.0, conf), 4), where.page, where.bbox, _reasons(reasons))
 
 
-def unread(values: dict[str, list[Candidate]], fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
-    """The person's ID as printed when no reading of it is one, OCR having read it a digit short or long
-    (``extract.ids.slipped_digits``): the surest such reading, its digits as read, kept out of the fields."""
-    if "citizen_id" in fields:
+def misread(readings: list[Candidate], fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """The person's ID as OCR misread it a digit short or long (``values.misread_id``), when no reading of the field
+    is an ID: the surest such reading, its digits as read."""
+    if "citizen_id" in fields or not readings:
         return {}
-    slipped = [(c, digits) for c in values.get("citizen_id", ()) if (digits := slipped_digits(c.value)) is not None]
-    if not slipped:
-        return {}
-    best, digits = max(slipped, key=lambda item: item[0].confidence)
-    return {"citizen_id": FieldValue(digits, round(best.confidence, 4), best.page, best.bbox)}
+    best = max(readings, key=lambda c: c.confidence)
+    digits = slipped_digits(best.value)
+    return {"citizen_id": FieldValue(digits, round(best.confidence, 4), best.page, best.bbox)} if digits else {}
 
 
 def _zone_proved(value: str, readings: list[tuple[Candidate, str]]) -> bool:

@@ -9,6 +9,7 @@ later, once the birth year and gender of the same person are known (``extract.pe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -152,6 +153,25 @@ def id_kind(text: str) -> str | None:
 
 def _id(field: str, piece: Piece, pattern: str | None) -> Read:
     """The ID as printed (checked later); refused when it is not what the value starts with."""
+    return _id_at_start(piece, find_ids)
+
+
+def misread_id(piece: Piece) -> Candidate | None:
+    """A personal ID OCR read a digit short or long, where ``read`` found no ID in ``piece``: kept apart from the
+    field's readings (no structure tells which digit slipped) for a linked citizen's registry entry to explain
+    (extract.confirm). Not under an old CMND's label."""
+    if id_kind(piece.text) == "old_id_number":
+        return None
+    found = _id_at_start(piece, lambda text: [hit] if (hit := find_slipped_id(text)) is not None else [])
+    if found is None:
+        return None
+    raw, source, _ = found
+    return Candidate("citizen_id", raw, source.confidence, source.page, source.bbox)
+
+
+def _id_at_start(piece: Piece, finder: Callable[[str], list[tuple[str, tuple[int, int]]]]) -> Read:
+    """The first number ``finder`` finds in the value, past the paper's name ("CCCD số"), if the value starts
+    with it."""
     piece = trim(strip_leaders(piece, cut=True))
     folded = fold(piece.text)
     lead = _GARBLED_PAPER.match(folded)
@@ -159,9 +179,7 @@ def _id(field: str, piece: Piece, pattern: str | None) -> Read:
     if lead is None or (word.isalnum() and not set(NOT_VIETNAMESE_LETTERS) & set(word)):
         lead = _ID_PREFIX.match(folded)
     offset = lead.end() if lead else 0
-    found = find_ids(piece.text[offset:])
-    if not found and field != "old_id_number" and (slipped := find_slipped_id(piece.text[offset:])) is not None:
-        found = [slipped]  # refused when checked; kept unread for a linked registry entry (extract.confirm)
+    found = finder(piece.text[offset:])
     if not found:
         return None
     raw, (s, e) = found[0]

@@ -61,7 +61,10 @@ def redact_record(record: dict, names: frozenset[str]) -> dict:
         (out.get("fields") or {}).pop(name, None)
         for person in out.get("persons") or []:
             (person.get("fields") or {}).pop(name, None)
-            (person.get("unread") or {}).pop(name, None)
+            misread = person.get("misread") or {}
+            misread.pop(name, None)
+            if not misread:
+                person.pop("misread", None)
     if out.get("text"):
         out["text"] = redact_text(out["text"], names)
     for page in out.get("pages") or []:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from extract.confirm import (
 from extract.fields import extraction_from_ocr
 from extract.matching import match_persons
 from extract.model import Extraction, FieldValue, Person
+from storage.corrections import Correction
 from storage.index import make_engine
 from storage.registry import import_csv
 from storage.registry_lookup import SqlRegistryLookup
@@ -201,27 +203,37 @@ def test_an_id_read_a_digit_short_or_long_is_the_linked_citizens_when_one_slip_e
     assert not id_slipped("079072100007", "079072100006")  # twelve digits: ``id_misread``'s
     slipped = FieldValue("0790721000063", 0.8, 1, (10, 100, 300, 130))
     p = replace(person(full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
-                       permanent_address=HOME), unread={"citizen_id": slipped})
+                       permanent_address=HOME), misread={"citizen_id": slipped})
     ident = linked(lookup, p).fields["citizen_id"]
     assert (ident.value, ident.ocr_value, ident.page, ident.bbox) == ("079072100006", "0790721000063", 1,
                                                                       (10, 100, 300, 130))
     assert ident.reasons == (f"{REASON_PREFIX}OCR read 079*******063, one digit more than the linked citizen's "
                              "registry entry",)
-    # Another citizen's number, or one a slip further: it stays unread.
+    # Another citizen's number, or one a slip further: it stays misread.
     for other in ("0360851000013", "6790721008063"):
-        got = linked(lookup, replace(p, unread={"citizen_id": replace(slipped, value=other)}))
-        assert "citizen_id" not in got.fields and got.unread["citizen_id"].value == other
+        got = linked(lookup, replace(p, misread={"citizen_id": replace(slipped, value=other)}))
+        assert "citizen_id" not in got.fields and got.misread["citizen_id"].value == other
+    # An ID read as one, or typed by staff, stays as it is.
+    read = replace(p, fields={**p.fields, "citizen_id": FieldValue("079072100006", 0.9)})
+    assert linked(lookup, read).fields["citizen_id"].ocr_value is None
+    assert "citizen_id" not in linked(lookup, p, keep=[(0, "citizen_id")]).fields
     # The record keeps the reading; the view of what OCR read takes the confirmed ID back out, and a rematch from it
     # confirms it again.
     record = with_extraction({"doc_id": "x", "fields": {}, "persons": []},
                              match_step(Extraction("death_certificate", {}, [p]), lookup))
     kept = record["persons"][0]
-    assert kept["unread"]["citizen_id"]["value"] == "0790721000063"
+    assert kept["misread"]["citizen_id"]["value"] == "0790721000063"
     assert kept["fields"]["citizen_id"]["confirmed"]["ocr_value"] == "0790721000063"
     view = corrections.ocr_view(record)
-    assert "citizen_id" not in view["persons"][0]["fields"] and view["persons"][0]["unread"] == kept["unread"]
+    assert "citizen_id" not in view["persons"][0]["fields"] and view["persons"][0]["misread"] == kept["misread"]
     again = match_step(extraction_from_record(view), lookup).persons[0]
     assert again.fields["citizen_id"].value == "079072100006"
+    # An ID staff type is printed where OCR misread it.
+    typed = Correction("x", 0, "citizen_id", "079072100006", "staff", datetime(2026, 1, 5, tzinfo=UTC))
+    fixed = corrections.apply_to_extraction(extraction_from_record(view), [typed])
+    field = fixed.extraction.persons[0].fields["citizen_id"]
+    assert (field.value, field.page, field.bbox) == ("079072100006", 1, (10, 100, 300, 130))
+    assert fixed.marks[(0, "citizen_id")]["ocr_value"] is None  # nothing for the OCR view to put back
 
 
 def test_a_printed_id_ocr_read_a_digit_long_is_confirmed_by_the_link(lookup, tmp_path):
@@ -237,8 +249,8 @@ def test_a_printed_id_ocr_read_a_digit_long_is_confirmed_by_the_link(lookup, tmp
     hocr.write_text(original.replace(cid, cid + "3"), encoding="utf-8")
     read = extraction_from_ocr(ocr, second_look=False)
     subject = next(p for p in read.persons if p.role == "subject")
-    assert "citizen_id" not in subject.fields and subject.unread["citizen_id"].value == cid + "3"
-    assert subject.unread["citizen_id"].bbox is not None
+    assert "citizen_id" not in subject.fields and subject.misread["citizen_id"].value == cid + "3"
+    assert subject.misread["citizen_id"].bbox is not None
     linked_subject = next(p for p in match_step(read, lookup).persons if p.role == "subject")
     assert linked_subject.match.status == "matched" and linked_subject.match.citizen_id == truth["true_citizen_id"]
     assert linked_subject.fields["citizen_id"].value == cid

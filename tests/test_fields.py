@@ -337,11 +337,41 @@ def test_an_id_with_letters_for_digits_is_read_only_when_its_structure_proves_it
     lines[11] = "Số định danh cá nhân: O49305O12345"
     cid = person(extract(layout(lines)), "subject").fields["citizen_id"]
     assert cid.value == "049305012345" and cid.confidence < 0.95
-    lines[11] = "Số định danh cá nhân: 049305O1234"  # 11 characters: not an ID, kept unread
+    lines[11] = "Số định danh cá nhân: 049305O1234"  # 11 characters: not an ID, kept apart as misread
     subject = person(extract(layout(lines)), "subject")
-    assert "citizen_id" not in subject.fields and subject.unread["citizen_id"].value == "04930501234"
+    assert "citizen_id" not in subject.fields and subject.misread["citizen_id"].value == "04930501234"
     lines[11] = "Số định danh cá nhân: 0493O5OI2S4"  # letters for four digits: more likely a word than an ID
-    assert "citizen_id" not in person(extract(layout(lines)), "subject").unread
+    assert "citizen_id" not in person(extract(layout(lines)), "subject").misread
+    for number in ("0493050123", "04930501234567"):  # two digits short or long: another number
+        lines[11] = f"Số định danh cá nhân: {number}"
+        assert not person(extract(layout(lines)), "subject").misread
+
+
+def test_an_id_misread_a_digit_long_is_kept_apart_from_the_fields_readings():
+    # Read twice, a digit long both times: the surer reading is kept, its digits as read.
+    lines = [*BIRTH_NEW[:11], "Số định danh cá nhân: 0493050123453", "Số định danh: 04930501234S8", *BIRTH_NEW[12:]]
+    page = layout(lines)
+    page.words[:] = [replace(w, confidence=0.6) if w.text == "0493050123453" else w for w in page.words]
+    subject = person(extract(page), "subject")
+    assert "citizen_id" not in subject.fields and subject.misread["citizen_id"].value == "0493050123458"
+    # A reading that is an ID leaves none apart.
+    lines.insert(12, "Số định danh: 049305012345")
+    assert not person(extract(layout(lines)), "subject").misread
+    # No person of its own: a mother whose name is unreadable is left out as before.
+    lines = list(BIRTH_NEW)
+    lines[12:15] = ["Họ, chữ đệm, tên người mẹ: ..........", "Số định danh cá nhân: 0791960801643"]
+    assert [p.role for p in extract(layout(lines)).persons] == ["subject", "father"]
+    # Under "CCCD số" kept apart, not under an old CMND's label, whose number has 9 digits.
+    left, right = 100, 1100
+    ex = extract(layout([
+        *HEADER,
+        [(600, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        Merged([(left, "Họ và tên chồng:"), (right, "Họ và tên vợ:")]),
+        [(left, "NGUYỄN QUỐC TÀI"), (right, "CAO THỊ THỦY")],
+        [(left, "Giấy tờ tùy thân: CCCD số 0790520012343"), (right, "Giấy tờ tùy thân: CMND số 02875771123")],
+    ]))
+    assert person(ex, "husband").misread["citizen_id"].value == "0790520012343"
+    assert not person(ex, "wife").misread
 
 
 def test_fuzzy_labels_but_values_are_not_labels():

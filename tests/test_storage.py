@@ -53,11 +53,11 @@ def test_fold_is_accent_insensitive_and_keeps_positions():
 
 
 def test_a_hidden_field_leaves_the_record_and_the_persons_readings_of_it():
-    unread = {"citizen_id": {"value": "0791960801643", "confidence": 0.5}}
+    misread = {"citizen_id": {"value": "0791960801643", "confidence": 0.5}}
     record = {"fields": {"citizen_id": {"value": "079196080164"}},
-              "persons": [{"role": "wife", "unread": unread,
+              "persons": [{"role": "wife", "misread": misread,
                            "fields": {"citizen_id": {"value": "079196080164"}, "gender": {"value": "female"}}}]}
     out = redact_record(record, frozenset({"citizen_id"}))
     assert out["fields"] == {} and out["persons"][0]["fields"] == {"gender": {"value": "female"}}
-    assert out["persons"][0]["unread"] == {}
-    assert record["persons"][0]["unread"] == unread  # the stored record untouched
+    assert "misread" not in out["persons"][0]
+    assert record["persons"][0]["misread"] == misread  # the stored record untouched

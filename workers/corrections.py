@@ -47,7 +47,9 @@ def apply_to_extraction(extraction: Extraction, corrections: list[Correction]) -
             )
             continue
         ocr = target.get(c.field)
-        target[c.field] = FieldValue(c.value, 1.0, ocr.page if ocr else None, ocr.bbox if ocr else None)
+        # Where OCR misread the value past use (an ID a digit long), the value typed is still printed there.
+        where = ocr or (extraction.persons[c.person_idx].misread.get(c.field) if c.person_idx is not None else None)
+        target[c.field] = FieldValue(c.value, 1.0, where.page if where else None, where.bbox if where else None)
         marks[(c.person_idx, c.field)] = {
             "by": c.user,
             "at": c.corrected_at.isoformat(timespec="seconds"),
@@ -75,12 +77,12 @@ def mark(record: dict, applied: Applied) -> dict:
 def ocr_view(record: dict) -> dict:
     """The record's fields as OCR and extraction read them, before any correction or registry confirmation."""
     out = copy.deepcopy(record)
-    people = [(p.get("fields") or {}, p.get("unread") or {}) for p in out.get("persons") or []]
-    for fields, unread in [(out.get("fields") or {}, {}), *people]:
+    people = [(p.get("fields") or {}, p.get("misread") or {}) for p in out.get("persons") or []]
+    for fields, misread in [(out.get("fields") or {}, {}), *people]:
         for name in [n for n, f in fields.items() if "confirmed" in f]:
             f = fields[name]
-            if (unread.get(name) or {}).get("value") == f["confirmed"]["ocr_value"]:
-                del fields[name]  # confirmed from a reading no ID, which stays unread
+            if (misread.get(name) or {}).get("value") == f["confirmed"]["ocr_value"]:
+                del fields[name]  # confirmed from a reading that was no ID: it stays under "misread" alone
                 continue
             f["value"] = f.pop("confirmed")["ocr_value"]
             kept = [r for r in f.get("reasons") or [] if not r.startswith(CONFIRM_REASON)]

@@ -79,7 +79,7 @@ def extraction_from_record(record: dict) -> Extraction:
         fields={k: _field(v) for k, v in (record.get("fields") or {}).items()},
         persons=[
             Person(p["role"], {k: _field(v) for k, v in (p.get("fields") or {}).items()},
-                   unread={k: _field(v) for k, v in (p.get("unread") or {}).items()})
+                   misread={k: _field(v) for k, v in (p.get("misread") or {}).items()})
             for p in record.get("persons") or []
         ],
     )
