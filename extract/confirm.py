@@ -6,7 +6,8 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 
 - a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
-  are both printed; the page's is kept);
+  are both printed; the page's is kept), or with one word garbled into no syllable at all, two letters at most
+  off (``GUYÊ``/``NGUYỄN``, ``MTMH``/``MINH``);
 - a birth year read alone, its day and month garbled ("39/7/1959" for 30/07/1959), where they are the
   registry's but for one slip OCR makes, and fit few dates of the year or the ID read ties the link;
 - a birth date (or year) one digit off, one that another reading of the page gave (``FieldValue.alternatives``),
@@ -34,7 +35,8 @@ from extract.dates import SEPARATORS
 from extract.evidence import MISREAD_DATE_DIGITS, WEAK_DATE, CitizenEntry, misread_digits
 from extract.ids import mask_id
 from extract.model import FieldValue, Person
-from extract.names import canonical_tones, letters_off, normalize_name, tone_placed_like
+from extract.names import canonical_tones, fold, letters_off, normalize_name, tone_placed_like
+from extract.syllables import is_syllable
 from extract.text import DIGIT_CONFUSIONS, OCR_DIGITS
 
 __all__ = ["confirm_person", "confirm_persons"]
@@ -57,6 +59,25 @@ def name_misread(read: str, registered: str) -> bool:
         return False
     off = letters_off(r, g)
     return off is not None and off <= 1
+
+
+GARBLED_LETTERS = 2  # letters at most, marks aside, between a word OCR garbled past any syllable and the registry's
+
+
+def name_garbled(read: str, registered: str) -> bool:
+    """Whether ``read`` is ``registered`` with one word garbled into no Vietnamese syllable at all ("GUYÊ" for
+    NGUYỄN, "MTMH" for MINH, "BỒỜI" for BÙI), at most ``GARBLED_LETTERS`` letters off, and its other words as
+    registered (tone placement aside). No paper prints such a word as a name, so it is no disagreement with the
+    registry; a registered word that is no syllable either (a minority's name) is left as printed."""
+    r, g = normalize_name(read).split(), normalize_name(registered).split()
+    if len(r) != len(g):
+        return False
+    differ = [(x, y) for x, y in zip(r, g, strict=True) if canonical_tones(x) != canonical_tones(y)]
+    if len(differ) != 1:
+        return False
+    word, name = differ[0]
+    return not is_syllable(word) and is_syllable(name) and \
+        Levenshtein.distance(fold(word), fold(name), score_cutoff=GARBLED_LETTERS) <= GARBLED_LETTERS
 
 
 def in_printed_style(read: str, registered: str) -> str:
@@ -184,6 +205,9 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
     name = fields.get("full_name")
     if name is not None and "full_name" not in keep and name_misread(name.value, entry.full_name):
         take("full_name", in_printed_style(name.value, entry.full_name), "marks or one letter off")
+    elif name is not None and "full_name" not in keep and name_garbled(name.value, entry.full_name):
+        take("full_name", in_printed_style(name.value, entry.full_name),
+             "one word garbled into no syllable, two letters at most off")
     birth = fields.get("date_of_birth")
     if birth is not None and "date_of_birth" not in keep:
         registered = _registry_birth(entry, birth.value)

@@ -17,11 +17,13 @@ from extract.confirm import (
     id_misread,
     id_slipped,
     in_printed_style,
+    name_garbled,
     name_misread,
 )
 from extract.fields import extraction_from_ocr
 from extract.matching import match_persons
 from extract.model import Extraction, FieldValue, Person
+from extract.syllables import is_syllable
 from storage.corrections import Correction
 from storage.index import make_engine
 from storage.registry import import_csv
@@ -254,3 +256,41 @@ def test_a_printed_id_ocr_read_a_digit_long_is_confirmed_by_the_link(lookup, tmp
     linked_subject = next(p for p in match_step(read, lookup).persons if p.role == "subject")
     assert linked_subject.match.status == "matched" and linked_subject.match.citizen_id == truth["true_citizen_id"]
     assert linked_subject.fields["citizen_id"].value == cid
+
+
+def test_a_name_word_ocr_garbled_past_any_syllable_takes_the_linked_citizens_spelling(lookup):
+    assert name_garbled("GUYÊ THỊ HẰNG", "NGUYỄN THỊ HẰNG")  # two letters lost, a mark misread
+    assert name_garbled("TRẦN MTMH DŨNG", "TRẦN MINH DŨNG") and name_garbled("BỒỜI MINH PHƯƠNG", "BÙI MINH PHƯƠNG")
+    assert name_garbled("TRẦN MTMH DUNG", "TRẦN MINH DŨNG") is False  # two words differ
+    assert not name_garbled("ĐẶNG HƯƠNG TRINH", "ĐẶNG PHƯƠNG TRINH")  # HƯƠNG is a name: another person's
+    assert not name_garbled("TRẦN MTXX DŨNG", "TRẦN MINH DŨNG")  # three letters off
+    assert not name_garbled("TRẦN MTMH", "TRẦN MINH DŨNG")  # a word lost
+    assert not name_garbled("KSƠRR H'HEN", "KSƠR H'HEN")  # the registry's word is no syllable either
+    got = linked(lookup, person(full_name="VÕ MTMH TRIẾT", date_of_birth="1972-11-30", gender="male",
+                                citizen_id="079072100006"))
+    name = got.fields["full_name"]
+    assert (name.value, name.ocr_value) == ("VÕ MINH TRIẾT", "VÕ MTMH TRIẾT")
+    assert name.reasons == (f"{REASON_PREFIX}OCR read 'VÕ MTMH TRIẾT', one word garbled into no syllable, two "
+                            "letters at most off the linked citizen's registry entry",)
+    kept = linked(lookup, person(full_name="VÕ MTMH TRIẾT", date_of_birth="1972-11-30", gender="male",
+                                 citizen_id="079072100006"), keep=[(0, "full_name")])
+    assert kept.fields["full_name"].value == "VÕ MTMH TRIẾT"
+
+
+def test_a_printed_name_ocr_garbled_is_spelled_as_registered_once_linked(lookup, tmp_path):
+    doc = make_document(7, "birth_certificate", "clean", registry=make_registry(REGISTRY_SEED, 1500))
+    truth = doc.truth["persons"][0]
+    middle = truth["fields"]["full_name"].split()[1]
+    ocr = _ocr(doc, tmp_path)
+    hocr = Path(ocr.pages[0].hocr_path)
+    original = hocr.read_text(encoding="utf-8")
+    assert f">{middle}<" in original
+    # The subject's middle name (printed first) garbled past any syllable, as on a stained copy ("MTT" for MAI).
+    garbled = middle[0] + "TT" + middle[3:]
+    assert not is_syllable(garbled)
+    hocr.write_text(original.replace(f">{middle}<", f">{garbled}<", 1), encoding="utf-8")
+    read = extraction_from_ocr(ocr, second_look=False)
+    assert garbled in next(p for p in read.persons if p.role == "subject").fields["full_name"].value.split()
+    subject = next(p for p in match_step(read, lookup).persons if p.role == "subject")
+    assert subject.match.status == "matched" and subject.match.citizen_id == truth["true_citizen_id"]
+    assert subject.fields["full_name"].value == truth["fields"]["full_name"]
