@@ -6,8 +6,8 @@ citizen's registry entry only as OCR misreads do, the page almost surely prints 
 
 - a name with the same syllables, differing in marks (``ĐÍNH``/``ĐÌNH``, a card's zone spelling without
   them) and in at most one letter of one syllable (``NINH``/``MINH``), tone placement aside (``HOÀ``/``HÒA``
-  are both printed; the page's is kept), or with one word garbled into no syllable at all, two letters at most
-  off (``GUYÊ``/``NGUYỄN``, ``MTMH``/``MINH``);
+  are both printed; the page's is kept), or with one word garbled past any name (no vowel, two tone marks),
+  two letters at most off (``MTMH``/``MINH``, ``BỒỜI``/``BÙI``);
 - a birth year read alone, its day and month garbled ("39/7/1959" for 30/07/1959), where they are the
   registry's but for one slip OCR makes, and fit few dates of the year or the ID read ties the link;
 - a birth date (or year) one digit off, one that another reading of the page gave (``FieldValue.alternatives``),
@@ -36,7 +36,7 @@ from extract.evidence import MISREAD_DATE_DIGITS, WEAK_DATE, CitizenEntry, misre
 from extract.ids import mask_id
 from extract.model import FieldValue, Person
 from extract.names import canonical_tones, fold, letters_off, normalize_name, tone_placed_like
-from extract.syllables import is_syllable
+from extract.syllables import is_syllable, tone_marks
 from extract.text import DIGIT_CONFUSIONS, OCR_DIGITS
 
 __all__ = ["confirm_person", "confirm_persons"]
@@ -61,14 +61,18 @@ def name_misread(read: str, registered: str) -> bool:
     return off is not None and off <= 1
 
 
-GARBLED_LETTERS = 2  # letters at most, marks aside, between a word OCR garbled past any syllable and the registry's
+GARBLED_LETTERS = 2  # letters at most, marks aside, between a word OCR garbled and the registry's
+_VOWELS = frozenset("aeiouy")
+# Letters a registered word has at least for a garbled word without a vowel to stand for it: a shorter one is two
+# edits from any stray letter or abbreviation ("K THỊ HUYỀN" for LÊ, "NG." for NGÔ).
+_SHORTEST_UNVOWELLED = 4
 
 
 def name_garbled(read: str, registered: str) -> bool:
-    """Whether ``read`` is ``registered`` with one word garbled into no Vietnamese syllable at all ("GUYÊ" for
-    NGUYỄN, "MTMH" for MINH, "BỒỜI" for BÙI), at most ``GARBLED_LETTERS`` letters off, and its other words as
-    registered (tone placement aside). No paper prints such a word as a name, so it is no disagreement with the
-    registry; a registered word that is no syllable either (a minority's name) is left as printed."""
+    """Whether ``read`` is ``registered`` with one word garbled past any name, at most ``GARBLED_LETTERS`` letters
+    off and about as long, its other words as registered (tone placement aside). Garbled means what no name has,
+    Vietnamese, minority or foreign: no vowel at all ("MTMH" for MINH) or two tone marks ("BỒỜI" for BÙI). A word
+    that is only no Vietnamese syllable ("GUYÊ", but also NIÊ, KSOR, MARIA, PHOL) may be printed so and stays."""
     r, g = normalize_name(read).split(), normalize_name(registered).split()
     if len(r) != len(g):
         return False
@@ -76,8 +80,19 @@ def name_garbled(read: str, registered: str) -> bool:
     if len(differ) != 1:
         return False
     word, name = differ[0]
-    return not is_syllable(word) and is_syllable(name) and \
-        Levenshtein.distance(fold(word), fold(name), score_cutoff=GARBLED_LETTERS) <= GARBLED_LETTERS
+    folded, wanted = fold(word), fold(name)
+    if not is_syllable(name) or abs(len(folded) - len(wanted)) > 1 or \
+            Levenshtein.distance(folded, wanted, score_cutoff=GARBLED_LETTERS) > GARBLED_LETTERS:
+        return False
+    unvowelled = not _VOWELS & set(folded) and len(wanted) >= _SHORTEST_UNVOWELLED
+    return unvowelled or tone_marks(word) > 1
+
+
+def _garbled_word_replaced(read: str, registered: str) -> str:
+    """``read`` with its garbled word as registered: its tone says nothing of where the page puts one; the other
+    words keep the page's tone placement."""
+    pairs = zip(normalize_name(read).split(), normalize_name(registered).split(), strict=True)
+    return " ".join(r if canonical_tones(r) == canonical_tones(g) else g for r, g in pairs)
 
 
 def in_printed_style(read: str, registered: str) -> str:
@@ -206,8 +221,8 @@ def confirm_person(person: Person, entry: CitizenEntry, keep: Collection[str] = 
     if name is not None and "full_name" not in keep and name_misread(name.value, entry.full_name):
         take("full_name", in_printed_style(name.value, entry.full_name), "marks or one letter off")
     elif name is not None and "full_name" not in keep and name_garbled(name.value, entry.full_name):
-        take("full_name", in_printed_style(name.value, entry.full_name),
-             "one word garbled into no syllable, two letters at most off")
+        take("full_name", _garbled_word_replaced(name.value, entry.full_name),
+             "one word garbled past any name, two letters at most off")
     birth = fields.get("date_of_birth")
     if birth is not None and "date_of_birth" not in keep:
         registered = _registry_birth(entry, birth.value)

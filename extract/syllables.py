@@ -45,6 +45,11 @@ def _split_tone(word: str) -> tuple[str, str | None, int]:
     return bare, _TONES[tones[0]] if tones else None, len(tones)
 
 
+def tone_marks(word: str) -> int:
+    """How many tone marks ``word`` carries: a syllable has one at most."""
+    return _split_tone(word)[2]
+
+
 @cache
 def is_syllable(word: str) -> bool:
     """Whether ``word`` (any case, NFC) is spelled like one Vietnamese syllable."""

@@ -374,6 +374,25 @@ def test_an_id_misread_a_digit_long_is_kept_apart_from_the_fields_readings():
     assert not person(ex, "wife").misread
 
 
+@pytest.mark.parametrize(("row", "kept"), [
+    ("CCCD số: 0493050123453", "0493050123453"),
+    ("CMND số: 0493050123453", None),  # an old CMND's label: its number has 9 digits, no ID a digit long
+    ("CCCD số: 1/2 0493050123453", None),  # not what the value starts with
+])
+def test_a_household_head_keeps_his_misread_id_from_his_own_block(row, kept):
+    ex = extract(layout([
+        [(100, "CÔNG AN TỈNH HẢI DƯƠNG"), (900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+        [(800, "SỔ HỘ KHẨU")],
+        "Họ và tên chủ hộ: ĐẶNG CÔNG AN",
+        [(100, "Họ và tên: ĐẶNG CÔNG AN"), (1100, "Quan hệ với chủ hộ: Chủ hộ")],
+        [(100, "Ngày, tháng, năm sinh: 02/01/1937"), (1100, "Giới tính: Nam")],
+        row,
+    ]))
+    head = person(ex, "head")
+    assert [p.role for p in ex.persons] == ["head"] and "citizen_id" not in head.fields
+    assert (head.misread["citizen_id"].value if head.misread else None) == kept
+
+
 def test_fuzzy_labels_but_values_are_not_labels():
     ex = extract(layout([
         *HEADER,

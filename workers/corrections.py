@@ -77,19 +77,10 @@ def mark(record: dict, applied: Applied) -> dict:
 def ocr_view(record: dict) -> dict:
     """The record's fields as OCR and extraction read them, before any correction or registry confirmation."""
     out = copy.deepcopy(record)
-    people = [(p.get("fields") or {}, p.get("misread") or {}) for p in out.get("persons") or []]
-    for fields, misread in [(out.get("fields") or {}, {}), *people]:
-        for name in [n for n, f in fields.items() if "confirmed" in f]:
-            f = fields[name]
-            if (misread.get(name) or {}).get("value") == f["confirmed"]["ocr_value"]:
-                del fields[name]  # confirmed from a reading that was no ID: it stays under "misread" alone
-                continue
-            f["value"] = f.pop("confirmed")["ocr_value"]
-            kept = [r for r in f.get("reasons") or [] if not r.startswith(CONFIRM_REASON)]
-            if kept:
-                f["reasons"] = kept
-            else:
-                f.pop("reasons", None)
+    unconfirm(out.get("fields") or {})
+    for p in out.get("persons") or []:
+        unconfirm(p.get("fields") or {}, p.get("misread") or {})
+    for fields in [out.get("fields") or {}, *[p.get("fields") or {} for p in out.get("persons") or []]]:
         for name in [n for n, f in fields.items() if "corrected" in f]:
             note = fields[name].pop("corrected")
             if note.get("ocr_value") is None:
@@ -97,6 +88,24 @@ def ocr_view(record: dict) -> dict:
             else:
                 fields[name].update(value=note["ocr_value"], confidence=note.get("ocr_confidence") or 0.0)
     return out
+
+
+def unconfirm(fields: dict, misread: dict | None = None) -> None:
+    """Each of a record's ``fields`` a registry link confirmed back to what OCR read, in place; one confirmed from
+    an ID OCR misread a digit short or long (its ``misread`` reading, never 12 digits) is taken out, the reading
+    staying under ``misread`` alone."""
+    for name in [n for n, f in fields.items() if "confirmed" in f]:
+        f = fields[name]
+        ocr_value = f.pop("confirmed")["ocr_value"]
+        if (misread or {}).get(name, {}).get("value") == ocr_value and len(ocr_value) != 12:
+            del fields[name]
+            continue
+        f["value"] = ocr_value
+        kept = [r for r in f.get("reasons") or [] if not r.startswith(CONFIRM_REASON)]
+        if kept:
+            f["reasons"] = kept
+        else:
+            f.pop("reasons", None)
 
 
 def field_of(record: dict, person_idx: int | None, name: str) -> dict | None:

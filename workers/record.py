@@ -13,6 +13,7 @@ from ingest.source import Source
 from ocr.result import OcrResult
 from storage.keys import hocr_key, metadata_key, original_key, pdf_key
 from storage.reviews import Decision
+from workers.corrections import unconfirm
 
 SCHEMA = "sohoa.document/1"
 
@@ -162,6 +163,10 @@ def apply_decisions(record: dict, decisions: dict[int, Decision]) -> dict:
             continue
         when = decision.decided_at.isoformat(timespec="seconds")
         match = person.setdefault("match", {})
+        if match.get("status") == "matched" and (decision.action != "accept" or
+                                                 decision.citizen_id != match.get("citizen_id")):
+            # Values the automatic link confirmed are that citizen's: not this person's once staff decide otherwise.
+            unconfirm(person.get("fields") or {}, person.get("misread") or {})
         if decision.action == "accept":
             match.update(status="matched", citizen_id=decision.citizen_id)
             reason = f"accepted in review by {decision.user} at {when}"
