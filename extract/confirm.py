@@ -63,8 +63,8 @@ def name_misread(read: str, registered: str) -> bool:
 
 GARBLED_LETTERS = 2  # letters at most, marks aside, between a word OCR garbled and the registry's
 _VOWELS = frozenset("aeiouy")
-# Letters a registered word has at least for a garbled word without a vowel to stand for it: a shorter one is two
-# edits from any stray letter or abbreviation ("K THỊ HUYỀN" for LÊ, "NG." for NGÔ).
+# Letters a registered word has at least (an apostrophe is none: H'MI has three) for a garbled word without a vowel
+# to stand for it: a shorter one is two edits from any stray letter or abbreviation ("K THỊ HUYỀN" for LÊ, "NG.").
 _SHORTEST_UNVOWELLED = 4
 
 
@@ -84,7 +84,7 @@ def name_garbled(read: str, registered: str) -> bool:
     if not is_syllable(name) or abs(len(folded) - len(wanted)) > 1 or \
             Levenshtein.distance(folded, wanted, score_cutoff=GARBLED_LETTERS) > GARBLED_LETTERS:
         return False
-    unvowelled = not _VOWELS & set(folded) and len(wanted) >= _SHORTEST_UNVOWELLED
+    unvowelled = not _VOWELS & set(folded) and sum(c.isalpha() for c in wanted) >= _SHORTEST_UNVOWELLED
     return unvowelled or tone_marks(word) > 1
 
 

@@ -92,12 +92,12 @@ def ocr_view(record: dict) -> dict:
 
 def unconfirm(fields: dict, misread: dict | None = None) -> None:
     """Each of a record's ``fields`` a registry link confirmed back to what OCR read, in place; one confirmed from
-    an ID OCR misread a digit short or long (its ``misread`` reading, never 12 digits) is taken out, the reading
+    an ID OCR misread a digit short or long (its ``misread`` reading) is taken out, the reading
     staying under ``misread`` alone."""
     for name in [n for n, f in fields.items() if "confirmed" in f]:
         f = fields[name]
         ocr_value = f.pop("confirmed")["ocr_value"]
-        if (misread or {}).get(name, {}).get("value") == ocr_value and len(ocr_value) != 12:
+        if (misread or {}).get(name, {}).get("value") == ocr_value:
             del fields[name]
             continue
         f["value"] = ocr_value
