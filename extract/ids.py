@@ -216,13 +216,10 @@ def find_ids(text: str) -> list[tuple[str, tuple[int, int]]]:
 _SLIPPED_SIZES = frozenset({11, 13})
 
 
-def find_slipped_id(text: str) -> tuple[str, tuple[int, int]] | None:
-    """The first number in ``text`` a digit short of a 12-digit ID or a digit past it, as printed, with its span;
-    for a value ``find_ids`` finds no ID in."""
-    for seq in _SEQUENCE.finditer(text):
-        if slipped_digits(seq.group()) is not None:
-            return seq.group(), seq.span()
-    return None
+def find_slipped_ids(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Numbers in ``text`` a digit short of a 12-digit ID or a digit past it, as printed, with their spans; for a
+    value ``find_ids`` finds no ID in."""
+    return [(seq.group(), seq.span()) for seq in _SEQUENCE.finditer(text) if slipped_digits(seq.group()) is not None]
 
 
 def slipped_digits(raw: str) -> str | None:

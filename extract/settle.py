@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from extract.ids import check_citizen_id, check_old_id, slipped_digits
+from extract.ids import check_citizen_id, check_old_id
 from extract.model import FieldValue
 from extract.mrz import ZONE_PROOF
 from extract.names import is_syllable
@@ -288,8 +288,7 @@ def misread(readings: list[Candidate], fields: dict[str, FieldValue]) -> dict[st
     if "citizen_id" in fields or not readings:
         return {}
     best = max(readings, key=lambda c: c.confidence)
-    digits = slipped_digits(best.value)
-    return {"citizen_id": FieldValue(digits, round(best.confidence, 4), best.page, best.bbox)} if digits else {}
+    return {"citizen_id": FieldValue(best.value, round(best.confidence, 4), best.page, best.bbox)}
 
 
 def _zone_proved(value: str, readings: list[tuple[Candidate, str]]) -> bool:

@@ -16,7 +16,7 @@ from datetime import date
 from extract.date_repairs import century_repaired, leading_zero, year_of_broken
 from extract.dates import SEPARATORS, parse_date
 from extract.gender import parse_gender
-from extract.ids import find_ids, find_slipped_id
+from extract.ids import find_ids, find_slipped_ids, slipped_digits
 from extract.name_value import read_name
 from extract.pieces import Piece, Read, strip_leaders, trim
 from extract.syllables import NOT_VIETNAMESE_LETTERS
@@ -157,16 +157,16 @@ def _id(field: str, piece: Piece, pattern: str | None) -> Read:
 
 
 def misread_id(piece: Piece) -> Candidate | None:
-    """A personal ID OCR read a digit short or long, where ``read`` found no ID in ``piece``: kept apart from the
-    field's readings (no structure tells which digit slipped) for a linked citizen's registry entry to explain
-    (extract.confirm). Not under an old CMND's label."""
+    """A personal ID OCR read a digit short or long (its digits as read), where ``read`` found no ID in ``piece``:
+    kept apart from the field's readings (no structure tells which digit slipped) for a linked citizen's registry
+    entry to explain (extract.confirm). Not under an old CMND's label."""
     if id_kind(piece.text) == "old_id_number":
         return None
-    found = _id_at_start(piece, lambda text: [hit] if (hit := find_slipped_id(text)) is not None else [])
+    found = _id_at_start(piece, find_slipped_ids)
     if found is None:
         return None
     raw, source, _ = found
-    return Candidate("citizen_id", raw, source.confidence, source.page, source.bbox)
+    return Candidate("citizen_id", slipped_digits(raw) or raw, source.confidence, source.page, source.bbox)
 
 
 def _id_at_start(piece: Piece, finder: Callable[[str], list[tuple[str, tuple[int, int]]]]) -> Read:
