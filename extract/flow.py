@@ -56,9 +56,9 @@ def free_end(rows: list[Row], hits: list[list[Hit]], i: int) -> int:
     return len(text) - below[0].head if below and below[0].head else len(text)
 
 
-def flow_value(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: int) -> Piece:
+def flow_value(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: int) -> tuple[Piece, int | None]:
     """The value of running-text label ``hit`` on row ``i``: up to ``nxt`` and on over the rows after, until one of
-    its stop characters or the next label."""
+    its stop characters or the next label; and where on the label's row it stops, when it ends there."""
     pieces = [Piece.of_row(rows[i], hit.end, nxt)]
     by_label = nxt < len(rows[i].text)
     j = i
@@ -67,6 +67,8 @@ def flow_value(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: in
         cut = stop_at(pieces[-1].text, hit.spec.stops, place=hit.spec.kind == "place", below=below)
         if cut is not None:
             pieces[-1] = pieces[-1].sub(0, cut)
+            if j == i:
+                return pieces[0], cut
             break
         j += 1
         if by_label or j >= len(rows) or j > i + FLOW_ROWS:
@@ -74,4 +76,4 @@ def flow_value(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, nxt: in
         end = hits[j][0].start if hits[j] else free_end(rows, hits, j)
         by_label = bool(hits[j]) or end < len(rows[j].text)
         pieces.append(Piece.of_row(rows[j], 0, end))
-    return Piece.join(pieces)
+    return Piece.join(pieces), None

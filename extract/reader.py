@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from config.templates import LabelSpec, Template
-from extract.flow import flow_value, free_end, stop_at
+from extract.flow import flow_value, free_end
 from extract.label_text import skeleton
 from extract.labels import Hit, LabelIndex
 from extract.layout import LETTER_OR_DIGIT, PageText, Row, band, gap_after, split_columns
@@ -202,11 +202,9 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
             if spec.flow:
                 # A running-text value that ends on its label's row ("..., sinh ngày 27/5/1976, thường trú") has a
                 # slot there, for a second look.
-                below = rows[i + 1].text if i + 1 < len(rows) else ""
-                stop = stop_at(Piece.of_row(row, hit.end, nxt).text, spec.stops, place=spec.kind == "place",
-                                below=below)
+                value, stop = flow_value(rows, hits, i, hit, nxt)
                 slot = _slot(row, hit, hit.end + stop) if stop is not None else None
-                yield Found(hit, flow_value(rows, hits, i, hit, nxt), slot=slot)
+                yield Found(hit, value, slot=slot)
                 continue
             end = _gap_end(row, hit.end, nxt)
             if spec.kind in _ID_KINDS and end < nxt and _split_number(rows, hits, i, hit, end, nxt):
