@@ -44,6 +44,7 @@ class Side:
     verdicts: dict[str, str] = field(default_factory=dict)  # same | diff | unknown
     borrowed: dict[str, str] = field(default_factory=dict)  # field -> whose value it is (e.g. "parents")
     alternatives: dict[str, list[str]] = field(default_factory=dict)  # field -> other readings of the page
+    misread: dict[str, str] = field(default_factory=dict)  # field -> OCR's reading past use (an ID a digit long)
 
 
 def queue(index: Index, batch: str | None = None) -> list[QueueItem]:
@@ -69,6 +70,9 @@ def read_side(record: dict, idx: int) -> Side:
         others = ((person.get("fields") or {}).get(name) or {}).get("alternatives")
         if others:
             side.alternatives[name] = list(others)
+        wrong = ((person.get("misread") or {}).get(name) or {}).get("value")
+        if wrong and not values.get(name):
+            side.misread[name] = str(wrong)
     if person.get("role") == "subject" and not values["permanent_address"]:
         # A child's birth record gives no address of its own; the parents' is where the child was registered
         # to live, and often what tells two namesakes apart.

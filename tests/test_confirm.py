@@ -334,3 +334,38 @@ def test_values_a_link_confirmed_go_back_to_what_ocr_read_when_staff_reject_or_c
         assert "confirmed" not in person_now["fields"]["full_name"] and "citizen_id" not in person_now["fields"]
         assert person_now["misread"] == record["persons"][0]["misread"]
     assert record["persons"][0]["fields"] == fields  # the stored record untouched
+
+
+def test_a_citizen_staff_accept_confirms_what_ocr_misread_whatever_was_decided_before(lookup):
+    read = person(full_name="ĐINH CÔNG KHẢL", gender="male")
+    # The birth date read two ways, the registry's the other way.
+    read.fields["date_of_birth"] = FieldValue("1985-08-18", 0.6, 1, (10, 60, 200, 90), alternatives=("1985-03-18",))
+    record = with_extraction({"doc_id": "x", "fields": {}, "persons": []},
+                             match_step(Extraction("death_certificate", {}, [read]), lookup))
+    assert record["persons"][0]["match"]["status"] == "review"
+    assert record["persons"][0]["fields"]["full_name"]["value"] == "ĐINH CÔNG KHẢL"
+    when = datetime(2026, 1, 5, tzinfo=UTC)
+
+    def decided(rec: dict, action: str, citizen_id: str | None, registry=lookup) -> dict:
+        return apply_decisions(rec, {0: Decision("x", 0, action, citizen_id, "staff", when)}, registry)
+
+    accepted = decided(record, "accept", "036085100001")
+    name = accepted["persons"][0]["fields"]["full_name"]
+    assert name["value"] == "ĐINH CÔNG KHẢI" and name["confirmed"]["ocr_value"] == "ĐINH CÔNG KHẢL"
+    assert name["reasons"][-1].startswith(REASON_PREFIX)
+    birth = accepted["persons"][0]["fields"]["date_of_birth"]
+    assert (birth["value"], birth["confirmed"]["ocr_value"]) == ("1985-03-18", "1985-08-18")
+    assert "place_of_origin" not in accepted["persons"][0]["fields"]  # nothing added that was not read
+    # Without the registry at hand the decision only sets the link.
+    assert decided(record, "accept", "036085100001", None)["persons"][0]["fields"] == record["persons"][0]["fields"]
+    # Rejected first and accepted later, or accepted twice: as if accepted once.
+    rejected = decided(record, "reject", None)
+    assert rejected["persons"][0]["fields"]["full_name"]["value"] == "ĐINH CÔNG KHẢL"
+    assert decided(rejected, "accept", "036085100001")["persons"][0]["fields"] == accepted["persons"][0]["fields"]
+    assert decided(accepted, "accept", "036085100001")["persons"][0]["fields"] == accepted["persons"][0]["fields"]
+    # Another citizen accepted instead: the first one's confirmations go; what staff corrected is never touched.
+    other = decided(accepted, "accept", "079072100006")["persons"][0]["fields"]["full_name"]
+    assert other["value"] == "ĐINH CÔNG KHẢL" and "confirmed" not in other
+    typed = copy.deepcopy(record)
+    typed["persons"][0]["fields"]["full_name"]["corrected"] = {"by": "staff"}
+    assert decided(typed, "accept", "036085100001")["persons"][0]["fields"]["full_name"]["value"] == "ĐINH CÔNG KHẢL"

@@ -100,3 +100,23 @@ def test_bad_review_commands_are_refused(tmp_path):
     assert run_sohoa(home, "review", "accept", "docreview2", "--person", "0", "--citizen-id", "12345").returncode == 1
     assert run_sohoa(home, "review", "accept", "nodoc", "--person", "0", "--citizen-id", "001085000002").returncode == 1
     assert run_sohoa(home, "review", "accept", "docreview2", "--person", "0").returncode == 2
+
+
+def test_a_citizen_accepted_in_review_puts_right_what_ocr_misread_of_that_citizen(tmp_path):
+    home = tmp_path / "home"
+    _stored(home, "docreview3")
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "citizen_id,full_name,date_of_birth,gender,old_id_number,place_of_origin,permanent_address\n"
+        "001185000003,TRẦN THỊ BÌNH,1985-03-08,female,,,\n", encoding="utf-8")
+    run_sohoa(home, "registry", "import", str(registry), check=True)
+    run_sohoa(home, "review", "accept", "docreview3", "--person", "1", "--citizen-id", "001185000003", check=True)
+
+    # The page's 1985-03-05 is one digit off the registry's date of the citizen staff accepted: that citizen's.
+    for step in ("accepted", "reprocessed"):
+        record = json_lines(run_sohoa(home, "docs", "show", "docreview3", "--json", check=True).stdout)[0]
+        birth = record["persons"][1]["fields"]["date_of_birth"]
+        assert (birth["value"], birth["confirmed"]["ocr_value"]) == ("1985-03-08", "1985-03-05"), step
+        assert record["persons"][0]["fields"]["date_of_birth"]["value"] == "1985-03-05"  # not decided: as read
+        if step == "accepted":
+            run_sohoa(home, "reprocess", "--doc", "docreview3", "--from", "match", check=True)

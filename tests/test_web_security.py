@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from config.settings import Settings
+from extract.model import FieldValue
 from storage import audit, uploads
 from storage.batches import progress
 from storage.keys import original_key
@@ -296,3 +297,16 @@ def test_a_birth_date_read_two_ways_shows_the_other_readings(site):
     assert review.status_code == 200, review.text
     beside = re.search(r'<div class="small muted alternatives">([^<]+)</div>', review.text)
     assert beside and beside.group(1) == "Cách đọc khác: 10/06/1951, 10/06/1961"
+
+
+def test_an_id_read_a_digit_long_is_shown_for_review_where_the_id_would_be(site):
+    read = person("subject", "LÊ VĂN TÁM", "review", None, date_of_birth="1960-01-02")
+    read = replace(read, misread={"citizen_id": FieldValue("0790600801643", 0.7, 1, (10, 60, 300, 90))})
+    doc, _ = _document_page(site, "khai-tu-3.png", "death_certificate", read, "doc-thua-so",
+                               "TRÍCH LỤC KHAI TỬ LÊ VĂN TÁM")
+    review = logged_in(site, "canbo").get(f"/staff/review/{doc['doc_id']}/0")
+    assert review.status_code == 200, review.text
+    row = re.search(r'<tr data-field="citizen_id">.*?</tr>', review.text, re.S)
+    shown = re.search(r'<div class="small muted misread">([^<]+)</div>', row.group(0)) if row else None
+    assert shown and shown.group(1) == "OCR đọc được 0790600801643 (13 chữ số, không phải số hợp lệ)"
+    assert review.text.count('class="small muted misread"') == 1  # only the field misread

@@ -50,7 +50,7 @@ def rematch(ctx: Context, record: dict) -> dict:
     matched = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
     updated = records.with_extraction(record, matched)
     updated = corrections.mark(updated, applied)
-    updated = records.apply_decisions(updated, decisions_for(ctx.index, record["doc_id"]))
+    updated = records.apply_decisions(updated, decisions_for(ctx.index, record["doc_id"]), ctx.registry)
     write_record(ctx.store, ctx.index, updated)
     return updated
 

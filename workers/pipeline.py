@@ -179,7 +179,7 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
         record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, extraction)
         record = records.with_quality(record, processed.quality)
         record = corrections.mark(record, applied)
-        record = records.apply_decisions(record, decisions_for(index, task.doc_id))
+        record = records.apply_decisions(record, decisions_for(index, task.doc_id), lookup)
         stamp(processed.ocr.pdf_path, doc_id=task.doc_id, doc_type=record["doc_type"], source_sha256=task.source.sha256)
         for page in processed.ocr.pages:
             if page.hocr_path:

@@ -8,6 +8,9 @@ import hashlib
 from datetime import UTC, datetime
 
 from config.settings import PIPELINE_VERSION
+from extract.blocking import RegistryLookup
+from extract.confirm import confirm_person
+from extract.evidence import CitizenEntry
 from extract.model import Extraction, FieldValue, Person
 from ingest.source import Source
 from ocr.result import OcrResult
@@ -152,8 +155,13 @@ def document_status(record: dict) -> str:
     return "review" if any(p["match"]["status"] == "review" for p in record.get("persons") or []) else "done"
 
 
-def apply_decisions(record: dict, decisions: dict[int, Decision]) -> dict:
-    """The record with each decided person's link set as decided; pure, the input is not changed."""
+def apply_decisions(record: dict, decisions: dict[int, Decision], lookup: RegistryLookup | None = None) -> dict:
+    """The record with each decided person's link set as decided; the input is not changed.
+
+    Values confirmed from the registry (``extract.confirm``) are the linked citizen's: staff rejecting the link
+    or accepting another citizen puts them back to what OCR read, and with a ``lookup`` a citizen staff accept
+    confirms the person's values as an automatic link does (staff-corrected fields aside). Whatever the order of
+    the decisions, a record's confirmations are then those of the citizen it links now."""
     if not decisions:
         return record
     out = copy.deepcopy(record)
@@ -165,11 +173,13 @@ def apply_decisions(record: dict, decisions: dict[int, Decision]) -> dict:
         match = person.setdefault("match", {})
         if match.get("status") == "matched" and (decision.action != "accept" or
                                                  decision.citizen_id != match.get("citizen_id")):
-            # Values the automatic link confirmed are that citizen's: not this person's once staff decide otherwise.
             unconfirm(person.get("fields") or {}, person.get("misread") or {})
         if decision.action == "accept":
             match.update(status="matched", citizen_id=decision.citizen_id)
             reason = f"accepted in review by {decision.user} at {when}"
+            entry = lookup.by_id(decision.citizen_id) if lookup is not None and decision.citizen_id else None
+            if entry is not None:
+                _confirm(person, entry)
         else:
             match.update(status="unmatched", citizen_id=None)
             reason = f"rejected in review by {decision.user} at {when}"
@@ -177,3 +187,17 @@ def apply_decisions(record: dict, decisions: dict[int, Decision]) -> dict:
         match["decision"] = {"action": decision.action, "user": decision.user, "at": when}
     out["status"] = document_status(out)
     return out
+
+
+def _confirm(person: dict, entry: CitizenEntry) -> None:
+    """``person`` (a record's, in place) with the values its accepted citizen's registry ``entry`` proves misread
+    replaced; fields staff corrected or the registry confirmed stay as they are."""
+    fields = person.get("fields") or {}
+    read = Person(person.get("role") or "", {k: _field(v) for k, v in fields.items()},
+                  misread={k: _field(v) for k, v in (person.get("misread") or {}).items()})
+    # A value confirmed already is this citizen's (one another citizen confirmed was put back before).
+    done = {name for name, f in fields.items() if "corrected" in f or "confirmed" in f}
+    confirmed = confirm_person(read, entry, keep=done)
+    for name, value in confirmed.fields.items():
+        if value is not read.fields.get(name):
+            person.setdefault("fields", {})[name] = value.as_record()

@@ -91,7 +91,7 @@ def _re_extract(ctx: Context, record: dict, work: Path, stage: str) -> dict:
         applied = corrections.apply_to_extraction(extraction, corrections_for(index, record["doc_id"]))
         extraction = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
         updated = corrections.mark(records.with_extraction(record, extraction), applied)
-        updated = records.apply_decisions(updated, decisions_for(index, record["doc_id"]))
+        updated = records.apply_decisions(updated, decisions_for(index, record["doc_id"]), ctx.registry)
         if updated["doc_type"] != record["doc_type"] and record["objects"].get("pdf"):
             pdf = work / "document.pdf"
             store.download(record["objects"]["pdf"], pdf)
