@@ -181,10 +181,12 @@ def id_slipped(read: str, registered: str) -> bool:
 
 
 def _id_tied(person: Person, entry: CitizenEntry) -> bool:
-    """Whether an ID read for ``person`` is the linked citizen's, or that ID misread."""
+    """Whether an ID read for ``person`` is the linked citizen's, or that ID misread; judged on what OCR read, so that
+    an ID an earlier confirmation took from the registry ties nothing (confirming twice changes nothing more)."""
     for name, registered in (("citizen_id", entry.citizen_id), ("old_id_number", entry.old_id_number)):
-        read = person.fields.get(name)
-        if read is not None and registered and (read.value == registered or id_misread(read.value, registered)):
+        field = person.fields.get(name)
+        read = None if field is None else field.ocr_value or field.value
+        if read is not None and registered and (read == registered or id_misread(read, registered)):
             return True
     return False
 

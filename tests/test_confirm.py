@@ -369,3 +369,26 @@ def test_a_citizen_staff_accept_confirms_what_ocr_misread_whatever_was_decided_b
     typed = copy.deepcopy(record)
     typed["persons"][0]["fields"]["full_name"]["corrected"] = {"by": "staff"}
     assert decided(typed, "accept", "036085100001")["persons"][0]["fields"]["full_name"]["value"] == "ĐINH CÔNG KHẢL"
+
+
+def test_confirming_again_what_a_link_confirmed_changes_nothing_more(lookup):
+    # An ID read a digit long, and a birth year whose garbled day and month fit many dates: those need an ID read
+    # to tie the link, and the ID the registry gave for the long reading is none.
+    read = person(full_name="ĐINH CÔNG KHẢI", gender="male", permanent_address=HOME, place_of_origin=HOME)
+    read.fields["date_of_birth"] = FieldValue("1985", 0.5, 1, (1, 2, 3, 4), read_as="18/%/1985")
+    read = replace(read, misread={"citizen_id": FieldValue("0360851000013", 0.8, 1, (10, 100, 300, 130))})
+    record = with_extraction({"doc_id": "x", "fields": {}, "persons": []},
+                             match_step(Extraction("death_certificate", {}, [read]), lookup))
+    fields = record["persons"][0]["fields"]
+    assert record["persons"][0]["match"]["citizen_id"] == "036085100001"
+    assert (fields["citizen_id"]["value"], fields["date_of_birth"]["value"]) == ("036085100001", "1985")
+    when = datetime(2026, 1, 5, tzinfo=UTC)
+
+    def decided(rec: dict, action: str, citizen_id: str | None) -> dict:
+        return apply_decisions(rec, {0: Decision("x", 0, action, citizen_id, "staff", when)}, lookup)
+
+    assert decided(record, "accept", "036085100001")["persons"][0]["fields"] == fields
+    later = decided(decided(record, "reject", None), "accept", "036085100001")
+    assert later["persons"][0]["fields"] == fields
+    rematched = extraction_from_record(corrections.ocr_view(later))
+    assert confirm_persons(match_persons(rematched.persons, lookup), lookup)[0].fields["date_of_birth"].value == "1985"
