@@ -114,7 +114,7 @@ def test_a_citizen_accepted_in_review_puts_right_what_ocr_misread_of_that_citize
     run_sohoa(home, "review", "accept", "docreview3", "--person", "1", "--citizen-id", "001185000003", check=True)
     # Kept with the decision: where its person is printed, for a re-extraction that lists the persons otherwise.
     anchor = decisions_for(Context(Settings(home=home)).index, "docreview3")[1].anchor
-    assert anchor == {"role": "subject", "field": "full_name", "page": 1, "bbox": [10, 10, 200, 40]}
+    assert anchor == {"role": "subject", "page": 1, "bbox": [10, 10, 200, 40]}
 
     # The page's 1985-03-05 is one digit off the registry's date of the citizen staff accepted: that citizen's.
     for step in ("accepted", "reprocessed"):

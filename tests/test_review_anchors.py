@@ -108,7 +108,7 @@ def test_the_anchor_is_stored_with_the_decision_and_not_in_the_log(index):
     record_decision(index, new_decision("d1", 0, "accept", "001085000001", "can.bo.a", anchor_of(AN)))
     record_decision(index, new_decision("d1", 1, "reject", None, "can.bo.a"))
     stored = decisions_for(index, "d1")
-    assert stored[0].anchor == {"role": "member", "field": "full_name", "page": 1, "bbox": [200, 900, 600, 930]}
+    assert stored[0].anchor == {"role": "member", "page": 1, "bbox": [200, 900, 600, 930]}
     assert stored[1].anchor is None
     with index.session() as s:
         assert s.query(ReviewLogRow).count() == 2
