@@ -4,7 +4,6 @@ again after every reprocessing, so a re-run never overwrites what a person decid
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -39,13 +38,14 @@ def record_decision(index: Index, decision: Decision) -> None:
         s.add(ReviewLogRow(**logged))
 
 
-def move_decisions(index: Index, doc_id: str, moves: dict[int, Decision], dropped: Sequence[Decision] = ()) -> None:
-    """The latest decisions ``moves`` holds kept again under the positions it maps them to, and those ``dropped``
-    (a newer decision replaced them) deleted, in one transaction; the log keeps every decision as it was made."""
-    if not moves and not dropped:
+def move_decisions(index: Index, doc_id: str, moves: dict[int, Decision]) -> None:
+    """The latest decisions ``moves`` holds kept again under the positions it maps them to (their persons' now), in
+    one transaction, so a new decision at a position one of them had left does not overwrite it; the log keeps the
+    positions they were made at."""
+    if not moves:
         return
     with index.session() as s:
-        for d in (*moves.values(), *dropped):
+        for d in moves.values():
             s.execute(delete(ReviewDecisionRow).where(ReviewDecisionRow.doc_id == doc_id,
                                                       ReviewDecisionRow.person_idx == d.person_idx))
         s.flush()

@@ -54,53 +54,38 @@ def test_a_decision_follows_its_person_into_another_position():
     assert later["warnings"] == [] and later["status"] == "done"
 
 
-def test_a_page_straightened_a_little_otherwise_keeps_every_decision_at_its_position():
-    decisions = {0: decided(0, AN, "accept", "001080000001"), 1: decided(1, BINH, "reject")}
-    later = apply_decisions(record(member("NGUYỄN VĂN AN", 928, x0=230), member("NGUYỄN THỊ BÌNH", 1328)), decisions)
-    assert [p["match"]["status"] for p in later["persons"]] == ["matched", "unmatched"]
-    assert later["warnings"] == []
-
-
 def test_a_decision_whose_person_is_gone_is_applied_to_no_one_else():
-    old = f"{WARNING_PREFIX}of person 3 (reject) by can.bo not applied: that person is not found"
     decisions = {0: decided(0, AN, "accept", "001080000001"), 1: decided(1, BINH, "reject")}
-    later = apply_decisions({**record(BINH, member("TRẦN VĂN CƯỜNG", 1700)), "warnings": [old, "correction x"]},
-                            decisions)
+    later = apply_decisions(record(BINH, member("TRẦN VĂN CƯỜNG", 1700)), decisions)
     binh, other = later["persons"]
     assert binh["match"]["status"] == "unmatched" and binh["match"]["decision"]["action"] == "reject"
     assert other["match"] == CANDIDATE_MATCH  # not AN's citizen: left as the matcher had it
-    assert later["warnings"] == ["correction x", f"{WARNING_PREFIX}of person 0 (accept) by can.bo not applied: that "
-                                 "person is not found on the document as it reads now; decide again"]
+    assert later["warnings"] == [f"{WARNING_PREFIX}of person 0 (accept) by can.bo not applied: that person is no "
+                                 "longer found on the document; decide again"]
     assert later["status"] == "review"
-    # Once the person is found again, the warning goes (the others stay).
-    assert apply_decisions({**record(AN, BINH), "warnings": later["warnings"]}, decisions)["warnings"] == [
-        "correction x"]
+    # Once the person is found again (or decided anew), the warning goes.
+    assert apply_decisions(record(AN, BINH), decisions)["warnings"] == []
 
 
 CANDIDATE_MATCH = member("", 0)["match"]
 
 
-def test_a_person_of_another_role_or_in_the_other_column_is_not_the_one_decided_on():
+def test_a_person_in_the_other_column_or_of_another_role_is_not_the_one_decided_on():
     wife = {**member("LÊ THỊ HOA", 700, x0=100), "role": "wife"}
-    husband = {**member("TRẦN VĂN NAM", 700, x0=100), "role": "husband"}  # where the wife's name was read
-    twin = {**member("LÊ THỊ HOA", 700, x0=900), "role": "wife"}  # her name, the same row, the other column
+    husband = {**member("TRẦN VĂN NAM", 700, x0=900), "role": "husband"}
+    twin = member("LÊ THỊ HOA", 700, x0=900)  # a member printed on the same row, in the other column
     decisions = {0: decided(0, wife, "accept", "001180000002")}
-    later = apply_decisions(record(husband, twin), decisions)
+    later = apply_decisions(record(husband, {**twin, "role": "wife"}), decisions)
     assert [p["match"]["status"] for p in later["persons"]] == ["review", "review"]
     assert later["warnings"] and later["warnings"][0].startswith(WARNING_PREFIX)
 
 
-def test_decisions_made_before_anchors_were_kept_stay_at_their_position_unless_a_placed_one_is_there():
+def test_decisions_made_before_anchors_were_kept_stay_at_their_position():
     decisions = {0: decided(0, None, "accept", "001080000001"), 5: decided(5, None, "reject")}
     later = apply_decisions(record(BINH, AN), decisions)
     assert later["persons"][0]["match"]["citizen_id"] == "001080000001"
-    assert later["warnings"] == [f"{WARNING_PREFIX}of person 5 (reject) by can.bo not applied: that person is not "
-                                 "found on the document as it reads now; decide again"]
-    # AN's old accept (no anchor) at 0, BÌNH's reject (anchored) at 1; then BÌNH is listed first: BÌNH's own
-    # decision goes to BÌNH, AN's old one to no one.
-    decisions = {0: decided(0, None, "accept", "001080000001"), 1: decided(1, BINH, "reject")}
-    later = apply_decisions(record(BINH, AN), decisions)
-    assert [p["match"]["status"] for p in later["persons"]] == ["unmatched", "review"]
+    assert later["warnings"] == [f"{WARNING_PREFIX}of person 5 (reject) by can.bo not applied: that person is no "
+                                 "longer found on the document; decide again"]
 
 
 def test_the_anchor_is_stored_with_the_decision_and_not_in_the_log(index):
@@ -114,37 +99,16 @@ def test_the_anchor_is_stored_with_the_decision_and_not_in_the_log(index):
         assert s.query(ReviewLogRow).count() == 2
 
 
-def _listed(ctx, *persons: dict) -> dict:
-    """The document as a newer extraction lists it, decisions applied (what ``reprocess`` stores)."""
-    fresh = make_record("d1", "x", status="review", persons=[copy.deepcopy(p) for p in persons])
-    write_record(ctx.store, ctx.index, apply_decisions(fresh, decisions_for(ctx.index, "d1")))
-    return ctx.index.get_record("d1")
-
-
-def test_a_new_decision_overwrites_no_decision_of_another_person(tmp_path):
+def test_a_decision_made_after_the_persons_moved_does_not_overwrite_one_of_another_person(tmp_path):
     ctx = Context(Settings(home=tmp_path / "home"))
-    cuong = member("TRẦN VĂN CƯỜNG", 1700)
-    _listed(ctx, AN, BINH)
+    write_record(ctx.store, ctx.index, make_record("d1", "x", status="review", persons=[copy.deepcopy(AN), BINH]))
     decide(ctx.index, ctx.store, "d1", 0, "accept", "001080000001", "can.bo.a")
-    decide(ctx.index, ctx.store, "d1", 1, "reject", None, "can.bo.a")
-    # A newer extraction lists CƯỜNG first and loses BÌNH; staff decide on CƯỜNG, now at position 0.
-    assert _listed(ctx, cuong, AN)["persons"][1]["match"]["citizen_id"] == "001080000001"
-    decide(ctx.index, ctx.store, "d1", 0, "accept", "001080000009", "can.bo.b")
-    kept = decisions_for(ctx.index, "d1")
-    assert {i: d.action for i, d in kept.items()} == {0: "accept", 1: "accept", 1000: "reject"}
-    # An extraction that finds all three gives each its own decision.
-    again = _listed(ctx, AN, BINH, cuong)
-    assert [(p["match"]["status"], p["match"]["citizen_id"]) for p in again["persons"]] == [
-        ("matched", "001080000001"), ("unmatched", None), ("matched", "001080000009")]
-    assert not again.get("warnings") and again["status"] == "done"
-
-
-def test_a_new_decision_on_a_person_who_moved_replaces_the_earlier_one(tmp_path):
-    ctx = Context(Settings(home=tmp_path / "home"))
-    _listed(ctx, AN, BINH)
-    decide(ctx.index, ctx.store, "d1", 0, "accept", "001080000001", "can.bo.a")
-    _listed(ctx, BINH, AN)
-    decide(ctx.index, ctx.store, "d1", 1, "reject", None, "can.bo.b")  # AN, second now, rejected after all
-    assert {i: d.action for i, d in decisions_for(ctx.index, "d1").items()} == {1: "reject"}
-    back = _listed(ctx, AN, BINH)
-    assert [p["match"]["status"] for p in back["persons"]] == ["unmatched", "review"]
+    # A newer extraction lists BÌNH first; staff then decide on BÌNH, now at position 0.
+    moved = make_record("d1", "x", status="review", persons=[copy.deepcopy(BINH), copy.deepcopy(AN)])
+    write_record(ctx.store, ctx.index, apply_decisions(moved, decisions_for(ctx.index, "d1")))
+    assert ctx.index.get_record("d1")["persons"][1]["match"]["citizen_id"] == "001080000001"
+    final = decide(ctx.index, ctx.store, "d1", 0, "reject", None, "can.bo.b")
+    binh, an = final["persons"]
+    assert (an["match"]["status"], an["match"]["citizen_id"]) == ("matched", "001080000001")
+    assert binh["match"]["status"] == "unmatched" and final["status"] == "done"
+    assert {i: d.action for i, d in decisions_for(ctx.index, "d1").items()} == {0: "reject", 1: "accept"}

@@ -7,7 +7,7 @@ from storage.objects import ObjectStore
 from storage.queries import DocumentNotFound, get_record
 from storage.registry_lookup import SqlRegistryLookup
 from storage.reviews import decisions_for, move_decisions, new_decision, record_decision
-from workers.anchors import anchor_of, kept_apart, placed
+from workers.anchors import anchor_of, placed
 from workers.pipeline import write_record
 from workers.record import apply_decisions
 
@@ -25,12 +25,10 @@ def decide(
         raise ReviewError(f"document {doc_id} has no person {person_idx} (it has {len(persons)})")
     if action == "accept" and not (citizen_id and citizen_id.isdigit() and len(citizen_id) == 12):
         raise ReviewError("--citizen-id must be the 12-digit personal ID")
-    # Decisions a re-extraction moved are kept under their persons' positions now, and those placed nowhere apart,
-    # so that the one made now overwrites none of them; the one it replaces (on this person) goes.
-    earlier, lost = placed(decisions_for(index, doc_id), persons)
-    replaced = earlier.pop(person_idx, None)
-    dropped = [replaced] if replaced is not None and replaced.person_idx != person_idx else []
-    move_decisions(index, doc_id, kept_apart(earlier, lost, len(persons)), dropped)
+    # Decisions whose persons a re-extraction moved are kept under their new positions first: the one made now
+    # must not overwrite one that belongs to another person.
+    earlier, _ = placed(decisions_for(index, doc_id), persons)
+    move_decisions(index, doc_id, {idx: d for idx, d in earlier.items() if idx != d.person_idx})
     record_decision(index, new_decision(doc_id, person_idx, action, citizen_id, user, anchor_of(persons[person_idx])))
     updated = apply_decisions(record, decisions_for(index, doc_id), SqlRegistryLookup(index))
     write_record(store, index, updated)
