@@ -111,9 +111,6 @@ class ReviewDecisionRow(Base):
     citizen_id: Mapped[str | None] = mapped_column(String(12), nullable=True)
     user: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # Where the person decided on is printed (``workers.anchors``, JSON): a re-extraction that lists the persons in
-    # another order finds them there; None for decisions made before it was kept.
-    anchor: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ReviewLogRow(Base):

@@ -16,7 +16,6 @@ from ingest.source import Source
 from ocr.result import OcrResult
 from storage.keys import hocr_key, metadata_key, original_key, pdf_key
 from storage.reviews import Decision
-from workers import anchors
 from workers.corrections import unconfirm
 
 SCHEMA = "sohoa.document/1"
@@ -162,17 +161,12 @@ def apply_decisions(record: dict, decisions: dict[int, Decision], lookup: Regist
     Values confirmed from the registry (``extract.confirm``) are the linked citizen's: staff rejecting the link
     or accepting another citizen puts them back to what OCR read, and with a ``lookup`` a citizen staff accept
     confirms the person's values as an automatic link does (staff-corrected fields aside). Whatever the order of
-    the decisions, a record's confirmations are then those of the citizen it links now. A decision applies to the
-    person it was made on wherever the persons now stand (``workers.anchors``), never to another."""
-    if not decisions and not any(w.startswith(anchors.WARNING_PREFIX) for w in record.get("warnings") or []):
+    the decisions, a record's confirmations are then those of the citizen it links now."""
+    if not decisions:
         return record
     out = copy.deepcopy(record)
-    where, lost = anchors.placed(decisions, out.get("persons") or [])
-    kept = [w for w in out.get("warnings") or [] if not w.startswith(anchors.WARNING_PREFIX)]
-    if lost or "warnings" in out:
-        out["warnings"] = kept + [anchors.warning(d) for d in lost]
     for idx, person in enumerate(out.get("persons") or []):
-        decision = where.get(idx)
+        decision = decisions.get(idx)
         if decision is None:
             continue
         when = decision.decided_at.isoformat(timespec="seconds")

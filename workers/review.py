@@ -6,8 +6,7 @@ from storage.index import Index
 from storage.objects import ObjectStore
 from storage.queries import DocumentNotFound, get_record
 from storage.registry_lookup import SqlRegistryLookup
-from storage.reviews import decisions_for, move_decisions, new_decision, record_decision
-from workers.anchors import anchor_of, placed
+from storage.reviews import decisions_for, new_decision, record_decision
 from workers.pipeline import write_record
 from workers.record import apply_decisions
 
@@ -25,11 +24,7 @@ def decide(
         raise ReviewError(f"document {doc_id} has no person {person_idx} (it has {len(persons)})")
     if action == "accept" and not (citizen_id and citizen_id.isdigit() and len(citizen_id) == 12):
         raise ReviewError("--citizen-id must be the 12-digit personal ID")
-    # Decisions whose persons a re-extraction moved are kept under their new positions first: the one made now
-    # must not overwrite one that belongs to another person.
-    earlier, _ = placed(decisions_for(index, doc_id), persons)
-    move_decisions(index, doc_id, {idx: d for idx, d in earlier.items() if idx != d.person_idx})
-    record_decision(index, new_decision(doc_id, person_idx, action, citizen_id, user, anchor_of(persons[person_idx])))
+    record_decision(index, new_decision(doc_id, person_idx, action, citizen_id, user))
     updated = apply_decisions(record, decisions_for(index, doc_id), SqlRegistryLookup(index))
     write_record(store, index, updated)
     return updated
