@@ -120,3 +120,15 @@ def test_a_citizen_accepted_in_review_puts_right_what_ocr_misread_of_that_citize
         assert record["persons"][0]["fields"]["date_of_birth"]["value"] == "1985-03-05"  # not decided: as read
         if step == "accepted":
             run_sohoa(home, "reprocess", "--doc", "docreview3", "--from", "match", check=True)
+
+
+def test_docs_show_prints_the_records_warnings(tmp_path):
+    home = tmp_path / "home"
+    ctx = Context(Settings(home=home))
+    _stored(home, "docwarn1")
+    record = ctx.index.get_record("docwarn1")
+    warning = "correction of person 3 full_name by can.bo not applied: the document now has 2 person(s)"
+    page = {**record["pages"][0], "rotation": 0, "skew_deg": 0.0, "word_count": 40, "mean_confidence": 0.9}
+    write_record(ctx.store, ctx.index, {**record, "pages": [page], "warnings": [warning]})
+    shown = run_sohoa(home, "docs", "show", "docwarn1", check=True).stdout
+    assert f"warning: {warning}" in shown.replace("\n", " ")

@@ -310,3 +310,17 @@ def test_an_id_read_a_digit_long_is_shown_for_review_where_the_id_would_be(site)
     shown = re.search(r'<div class="small muted misread">([^<]+)</div>', row.group(0)) if row else None
     assert shown and shown.group(1) == "OCR đọc được 0790600801643 (13 chữ số, không phải số hợp lệ)"
     assert review.text.count('class="small muted misread"') == 1  # only the field misread
+
+
+def test_the_document_page_shows_the_records_warnings_in_vietnamese(site):
+    read = person("subject", "LÊ VĂN TÁM", "review", None, date_of_birth="1960-01-02")
+    doc, _ = _document_page(site, "khai-tu-4.png", "death_certificate", read, "canh-bao", "TRÍCH LỤC KHAI TỬ")
+    index = site["ctx"].index
+    warned = {**index.get_record(doc["doc_id"]), "warnings": [
+        "correction of person 3 full_name by can.bo not applied: the document now has 1 person(s)",
+        "qpdf: an untranslated warning"]}
+    index.save_record(warned)
+    page = logged_in(site, "canbo").get(f"/staff/documents/{doc['doc_id']}").text
+    shown = re.findall(r'<p class="flag-line doc-warning"><span class="flag">cảnh báo</span> ([^<]+)</p>', page)
+    assert shown == ["sửa trường full_name của người số 3 do can.bo nhập chưa áp dụng: tài liệu nay chỉ có 1 người",
+                     "qpdf: an untranslated warning"]

@@ -90,6 +90,8 @@ def docs_show(obj: Context, doc_id, as_json, purpose) -> None:
             f"({page['dpi_source']}), turned {page['rotation']}°, deskewed {page['skew_deg']}°, "
             f"{page['word_count']} words, confidence {conf if conf is not None else '-'}"
         )
+    for warning in record.get("warnings") or []:
+        out.print(f"warning: {warning}", markup=False, highlight=False)
     if record.get("text"):
         out.rule("text")
         out.print(record["text"], markup=False, highlight=False)
