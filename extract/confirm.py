@@ -182,7 +182,8 @@ def id_slipped(read: str, registered: str) -> bool:
 
 def _id_tied(person: Person, entry: CitizenEntry) -> bool:
     """Whether an ID read for ``person`` is the linked citizen's, or that ID misread; judged on what OCR read, so that
-    an ID an earlier confirmation took from the registry ties nothing (confirming twice changes nothing more)."""
+    an ID an earlier confirmation put in ties only as OCR's reading of it did (confirming twice changes nothing
+    more)."""
     for name, registered in (("citizen_id", entry.citizen_id), ("old_id_number", entry.old_id_number)):
         field = person.fields.get(name)
         read = None if field is None else field.ocr_value or field.value

@@ -44,7 +44,7 @@ class Side:
     verdicts: dict[str, str] = field(default_factory=dict)  # same | diff | unknown
     borrowed: dict[str, str] = field(default_factory=dict)  # field -> whose value it is (e.g. "parents")
     alternatives: dict[str, list[str]] = field(default_factory=dict)  # field -> other readings of the page
-    misread: dict[str, str] = field(default_factory=dict)  # field -> OCR's reading past use (an ID a digit long)
+    misread: dict[str, str] = field(default_factory=dict)  # field -> OCR's reading past use (an ID a digit off)
 
 
 def queue(index: Index, batch: str | None = None) -> list[QueueItem]:

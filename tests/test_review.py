@@ -113,13 +113,16 @@ def test_a_citizen_accepted_in_review_puts_right_what_ocr_misread_of_that_citize
     run_sohoa(home, "review", "accept", "docreview3", "--person", "1", "--citizen-id", "001185000003", check=True)
 
     # The page's 1985-03-05 is one digit off the registry's date of the citizen staff accepted: that citizen's.
-    for step in ("accepted", "reprocessed"):
+    # ... and stays so after a re-match, by reprocessing or by a correction of another value.
+    for step in ("accepted", "reprocessed", "corrected"):
         record = json_lines(run_sohoa(home, "docs", "show", "docreview3", "--json", check=True).stdout)[0]
         birth = record["persons"][1]["fields"]["date_of_birth"]
         assert (birth["value"], birth["confirmed"]["ocr_value"]) == ("1985-03-08", "1985-03-05"), step
         assert record["persons"][0]["fields"]["date_of_birth"]["value"] == "1985-03-05"  # not decided: as read
         if step == "accepted":
             run_sohoa(home, "reprocess", "--doc", "docreview3", "--from", "match", check=True)
+        elif step == "reprocessed":
+            run_sohoa(home, "docs", "correct", "docreview3", "gender", "male", "--person", "0", check=True)
 
 
 def test_docs_show_prints_the_records_warnings(tmp_path):

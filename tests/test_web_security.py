@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from api.web.catalogue import Catalogue
 from config.settings import Settings
 from extract.model import FieldValue
 from storage import audit, uploads
@@ -318,9 +319,17 @@ def test_the_document_page_shows_the_records_warnings_in_vietnamese(site):
     index = site["ctx"].index
     warned = {**index.get_record(doc["doc_id"]), "warnings": [
         "correction of person 3 full_name by can.bo not applied: the document now has 1 person(s)",
-        "qpdf: an untranslated warning"]}
+        "image decoder: <b>an untranslated</b> warning"]}
     index.save_record(warned)
     page = logged_in(site, "canbo").get(f"/staff/documents/{doc['doc_id']}").text
     shown = re.findall(r'<p class="flag-line doc-warning"><span class="flag">cảnh báo</span> ([^<]+)</p>', page)
     assert shown == ["sửa trường full_name của người số 3 do can.bo nhập chưa áp dụng: tài liệu nay chỉ có 1 người",
-                     "qpdf: an untranslated warning"]
+                     "image decoder: &lt;b&gt;an untranslated&lt;/b&gt; warning"]  # as written, escaped
+
+
+def test_a_user_name_shaped_like_a_time_is_shown_as_written_never_an_error():
+    vi = Catalogue("vi")
+    assert vi.reason("accepted in review by 2024Tuan at 2026-12-06T10:00:00+00:00") == \
+        "được 2024Tuan chấp nhận khi duyệt lúc 06/12/2026 17:00"
+    assert "do 2024Tuan nhập" in vi.reason(
+        "correction of person 3 full_name by 2024Tuan not applied: the document now has 1 person(s)")

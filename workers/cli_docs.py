@@ -7,6 +7,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from storage import audit, queries
@@ -77,10 +78,11 @@ def docs_show(obj: Context, doc_id, as_json, purpose) -> None:
         return
     src = record["source"]
     out.print(f"[bold]{record['doc_id']}[/bold]  {record['status']}  {record['doc_type']}")
-    out.print(f"file: {src['name']} ({src['media_type']}, {src['pages']} page(s)) sha256 {src['sha256']}")
-    out.print(f"batch: {record['batch']}  processed: {record['processed_at']}  pipeline {record['pipeline_version']}")
+    out.print(f"file: {escape(src['name'])} ({src['media_type']}, {src['pages']} page(s)) sha256 {src['sha256']}")
+    out.print(f"batch: {escape(record['batch'])}  processed: {record['processed_at']}  "
+              f"pipeline {record['pipeline_version']}")
     if record.get("error"):
-        out.print(f"[red]error {record['error']['code']}[/red]: {record['error']['message']}")
+        out.print(f"[red]error {record['error']['code']}[/red]: {escape(record['error']['message'])}")
     if record.get("duplicate_of"):
         out.print(f"duplicate of {record['duplicate_of']}")
     for page in record.get("pages") or []:
@@ -91,10 +93,10 @@ def docs_show(obj: Context, doc_id, as_json, purpose) -> None:
             f"{page['word_count']} words, confidence {conf if conf is not None else '-'}"
         )
     for warning in record.get("warnings") or []:
-        out.print(f"warning: {warning}", markup=False, highlight=False)
+        out.print(f"warning: {warning}", markup=False, highlight=False, emoji=False, soft_wrap=True)
     if record.get("text"):
         out.rule("text")
-        out.print(record["text"], markup=False, highlight=False)
+        out.print(record["text"], markup=False, highlight=False, emoji=False)
 
 
 @docs.command("pdf")

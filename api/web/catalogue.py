@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 UI_DIR = Path(__file__).resolve().parents[2] / "config" / "ui"
 DEFAULT = "vi"
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")  # times are stored in UTC and shown as the office's clock
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?")
 
 
 @cache
@@ -54,12 +55,16 @@ class Catalogue:
             return template
 
     def reason(self, text: str) -> str:
-        """A matcher's reason (English in the record) in this language, when the catalogue knows its form."""
+        """A matcher's reason or a record's warning (English in the record) in this language, when the catalogue
+        knows its form; as written otherwise, never an error (a group may hold a user name like "2024Tuan")."""
         for pattern, template in self._reasons:
             found = pattern.match(text)
             if found:
-                groups = [show_datetime(g) if "T" in g and g[:4].isdigit() else g for g in found.groups()]
-                return template.format(None, *groups)
+                groups = [show_datetime(g) if g and _ISO_TIME.fullmatch(g) else g for g in found.groups()]
+                try:
+                    return template.format(None, *groups)
+                except (IndexError, KeyError, ValueError):
+                    return text
         return text
 
     @property
