@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from config.settings import Settings
+from storage.reviews import Decision
 from tests.conftest import json_lines, run_sohoa
 from workers.context import Context
 from workers.pipeline import write_record
+from workers.record import apply_decisions
 
 
 def _person(name: str, status: str, candidates: list[tuple[str, float]]) -> dict:
@@ -135,3 +139,20 @@ def test_docs_show_prints_the_records_warnings(tmp_path):
     write_record(ctx.store, ctx.index, {**record, "pages": [page], "warnings": [warning]})
     shown = run_sohoa(home, "docs", "show", "docwarn1", check=True).stdout
     assert f"warning: {warning}" in shown.replace("\n", " ")
+
+
+def test_a_decision_on_a_person_the_document_no_longer_lists_is_reported_not_lost():
+    when = datetime(2026, 12, 6, tzinfo=UTC)
+    decisions = {0: Decision("d", 0, "accept", "001085000001", "can.bo.a", when),
+                 2: Decision("d", 2, "reject", None, "can.bo.b", when)}
+    two = {"doc_id": "d", "status": "review", "warnings": ["correction of person 4 full_name by x not applied: ..."],
+           "persons": [_person("NGUYỄN VĂN AN", "review", []), _person("TRẦN THỊ BÌNH", "review", [])]}
+    after = apply_decisions(two, decisions)
+    assert after["persons"][0]["match"]["citizen_id"] == "001085000001"
+    assert after["warnings"] == [two["warnings"][0], "review decision of person 2 (reject) by can.bo.b not applied: "
+                                 "the document now has 2 person(s)"]
+    # A later extraction that lists the person again applies the decision, and the warning goes.
+    three = {**after, "persons": [*after["persons"], _person("TRẦN VĂN CƯỜNG", "review", [])]}
+    again = apply_decisions(three, decisions)
+    assert again["persons"][2]["match"]["status"] == "unmatched" and again["warnings"] == [two["warnings"][0]]
+    assert apply_decisions(after, {})["warnings"] == [two["warnings"][0]]  # no decision left: no warning left

@@ -19,6 +19,7 @@ from storage.reviews import Decision
 from workers.corrections import unconfirm
 
 SCHEMA = "sohoa.document/1"
+DECISION_WARNING = "review decision "  # how a record's warning about a decision not applied starts
 
 
 def make_doc_id(sha256: str, batch: str, name: str) -> str:
@@ -161,10 +162,17 @@ def apply_decisions(record: dict, decisions: dict[int, Decision], lookup: Regist
     Values confirmed from the registry (``extract.confirm``) are the linked citizen's: staff rejecting the link
     or accepting another citizen puts them back to what OCR read, and with a ``lookup`` a citizen staff accept
     confirms the person's values as an automatic link does (staff-corrected fields aside). Whatever the order of
-    the decisions, a record's confirmations are then those of the citizen it links now."""
-    if not decisions:
+    the decisions, a record's confirmations are then those of the citizen it links now. A decision on a person the
+    document no longer lists (a re-extraction found fewer) is applied to no one, and the record says so."""
+    stale = [w for w in record.get("warnings") or [] if w.startswith(DECISION_WARNING)]
+    if not decisions and not stale:
         return record
     out = copy.deepcopy(record)
+    count = len(out.get("persons") or [])
+    unapplied = [f"{DECISION_WARNING}of person {idx} ({d.action}) by {d.user} not applied: the document now has "
+                 f"{count} person(s)" for idx, d in sorted(decisions.items()) if idx >= count]
+    if unapplied or stale:
+        out["warnings"] = [w for w in out.get("warnings") or [] if not w.startswith(DECISION_WARNING)] + unapplied
     for idx, person in enumerate(out.get("persons") or []):
         decision = decisions.get(idx)
         if decision is None:
