@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime
 
+from bench.accuracy import save_scan
 from config.settings import Settings
 from storage.reviews import Decision
 from tests.conftest import json_lines, run_sohoa
+from tests.synth import make_document, make_registry
+from tests.synth.people import REGISTRY_HEADER
 from workers.context import Context
 from workers.pipeline import write_record
 from workers.record import apply_decisions
@@ -156,3 +160,40 @@ def test_a_decision_on_a_person_the_document_no_longer_lists_is_reported_not_los
     again = apply_decisions(three, decisions)
     assert again["persons"][2]["match"]["status"] == "unmatched" and again["warnings"] == [two["warnings"][0]]
     assert apply_decisions(after, {})["warnings"] == [two["warnings"][0]]  # no decision left: no warning left
+
+
+def test_a_scan_read_again_keeps_what_a_staff_accepted_link_confirmed(tmp_path):
+    registry = make_registry(31, 400)
+    doc = make_document(3103, "birth_certificate", "clean", registry=registry)
+    subject = next(p for p in doc.truth["persons"] if p["role"] == "subject")
+    printed = subject["fields"]["date_of_birth"]
+    assert (subject["in_registry"], printed) == (True, "1974-06-21")
+    # The registry has the ID printed under another given name, born 24/06/1974 (one digit off the page): the
+    # matcher leaves the link to staff, who know the citizen changed name.
+    rows = [c.csv_row() for c in registry]
+    entry = next(r for r in rows if r["citizen_id"] == subject["true_citizen_id"])
+    assert entry["full_name"] == "PHẠM ĐỨC HÙNG"
+    entry.update(full_name="PHẠM ĐỨC THẮNG", date_of_birth="1974-06-24")
+    csv_path = tmp_path / "registry.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=REGISTRY_HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    home, scans = tmp_path / "home", tmp_path / "scans"
+    scans.mkdir()
+    save_scan(doc, scans)
+    run_sohoa(home, "registry", "import", str(csv_path), check=True)
+    run_sohoa(home, "ingest", str(scans), "--batch", "b1", check=True)
+    [record] = json_lines(run_sohoa(home, "docs", "list", "--json", check=True).stdout)
+    idx = next(i for i, p in enumerate(record["persons"]) if p["role"] == "subject")
+    assert record["persons"][idx]["match"]["status"] == "review", record["persons"][idx]["match"]
+    assert record["persons"][idx]["fields"]["date_of_birth"]["value"] == printed
+    run_sohoa(home, "review", "accept", record["doc_id"], "--person", str(idx), "--citizen-id",
+              subject["true_citizen_id"], check=True)
+    # Read again from the scan (the pipeline's own commit re-applies the decision): still confirmed.
+    for step in ("accepted", "read again"):
+        shown = json_lines(run_sohoa(home, "docs", "show", record["doc_id"], "--json", check=True).stdout)[0]
+        birth = shown["persons"][idx]["fields"]["date_of_birth"]
+        assert (birth["value"], birth["confirmed"]["ocr_value"]) == ("1974-06-24", printed), step
+        if step == "accepted":
+            run_sohoa(home, "reprocess", "--doc", record["doc_id"], "--from", "ocr", check=True)
