@@ -69,9 +69,14 @@ def mark(record: dict, applied: Applied) -> dict:
         fields = out["fields"] if person_idx is None else out["persons"][person_idx]["fields"]
         if name in fields:
             fields[name]["corrected"] = dict(note)
-    kept = [w for w in out.get("warnings") or [] if not w.startswith(_WARNING_PREFIX)]
-    out["warnings"] = kept + list(applied.skipped)
+    out["warnings"] = renewed_warnings(out, _WARNING_PREFIX, applied.skipped)
     return out
+
+
+def renewed_warnings(record: dict, prefix: str, new: list[str]) -> list[str]:
+    """The record's warnings with those of one kind (starting with ``prefix``) replaced by ``new``: each re-run
+    says again what it could not apply, and no more."""
+    return [w for w in record.get("warnings") or [] if not w.startswith(prefix)] + list(new)
 
 
 def ocr_view(record: dict) -> dict:

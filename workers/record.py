@@ -16,7 +16,7 @@ from ingest.source import Source
 from ocr.result import OcrResult
 from storage.keys import hocr_key, metadata_key, original_key, pdf_key
 from storage.reviews import Decision
-from workers.corrections import unconfirm
+from workers.corrections import renewed_warnings, unconfirm
 
 SCHEMA = "sohoa.document/1"
 DECISION_WARNING = "review decision "  # how a record's warning about a decision not applied starts
@@ -82,12 +82,14 @@ def extraction_from_record(record: dict) -> Extraction:
         doc_type=record.get("doc_type") or "unknown",
         doc_type_confidence=record.get("doc_type_confidence"),
         fields={k: _field(v) for k, v in (record.get("fields") or {}).items()},
-        persons=[
-            Person(p["role"], {k: _field(v) for k, v in (p.get("fields") or {}).items()},
-                   misread={k: _field(v) for k, v in (p.get("misread") or {}).items()})
-            for p in record.get("persons") or []
-        ],
+        persons=[person_from_record(p) for p in record.get("persons") or []],
     )
+
+
+def person_from_record(person: dict) -> Person:
+    """A record's person read back, its fields and misread values (the link is the matcher's to make again)."""
+    return Person(person.get("role") or "", {k: _field(v) for k, v in (person.get("fields") or {}).items()},
+                  misread={k: _field(v) for k, v in (person.get("misread") or {}).items()})
 
 
 def done_record(doc_id: str, batch: str, source: Source, ocr: OcrResult, extraction: Extraction) -> dict:
@@ -172,7 +174,7 @@ def apply_decisions(record: dict, decisions: dict[int, Decision], lookup: Regist
     unapplied = [f"{DECISION_WARNING}of person {idx} ({d.action}) by {d.user} not applied: the document now has "
                  f"{count} person(s)" for idx, d in sorted(decisions.items()) if idx >= count]
     if unapplied or stale:
-        out["warnings"] = [w for w in out.get("warnings") or [] if not w.startswith(DECISION_WARNING)] + unapplied
+        out["warnings"] = renewed_warnings(out, DECISION_WARNING, unapplied)
     for idx, person in enumerate(out.get("persons") or []):
         decision = decisions.get(idx)
         if decision is None:
@@ -201,8 +203,7 @@ def _confirm(person: dict, entry: CitizenEntry) -> None:
     """``person`` (a record's, in place) with the values its accepted citizen's registry ``entry`` proves misread
     replaced; fields staff corrected or the registry confirmed stay as they are."""
     fields = person.get("fields") or {}
-    read = Person(person.get("role") or "", {k: _field(v) for k, v in fields.items()},
-                  misread={k: _field(v) for k, v in (person.get("misread") or {}).items()})
+    read = person_from_record(person)
     # A value confirmed already is this citizen's (one another citizen confirmed was put back before).
     done = {name for name, f in fields.items() if "corrected" in f or "confirmed" in f}
     confirmed = confirm_person(read, entry, keep=done)
