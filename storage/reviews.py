@@ -11,6 +11,8 @@ from sqlalchemy import select
 from storage.index import Index
 from storage.schema import ReviewDecisionRow, ReviewLogRow
 
+SET_ASIDE = "set_aside"  # the review log's action for a decision a re-run found no person for
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -30,6 +32,27 @@ def record_decision(index: Index, decision: Decision) -> None:
     with index.session() as s:
         s.merge(ReviewDecisionRow(**decision.__dict__))
         s.add(ReviewLogRow(**decision.__dict__))
+
+
+def settle_decisions(index: Index, doc_id: str, placed: dict[int, Decision], set_aside: list[Decision]) -> None:
+    """Store where a re-run placed each decision (``workers.placement``): each under the position its person has
+    now, those set aside out of force (the log says so, by "sohoa"). One transaction; a decision recorded since
+    these were read (its row no longer theirs) is left as it is, and so is what would take its place."""
+    with index.session() as s:
+        gone = set()
+        for d in [*placed.values(), *set_aside]:
+            row = s.get(ReviewDecisionRow, (doc_id, d.person_idx))
+            if row is not None and (row.user, row.action, row.decided_at) == (d.user, d.action, d.decided_at):
+                s.delete(row)
+                gone.add(d.person_idx)
+        s.flush()
+        for position, d in placed.items():
+            if d.person_idx in gone and s.get(ReviewDecisionRow, (doc_id, position)) is None:
+                s.add(ReviewDecisionRow(**{**d.__dict__, "person_idx": position}))
+        for d in set_aside:
+            if d.person_idx in gone:
+                s.add(ReviewLogRow(doc_id=doc_id, person_idx=d.person_idx, action=SET_ASIDE, citizen_id=d.citizen_id,
+                                   user="sohoa", decided_at=datetime.now(UTC)))
 
 
 def decisions_for(index: Index, doc_id: str) -> dict[int, Decision]:

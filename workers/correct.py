@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 
 from extract.entered import InvalidValueError, normalize_entered
-from storage.corrections import corrections_for, new_correction, record_correction
+from storage.corrections import new_correction, record_correction
 from storage.queries import DocumentNotFound, get_record
-from storage.reviews import decisions_for
 from workers import corrections
 from workers import record as records
 from workers.context import Context
 from workers.pipeline import match_step, write_record
+from workers.reapply import corrections_in_force, decisions_in_force
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +39,19 @@ def correct(
     record_correction(ctx.index, correction, shown["value"] if shown else None)
     who = f"person {person} " if person is not None else ""
     log.info("document %s: %s%s corrected by %s", doc_id, who, field, user)
-    updated = rematch(ctx, record)
+    updated = rematch(ctx, record, person)
     return updated, entered.notes
 
 
-def rematch(ctx: Context, record: dict) -> dict:
-    """The record matched again from its OCR fields with the corrections and decisions in force; stored."""
+def rematch(ctx: Context, record: dict, corrected: int | None = None) -> dict:
+    """The record matched again from its OCR fields with the corrections and decisions in force; stored.
+    ``corrected``: the person staff just corrected (``workers.reapply.corrections_in_force``)."""
     extraction = records.extraction_from_record(corrections.ocr_view(record))
-    applied = corrections.apply_to_extraction(extraction, corrections_for(ctx.index, record["doc_id"]))
+    applied = corrections_in_force(ctx.index, record["doc_id"], extraction, record, corrected)
     matched = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
     updated = records.with_extraction(record, matched)
     updated = corrections.mark(updated, applied)
-    updated = records.apply_decisions(updated, decisions_for(ctx.index, record["doc_id"]), ctx.registry)
+    updated = decisions_in_force(ctx.index, updated, record, ctx.registry)
     write_record(ctx.store, ctx.index, updated)
     return updated
 

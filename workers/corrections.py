@@ -17,6 +17,7 @@ from extract.model import Extraction, FieldValue
 from storage.corrections import Correction
 
 _WARNING_PREFIX = "correction "
+SET_ASIDE_WARNING = "set aside: correction "  # a correction whose person a re-run did not find (workers.reapply)
 Key = tuple[int | None, str]  # (person index or None for the document, field name)
 
 
@@ -25,6 +26,7 @@ class Applied:
     extraction: Extraction
     marks: dict[Key, dict] = field(default_factory=dict)  # the ``corrected`` object of each corrected field
     skipped: list[str] = field(default_factory=list)  # corrections that no longer fit the document
+    set_aside: list[str] = field(default_factory=list)  # warnings of corrections set aside (``workers.reapply``)
 
 
 def apply_to_extraction(extraction: Extraction, corrections: list[Correction]) -> Applied:
@@ -62,7 +64,7 @@ def apply_to_extraction(extraction: Extraction, corrections: list[Correction]) -
 
 def mark(record: dict, applied: Applied) -> dict:
     """The record with ``corrected`` on each corrected field and a warning for each correction not applied."""
-    if not applied.marks and not applied.skipped and not _has_correction_warnings(record):
+    if not applied.marks and not applied.skipped and not applied.set_aside and not _has_correction_warnings(record):
         return record
     out = copy.deepcopy(record)
     for (person_idx, name), note in applied.marks.items():
@@ -70,6 +72,7 @@ def mark(record: dict, applied: Applied) -> dict:
         if name in fields:
             fields[name]["corrected"] = dict(note)
     out["warnings"] = renewed_warnings(out, _WARNING_PREFIX, applied.skipped)
+    out["warnings"] = renewed_warnings(out, SET_ASIDE_WARNING, applied.set_aside)
     return out
 
 
@@ -120,4 +123,4 @@ def field_of(record: dict, person_idx: int | None, name: str) -> dict | None:
 
 
 def _has_correction_warnings(record: dict) -> bool:
-    return any(w.startswith(_WARNING_PREFIX) for w in record.get("warnings") or [])
+    return any(w.startswith((_WARNING_PREFIX, SET_ASIDE_WARNING)) for w in record.get("warnings") or [])

@@ -29,13 +29,12 @@ from ocr.pdfmeta import stamp
 from ocr.quality import QualityFlag, QualityThresholds, assess_document
 from ocr.result import OcrResult
 from ocr.stage import ocr_document
-from storage.corrections import corrections_for
 from storage.index import Index
 from storage.keys import hocr_key, metadata_key, pdf_key
 from storage.objects import ObjectStore
-from storage.reviews import decisions_for
 from workers import corrections
 from workers import record as records
+from workers.reapply import corrections_in_force, decisions_in_force
 
 log = logging.getLogger(__name__)
 
@@ -174,12 +173,13 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
         record = records.failed_record(task.doc_id, task.options.batch, task.source, error)
     else:
         # Staff corrections first: a corrected name, birth date or ID is what matching must see.
-        applied = corrections.apply_to_extraction(processed.extraction, corrections_for(index, task.doc_id))
+        previous = _previous(index, task.doc_id)
+        applied = corrections_in_force(index, task.doc_id, processed.extraction, previous)
         extraction = match_step(applied.extraction, lookup, corrected=applied.marks.keys())
         record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, extraction)
         record = records.with_quality(record, processed.quality)
         record = corrections.mark(record, applied)
-        record = records.apply_decisions(record, decisions_for(index, task.doc_id), lookup)
+        record = decisions_in_force(index, record, previous, lookup)
         stamp(processed.ocr.pdf_path, doc_id=task.doc_id, doc_type=record["doc_type"], source_sha256=task.source.sha256)
         for page in processed.ocr.pages:
             if page.hocr_path:
@@ -188,6 +188,11 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
     write_record(store, index, record)
     shutil.rmtree(task.workdir, ignore_errors=True)
     return record
+
+
+def _previous(index: Index, doc_id: str) -> dict | None:
+    """The record a document had before this run (a reprocess from OCR, the same file ingested again), if any."""
+    return index.get_record(doc_id)
 
 
 def write_record(store: ObjectStore, index: Index, record: dict) -> None:

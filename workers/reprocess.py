@@ -11,16 +11,15 @@ from extract.stage import extract_document
 from ingest.source import describe
 from ocr.pdfmeta import stamp
 from ocr.result import OcrPage, OcrResult
-from storage.corrections import corrections_for
 from storage.index import page_values
 from storage.keys import original_key
 from storage.objects import ObjectStore
-from storage.reviews import decisions_for
 from workers import corrections
 from workers import record as records
 from workers.batch import Reporter, Summary, run_tasks, settle
 from workers.context import Context
 from workers.pipeline import Options, Task, match_step, write_record
+from workers.reapply import corrections_in_force, decisions_in_force
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +87,10 @@ def _re_extract(ctx: Context, record: dict, work: Path, stage: str) -> dict:
             extraction = extract_document(stored_ocr(store, record, work))
         else:
             extraction = records.extraction_from_record(corrections.ocr_view(record))
-        applied = corrections.apply_to_extraction(extraction, corrections_for(index, record["doc_id"]))
+        applied = corrections_in_force(index, record["doc_id"], extraction, record)
         extraction = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
         updated = corrections.mark(records.with_extraction(record, extraction), applied)
-        updated = records.apply_decisions(updated, decisions_for(index, record["doc_id"]), ctx.registry)
+        updated = decisions_in_force(index, updated, record, ctx.registry)
         if updated["doc_type"] != record["doc_type"] and record["objects"].get("pdf"):
             pdf = work / "document.pdf"
             store.download(record["objects"]["pdf"], pdf)

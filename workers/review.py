@@ -6,9 +6,9 @@ from storage.index import Index
 from storage.objects import ObjectStore
 from storage.queries import DocumentNotFound, get_record
 from storage.registry_lookup import SqlRegistryLookup
-from storage.reviews import decisions_for, new_decision, record_decision
+from storage.reviews import new_decision, record_decision
 from workers.pipeline import write_record
-from workers.record import apply_decisions
+from workers.reapply import decisions_in_force
 
 
 class ReviewError(DocumentNotFound):
@@ -25,6 +25,6 @@ def decide(
     if action == "accept" and not (citizen_id and citizen_id.isdigit() and len(citizen_id) == 12):
         raise ReviewError("--citizen-id must be the 12-digit personal ID")
     record_decision(index, new_decision(doc_id, person_idx, action, citizen_id, user))
-    updated = apply_decisions(record, decisions_for(index, doc_id), SqlRegistryLookup(index))
+    updated = decisions_in_force(index, record, record, SqlRegistryLookup(index), decided=person_idx)
     write_record(store, index, updated)
     return updated

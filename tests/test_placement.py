@@ -1,0 +1,207 @@
+"""Staff decisions follow the person they were made for when a document is read again and its persons come in
+another order, or are set aside when that person is no longer found (workers.placement, workers.reapply)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+
+from api.web.catalogue import Catalogue
+from bench.accuracy import save_scan
+from config.settings import Settings
+from storage.corrections import corrections_for
+from storage.reviews import decisions_for
+from storage.schema import ReviewLogRow
+from tests.conftest import json_lines, run_sohoa
+from tests.synth import make_document, make_registry
+from tests.synth.people import REGISTRY_HEADER
+from workers import reprocess as reprocess_module
+from workers.context import Context
+from workers.correct import correct
+from workers.corrections import mark
+from workers.pipeline import Options, write_record
+from workers.placement import Seen, follow, resemblance
+from workers.reapply import SET_ASIDE_WARNING, corrections_in_force, decisions_in_force
+from workers.record import extraction_from_record, with_extraction
+from workers.reprocess import reprocess
+from workers.review import decide
+
+
+def _names(record: dict) -> list[str]:
+    return [p["fields"]["full_name"]["value"] for p in record["persons"]]
+
+
+def test_decisions_follow_their_person_when_a_new_reading_lists_the_household_otherwise(tmp_path, monkeypatch):
+    registry = make_registry(41, 400)
+    doc = make_document(4102, "household_registration", "clean", registry=registry)
+    truth = doc.truth["persons"]
+    # A head and a member both named NGUYỄN VĂN AN, members NGUYỄN THANH LAN and NGUYỄN THỊ LAN: names alone
+    # would not tell them apart.
+    assert [p["fields"]["full_name"] for p in truth] == [
+        "NGUYỄN VĂN AN", "NGUYỄN THANH LAN", "NGUYỄN THỊ LAN", "NGUYỄN VĂN AN", "NGUYỄN THỊ NGỌC"]
+    home, scans = tmp_path / "home", tmp_path / "scans"
+    scans.mkdir()
+    save_scan(doc, scans)
+    csv_path = tmp_path / "registry.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=REGISTRY_HEADER)
+        writer.writeheader()
+        writer.writerows(c.csv_row() for c in registry)
+    run_sohoa(home, "registry", "import", str(csv_path), check=True)
+    run_sohoa(home, "ingest", str(scans), "--batch", "b1", check=True)
+    [record] = json_lines(run_sohoa(home, "docs", "list", "--json", check=True).stdout)
+    assert _names(record) == [p["fields"]["full_name"] for p in truth]
+    doc_id, lan, an = record["doc_id"], truth[2]["true_citizen_id"], 3
+    run_sohoa(home, "review", "accept", doc_id, "--person", "2", "--citizen-id", lan, "--user", "can.bo", check=True)
+    run_sohoa(home, "review", "reject", doc_id, "--person", str(an), "--user", "can.bo", check=True)
+    run_sohoa(home, "docs", "correct", doc_id, "full_name", "NGUYỄN THỊ BÍCH NGỌC", "--person", "4", "--user", "can.bo",
+              check=True)
+
+    # A newer reading lists the head last: every member moves up one place.
+    real = reprocess_module.extract_document
+
+    def head_last(ocr):
+        found = real(ocr)
+        return replace(found, persons=[*found.persons[1:], found.persons[0]])
+
+    monkeypatch.setattr(reprocess_module, "extract_document", head_last)
+    ctx = Context(Settings(home=home))
+    options = Options(batch="b1")
+    for stage in ("extract", "match"):
+        reprocess([doc_id], stage, ctx, base_options=options)
+        moved = ctx.index.get_record(doc_id)
+        assert _names(moved) == [*_names(record)[1:4], "NGUYỄN THỊ BÍCH NGỌC", _names(record)[0]], stage
+        assert [k for k, p in enumerate(moved["persons"]) if "corrected" in p["fields"]["full_name"]] == [3], stage
+        assert [c.person_idx for c in corrections_for(ctx.index, doc_id)] == [3], stage
+        matches = [p["match"] for p in moved["persons"]]
+        # NGUYỄN THỊ LAN, now person 1, keeps the citizen staff accepted; person 2 (the member NGUYỄN VĂN AN)
+        # is rejected as before, and nobody else carries a decision.
+        assert (matches[1]["citizen_id"], matches[1]["decision"]["action"]) == (lan, "accept"), stage
+        assert (matches[2]["status"], matches[2]["decision"]["action"]) == ("unmatched", "reject"), stage
+        assert [k for k, m in enumerate(matches) if "decision" in m] == [1, 2], stage
+        assert sorted(decisions_for(ctx.index, doc_id)) == [1, 2], stage  # stored under their new places
+        assert not [w for w in moved.get("warnings") or [] if w.startswith(SET_ASIDE_WARNING)], stage
+
+    # Read as at first again: they move back.
+    monkeypatch.setattr(reprocess_module, "extract_document", real)
+    reprocess([doc_id], "extract", ctx, base_options=options)
+    back = ctx.index.get_record(doc_id)
+    assert [k for k, p in enumerate(back["persons"]) if "decision" in p["match"]] == [2, an]
+    assert back["persons"][2]["match"]["citizen_id"] == lan
+    assert sorted(decisions_for(ctx.index, doc_id)) == [2, an]
+    assert _names(back)[4] == "NGUYỄN THỊ BÍCH NGỌC"
+    assert [c.person_idx for c in corrections_for(ctx.index, doc_id)] == [4]
+
+
+def _member(name: str, birth: str | None, line: int, *, confidence: float = 0.95) -> dict:
+    fields = {"full_name": {"value": name, "confidence": confidence, "page": 1, "bbox": [300, line, 700, line + 30]}}
+    if birth:
+        fields["date_of_birth"] = {"value": birth, "confidence": 0.95, "page": 1, "bbox": [900, line, 1100, line + 30]}
+    return {"role": "member", "fields": fields,
+            "match": {"status": "review", "citizen_id": None, "score": 0.6, "reasons": [], "candidates": []}}
+
+
+def _household(doc_id: str, persons: list[dict]) -> dict:
+    return {
+        "schema": "sohoa.document/1", "doc_id": doc_id, "batch": "r1", "status": "review", "error": None,
+        "source": {"name": f"{doc_id}.png", "sha256": "d" * 64, "media_type": "image/png", "pages": 1},
+        "doc_type": "household_registration", "fields": {}, "persons": persons, "text": "",
+        "ocr": {"engine": "tesseract 5.3.0", "language": "vie", "mean_confidence": 0.9},
+        "objects": {"original": "originals/" + "d" * 64, "pdf": None, "metadata": f"documents/{doc_id}/metadata.json"},
+        "pipeline_version": "0.1.0", "processed_at": "2026-12-06T10:00:00+00:00",
+        "pages": [{"number": 1, "width": 1654, "height": 2339, "dpi": 200.0, "dpi_source": "file", "hocr": None}],
+    }
+
+
+def test_a_decision_whose_person_a_new_reading_lacks_is_set_aside_told_and_not_applied_to_another(tmp_path):
+    ctx = Context(Settings(home=tmp_path / "home"))
+    first = _household("dochh1", [_member("TRẦN VĂN HÙNG", "1970-02-03", 400),
+                                  _member("TRẦN THỊ HƯƠNG", "1972-05-06", 600)])
+    write_record(ctx.store, ctx.index, first)
+    decide(ctx.index, ctx.store, "dochh1", 1, "accept", "001172000001", "can.bo")
+    before = ctx.index.get_record("dochh1")
+    assert before["persons"][1]["match"]["citizen_id"] == "001172000001"
+
+    # The new reading has another member where she was: TRẦN VĂN HÙNG and a TRẦN THỊ HOA born another year.
+    again = _household("dochh1", [_member("TRẦN VĂN HÙNG", "1970-02-03", 400),
+                                  _member("TRẦN THỊ HOA", "1995-11-12", 600)])
+    after = decisions_in_force(ctx.index, again, before)
+    assert after["persons"][1]["match"]["status"] == "review"  # the matcher's, not the accept
+    [warning] = [w for w in after["warnings"] if w.startswith(SET_ASIDE_WARNING)]
+    assert warning.startswith(f"{SET_ASIDE_WARNING}of person 1 (accept) by can.bo at ")
+    assert warning.endswith(": the person it was made for is not found in the new reading")
+    assert Catalogue("vi").reason(warning).endswith("đã bị gác lại: không còn tìm thấy người đó trong lần đọc mới")
+    assert decisions_for(ctx.index, "dochh1") == {}  # out of force ...
+    with ctx.index.session() as s:  # ... and logged as set aside
+        assert [r.action for r in s.query(ReviewLogRow).filter_by(doc_id="dochh1")] == ["accept", "set_aside"]
+    write_record(ctx.store, ctx.index, after)
+
+    # A later re-run still tells it, and still applies it to no one; staff deciding on person 1 again ends it.
+    later = decisions_in_force(ctx.index, again, after)
+    assert later["warnings"] == after["warnings"] and "decision" not in later["persons"][1]["match"]
+    write_record(ctx.store, ctx.index, later)
+    decided = decide(ctx.index, ctx.store, "dochh1", 1, "reject", None, "can.bo")
+    assert not [w for w in decided.get("warnings") or [] if w.startswith(SET_ASIDE_WARNING)]
+
+
+def test_what_tells_two_readings_of_a_person_apart_and_what_ties_them():
+    an = Seen.of_record(_member("NGUYỄN VĂN AN", "1961-07-10", 400))
+    # One person read twice: a mark lost, a birth-date digit slipped, the name unread but printed on the same lines.
+    assert resemblance(an, Seen.of_record(_member("NGUYEN VĂN AN", "1961-07-10", 410))) > 1.0
+    assert resemblance(an, Seen.of_record(_member("NGUYỄN VĂN AN", "1961-07-16", 410))) > 0.0
+    assert resemblance(an, Seen.of_record(_member("", "1961-07-16", 405))) == 0.5
+    # Two persons: another role, another birth date, another name read clearly.
+    assert resemblance(an, Seen.of_record({**_member("NGUYỄN VĂN AN", "1961-07-10", 400), "role": "head"})) is None
+    assert resemblance(an, Seen.of_record(_member("NGUYỄN VĂN AN", "1990-07-11", 400))) is None
+    assert resemblance(an, Seen.of_record(_member("NGUYỄN THỊ NGỌC", None, 400))) is None
+    # ... unless the name was read poorly, when nothing else tells: then it ties nothing either.
+    poor = Seen.of_record(_member("NGUYỄN THỊ NGỌC", None, 900, confidence=0.5))
+    assert resemblance(an, poor) == 0.0
+    # An accepted citizen's registered name ties a person whose name the old reading garbled.
+    garbled = Seen.of_record(_member("NGUYẺN VAM AM", None, 900, confidence=0.5))
+    assert resemblance(garbled, Seen.of_record(_member("NGUYỄN VĂN AN", None, 400)), ["NGUYỄN VĂN AN"]) > 0.9
+
+    # Two namesakes with nothing else read: the one on the same lines; else the one at the same position; else
+    # neither.
+    one, two = Seen.of_record(_member("LÊ VĂN NAM", None, 400)), Seen.of_record(_member("LÊ VĂN NAM", None, 600))
+    assert follow(one, 0, [two, one]).position == 1
+    moved = Seen.of_record(_member("LÊ VĂN NAM", None, 900))  # a page straightened otherwise: no lines alike
+    assert follow(moved, 1, [two, one]).position == 1
+    assert follow(moved, 2, [two, one]).position is None
+    assert follow(moved, 2, [two, one, Seen.of_record(_member("LÊ VĂN NAM", "1980-01-01", 900))]).position == 2
+
+
+def test_decisions_made_on_the_record_in_force_stay_where_staff_made_them(tmp_path):
+    ctx = Context(Settings(home=tmp_path / "home"))
+    persons = [_member("LÊ VĂN NAM", None, 400), _member("LÊ VĂN NAM", None, 600), {"role": "member", "fields": {}}]
+    write_record(ctx.store, ctx.index, _household("dochh2", persons))
+    for k in (2, 1, 0):
+        decide(ctx.index, ctx.store, "dochh2", k, "reject", None, f"can.bo.{k}")
+    record = ctx.index.get_record("dochh2")
+    assert [p["match"]["decision"]["user"] for p in record["persons"]] == ["can.bo.0", "can.bo.1", "can.bo.2"]
+    assert sorted(decisions_for(ctx.index, "dochh2")) == [0, 1, 2]
+
+
+def test_a_correction_whose_person_a_new_reading_lacks_is_set_aside_not_given_to_another(tmp_path):
+    ctx = Context(Settings(home=tmp_path / "home"))
+    write_record(ctx.store, ctx.index, _household("dochh3", [_member("TRẦN VĂN HÙNG", "1970-02-03", 400),
+                                                             _member("TRẦN THỊ HƯƠNG", "1972-05-06", 600)]))
+    correct(ctx, "dochh3", "date_of_birth", "06/05/1973", person=1, user="can.bo")
+    before = ctx.index.get_record("dochh3")
+    assert before["persons"][1]["fields"]["date_of_birth"]["value"] == "1973-05-06"
+
+    again = extraction_from_record(_household("dochh3", [_member("TRẦN VĂN HÙNG", "1970-02-03", 400),
+                                                         _member("TRẦN THỊ HOA", "1995-11-12", 600)]))
+    applied = corrections_in_force(ctx.index, "dochh3", again, before)
+    assert applied.extraction.persons[1].fields["date_of_birth"].value == "1995-11-12"  # as read: not hers
+    [warning] = applied.set_aside
+    assert warning.startswith("set aside: correction of person 1 date_of_birth by can.bo at ")
+    assert Catalogue("vi").reason(warning).startswith("sửa trường date_of_birth của người số 1 do can.bo nhập lúc ")
+    assert corrections_for(ctx.index, "dochh3") == []
+    marked = mark(with_extraction(before, applied.extraction), applied)
+    assert warning in marked["warnings"]
+    # Kept on later runs; a new correction of that person ends it.
+    assert corrections_in_force(ctx.index, "dochh3", again, marked).set_aside == [warning]
+    write_record(ctx.store, ctx.index, marked)
+    updated, _ = correct(ctx, "dochh3", "full_name", "TRẦN THỊ HOA", person=1, user="can.bo")
+    assert not [w for w in updated.get("warnings") or [] if w.startswith("set aside: ")]
