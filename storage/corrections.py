@@ -77,20 +77,30 @@ def record_correction(index: Index, correction: Correction, old_value: str | Non
 def settle_corrections(index: Index, doc_id: str, moved: list[tuple[Correction, int]],
                        set_aside: list[Correction]) -> None:
     """Store where a re-run placed the corrections of persons (``workers.placement``): each under the position its
-    person has now, those set aside out of force (the log keeps what they were). One transaction; a correction
-    stored since these were read is left as it is, and so is what would take its place."""
+    person has now, those set aside out of force (the log keeps what they were). One transaction. A correction
+    stored since these were read is left as it is, and so is one whose new place such a correction holds."""
     with index.session() as s:
-        gone = set()
-        for c in [*(c for c, _ in moved), *set_aside]:
+        def ours(c: Correction) -> bool:
             row = s.get(FieldCorrectionRow, (doc_id, _idx(c.person_idx), c.field))
-            if row is not None and (row.user, row.value, _aware(row.corrected_at)) == (c.user, c.value, c.corrected_at):
-                s.delete(row)
-                gone.add((c.person_idx, c.field))
+            return row is not None and (row.user, row.value, _aware(row.corrected_at)) == (
+                c.user, c.value, c.corrected_at)
+
+        gone = [c for c in set_aside if ours(c)]
+        moves = [(c, k) for c, k in moved if ours(c)]
+        # A place is free when no correction holds it, or one of these that moves or goes does.
+        while True:
+            leaving = {(c.person_idx, c.field) for c in [*(c for c, _ in moves), *gone]}
+            held = {(k, c.field) for c, k in moves if (k, c.field) not in leaving
+                    and s.get(FieldCorrectionRow, (doc_id, k, c.field)) is not None}
+            if not held:
+                break
+            moves = [(c, k) for c, k in moves if (k, c.field) not in held]
+        for c in [*(c for c, _ in moves), *gone]:
+            s.delete(s.get(FieldCorrectionRow, (doc_id, _idx(c.person_idx), c.field)))
         s.flush()
-        for c, position in moved:
-            if (c.person_idx, c.field) in gone and s.get(FieldCorrectionRow, (doc_id, position, c.field)) is None:
-                s.add(FieldCorrectionRow(doc_id=doc_id, person_idx=position, field=c.field, value=c.value,
-                                         user=c.user, corrected_at=c.corrected_at))
+        for c, position in moves:
+            s.add(FieldCorrectionRow(doc_id=doc_id, person_idx=position, field=c.field, value=c.value, user=c.user,
+                                     corrected_at=c.corrected_at))
 
 
 def corrections_for(index: Index, doc_id: str) -> list[Correction]:

@@ -39,19 +39,19 @@ def correct(
     record_correction(ctx.index, correction, shown["value"] if shown else None)
     who = f"person {person} " if person is not None else ""
     log.info("document %s: %s%s corrected by %s", doc_id, who, field, user)
-    updated = rematch(ctx, record, person)
+    updated = rematch(ctx, record, field)
     return updated, entered.notes
 
 
-def rematch(ctx: Context, record: dict, corrected: int | None = None) -> dict:
+def rematch(ctx: Context, record: dict, corrected: str | None = None) -> dict:
     """The record matched again from its OCR fields with the corrections and decisions in force; stored.
-    ``corrected``: the person staff just corrected (``workers.reapply.corrections_in_force``)."""
+    ``corrected``: the field staff just corrected (``workers.reapply.corrections_in_force``)."""
     extraction = records.extraction_from_record(corrections.ocr_view(record))
-    applied = corrections_in_force(ctx.index, record["doc_id"], extraction, record, corrected)
+    applied = corrections_in_force(ctx.index, record["doc_id"], extraction, record, reread=False, corrected=corrected)
     matched = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
     updated = records.with_extraction(record, matched)
     updated = corrections.mark(updated, applied)
-    updated = decisions_in_force(ctx.index, updated, record, ctx.registry)
+    updated = decisions_in_force(ctx.index, updated, record, ctx.registry, reread=False)
     write_record(ctx.store, ctx.index, updated)
     return updated
 

@@ -34,7 +34,8 @@ from storage.keys import hocr_key, metadata_key, pdf_key
 from storage.objects import ObjectStore
 from workers import corrections
 from workers import record as records
-from workers.reapply import corrections_in_force, decisions_in_force
+from workers.corrections import SET_ASIDE_WARNING as CORRECTION_SET_ASIDE
+from workers.reapply import SET_ASIDE_WARNING, corrections_in_force, decisions_in_force, kept_warnings
 
 log = logging.getLogger(__name__)
 
@@ -168,12 +169,16 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
     undoes what a person decided.
     """
     task = processed.task
+    previous = index.get_record(task.doc_id)  # what staff work was last applied to (workers.reapply)
     if processed.error is not None or processed.ocr is None or processed.extraction is None:
         error = processed.error or {"code": "internal_error", "message": "no result"}
         record = records.failed_record(task.doc_id, task.options.batch, task.source, error)
+        # Staff work set aside stays told; what is in force waits for the next reading.
+        told = [*kept_warnings(previous, SET_ASIDE_WARNING), *kept_warnings(previous, CORRECTION_SET_ASIDE)]
+        if told:
+            record["warnings"] = told
     else:
         # Staff corrections first: a corrected name, birth date or ID is what matching must see.
-        previous = _previous(index, task.doc_id)
         applied = corrections_in_force(index, task.doc_id, processed.extraction, previous)
         extraction = match_step(applied.extraction, lookup, corrected=applied.marks.keys())
         record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, extraction)
@@ -188,11 +193,6 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
     write_record(store, index, record)
     shutil.rmtree(task.workdir, ignore_errors=True)
     return record
-
-
-def _previous(index: Index, doc_id: str) -> dict | None:
-    """The record a document had before this run (a reprocess from OCR, the same file ingested again), if any."""
-    return index.get_record(doc_id)
 
 
 def write_record(store: ObjectStore, index: Index, record: dict) -> None:

@@ -7,23 +7,25 @@ would then link a neighbour to the citizen, the worst outcome there is. So each 
 person it was made for:
 
 * its anchor is the person of the previous record that carries its stamp (``match.decision``, a field's
-  ``corrected``), i.e. where it was applied last time;
+  ``corrected``), i.e. where it was applied last time; without one (work made since that reading), the person
+  who stood at its position then (stored positions are kept up to date);
 * it lands on the person of the new reading who is that person read again (:func:`resemblance`): the same role,
   nothing read that tells them apart (another ID, another birth date, another name read clearly), and something
-  that ties them (the name, or for an accept the accepted citizen's name; the birth date; the ID; with none of
-  these, the same lines of the same page); of two such persons, the one that resembles it more (the same
-  lines count there too), and of two alike, the one at its old position, else neither;
-* a piece of work no person of the new reading fits is set aside, and the record says why.
+  that ties them (the name, or for an accept the accepted citizen's name; the birth date; the ID; the same lines
+  of the same page); of two such persons, the one that resembles it more; of two alike, neither;
+* a piece of work no person of the new reading fits is set aside, and the record says why; so is one with no
+  previous reading to go by (a run failed in between).
 
-Work that no previous record anchors (made on the record now in force, or older than stamps) stays at its
-position. Pure functions over plain data; the callers store what moved (``storage.reviews.move_decisions``,
-``storage.corrections.move_corrections``).
+Work on the record in force (a decision, a correction: nothing read again) stays at its stored
+position. Pure functions over plain data; the callers store what moved (``storage.reviews.settle_decisions``,
+``storage.corrections.settle_corrections``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -36,6 +38,9 @@ NAME_OTHER = 70  # ... under which two names read clearly are two persons' ("tra
 CLEAR = 0.9  # confidence of a name read clearly enough to tell two persons apart
 ID_OTHER = 3  # digits that differ between two readings of IDs that are two persons' (OCR slips one or two)
 BOX_SAME = 0.5  # vertical overlap, of the lower box, of two boxes on the same lines of a page
+NOT_FOUND = "the person it was made for is not found in the new reading"
+AMBIGUOUS = "the person it was made for fits more than one person of the new reading"
+UNKNOWN_READING = "the reading it was made on is lost (a run failed in between)"
 _BOX_FIELDS = ("full_name", "date_of_birth", "citizen_id", "old_id_number")
 
 
@@ -108,12 +113,13 @@ def resemblance(old: Seen, new: Seen, names: Sequence[str] = ()) -> float | None
         elif apart > 1:
             return None
     if new.name:
-        known = [n for n in (old.name, *names) if n]
-        ratio = max((fuzz.ratio(fold(new.name), fold(n)) for n in known), default=None)
+        ratio = max((fuzz.ratio(fold(new.name), fold(n)) for n in (old.name, *names) if n), default=None)
         if ratio is not None and ratio >= NAME_SAME:
             score += ratio / 100.0
-        elif ratio is not None and ratio < NAME_OTHER and old.name and \
-                min(old.name_confidence, new.name_confidence) >= CLEAR:
+        # A name read clearly that is far from every name the person is known by, read clearly or registered,
+        # is another person's.
+        known = [fold(n) for n in (old.name if old.name_confidence >= CLEAR else None, *names) if n]
+        if known and new.name_confidence >= CLEAR and max(fuzz.ratio(fold(new.name), n) for n in known) < NAME_OTHER:
             return None
     if _same_lines(old, new):  # ties nothing alone across pages read otherwise, but settles between namesakes
         score += 0.5
@@ -132,42 +138,56 @@ def _same_lines(old: Seen, new: Seen) -> bool:
 
 
 def follow(old: Seen, at: int, current: Sequence[Seen], names: Sequence[str] = ()) -> Placed:
-    """Where the person ``old`` (at position ``at`` of the previous reading) is in the ``current`` one."""
-    if at < len(current) and current[at] == old:  # not read again (a correction, a decision): still there
+    """Where the person ``old`` (at position ``at`` of the previous reading) is in the ``current`` one: the one
+    person that resembles it most, or none (two alike: a guess, which is no way to link a citizen)."""
+    if at < len(current) and current[at] == old:  # not read otherwise: still there
         return Placed(at)
     scores = {k: s for k, new in enumerate(current) if (s := resemblance(old, new, names))}
     if not scores:
-        return Placed(None, "the person it was made for is not found in the new reading")
+        return Placed(None, NOT_FOUND)
     best = max(scores.values())
     top = [k for k, s in scores.items() if s == best]
-    if at in top:
-        return Placed(at)
-    if len(top) == 1:
-        return Placed(top[0])
-    return Placed(None, "the person it was made for fits more than one person of the new reading")
+    return Placed(top[0]) if len(top) == 1 else Placed(None, AMBIGUOUS)
 
 
-def anchor(previous: dict | None, carries: Callable[[dict], bool]) -> int | None:
-    """The position, in the record a piece of work was last applied to, of the one person bearing its stamp."""
-    found = [k for k, p in enumerate((previous or {}).get("persons") or []) if carries(p)]
+def anchor(previous: dict | None, position: int, carries: Callable[[dict], bool]) -> int | None:
+    """The position, in the record a piece of work was last applied to, of the person bearing its stamp: its own
+    position when that person does, else the one person who does; None when none does."""
+    persons = (previous or {}).get("persons") or []
+    if position < len(persons) and carries(persons[position]):
+        return position
+    found = [k for k, p in enumerate(persons) if carries(p)]
     return found[0] if len(found) == 1 else None
 
 
 def place(at: int | None, before: Sequence[Seen], current: Sequence[Seen], position: int,
           names: Sequence[str] = ()) -> Placed:
-    """Where a piece of work stored at ``position`` lands in the ``current`` reading: after its person, at ``at``
-    of the reading ``before`` (``anchor``), or at its position when nothing anchors it."""
+    """Where a piece of work stored at ``position`` lands in the ``current`` reading: after the person at ``at``
+    of the reading ``before`` (``anchor``); with no stamp to go by, after the person who stood at its position
+    (stored positions are kept up to date, and work made since the previous reading has none); with no previous
+    reading to go by (a failed run in between), nowhere."""
+    if at is None and position < len(before):
+        at = position
     if at is not None and at < len(before):
         return follow(before[at], at, current, names)
-    if position < len(current):
-        return Placed(position)
+    if not before:
+        return Placed(None, UNKNOWN_READING)
     return Placed(None, f"the document now has {len(current)} person(s)")
 
 
-def stamp_time(when) -> str:
-    """A stored time as a record's stamp shows it: ISO to the second, the zone left out (SQLite keeps none)."""
+def stamp_time(when: datetime) -> str:
+    """A stored time as a record's stamp compares: in UTC, to the second, without the zone (SQLite keeps none; a
+    naive time is UTC)."""
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
     return when.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-def same_time(stamp: str | None, when) -> bool:
-    return bool(stamp) and stamp[:19] == stamp_time(when)
+def same_time(stamp: str | None, when: datetime) -> bool:
+    """Whether a record's stamp (``match.decision.at``, a field's ``corrected.at``) shows the time ``when``."""
+    if not stamp:
+        return False
+    try:
+        return stamp_time(datetime.fromisoformat(stamp)) == stamp_time(when)
+    except ValueError:
+        return False

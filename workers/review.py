@@ -25,6 +25,7 @@ def decide(
     if action == "accept" and not (citizen_id and citizen_id.isdigit() and len(citizen_id) == 12):
         raise ReviewError("--citizen-id must be the 12-digit personal ID")
     record_decision(index, new_decision(doc_id, person_idx, action, citizen_id, user))
-    updated = decisions_in_force(index, record, record, SqlRegistryLookup(index), decided=person_idx)
+    updated = decisions_in_force(index, record, record, SqlRegistryLookup(index), reread=False,
+                                 decided=(action, citizen_id))
     write_record(store, index, updated)
     return updated
