@@ -13,7 +13,7 @@ from config.settings import Settings
 from storage import corrections as storage_corrections
 from storage import reviews as storage_reviews
 from storage.corrections import corrections_for
-from storage.reviews import Decision, decisions_for
+from storage.reviews import Decision, decisions_for, settle_decisions
 from storage.schema import ReviewLogRow
 from tests.conftest import json_lines, run_sohoa
 from tests.synth import make_document, make_registry
@@ -131,7 +131,7 @@ def test_a_decision_whose_person_a_new_reading_lacks_is_set_aside_told_and_not_a
     after = decisions_in_force(ctx.index, again, before)
     assert after["persons"][1]["match"]["status"] == "review"  # the matcher's, not the accept
     [warning] = [w for w in after["warnings"] if w.startswith(SET_ASIDE_WARNING)]
-    assert warning.startswith(f"{SET_ASIDE_WARNING}of person 1 (accept 001172000001) by can.bo at ")
+    assert warning.startswith(f'{SET_ASIDE_WARNING}of person 1 "TRẦN THỊ HƯƠNG" (accept 001172000001) by can.bo at ')
     assert warning.endswith(": the person it was made for is not found in the new reading")
     assert Catalogue("vi").reason(warning).endswith("đã bị gác lại: không còn tìm thấy người đó trong lần đọc mới")
     assert decisions_for(ctx.index, "dochh1") == {}  # out of force ...
@@ -139,12 +139,11 @@ def test_a_decision_whose_person_a_new_reading_lacks_is_set_aside_told_and_not_a
         assert [r.action for r in s.query(ReviewLogRow).filter_by(doc_id="dochh1")] == ["accept", "set_aside"]
     write_record(ctx.store, ctx.index, after)
 
-    # A later re-run still tells it, and still applies it to no one, and so does a failed run in between (with
-    # no reading to go by, a later one sets aside what it could not place, but for a reject: that only unlinks).
+    # A later re-run still tells it, and still applies it to no one.
     later = decisions_in_force(ctx.index, again, after)
     assert later["warnings"] == after["warnings"] and "decision" not in later["persons"][1]["match"]
     write_record(ctx.store, ctx.index, later)
-    # Another decision leaves the warning; accepting that citizen again, on whichever person, ends it.
+    # A decision on another person leaves the warning; accepting that citizen again, on whichever person, ends it.
     decided = decide(ctx.index, ctx.store, "dochh1", 0, "reject", None, "can.bo")
     assert decided["warnings"] == after["warnings"]
     decided = decide(ctx.index, ctx.store, "dochh1", 1, "accept", "001172000001", "can.bo")
@@ -201,17 +200,21 @@ def test_a_correction_whose_person_a_new_reading_lacks_is_set_aside_not_given_to
     applied = corrections_in_force(ctx.index, "dochh3", again, before)
     assert applied.extraction.persons[1].fields["date_of_birth"].value == "1995-11-12"  # as read: not hers
     [warning] = applied.set_aside
-    assert warning.startswith("set aside: correction of person 1 date_of_birth by can.bo at ")
-    assert Catalogue("vi").reason(warning).startswith("sửa trường date_of_birth của người số 1 do can.bo nhập lúc ")
+    assert warning.startswith('set aside: correction of person 1 "TRẦN THỊ HƯƠNG" date_of_birth by can.bo at ')
+    shown = Catalogue("vi").reason(warning)
+    assert shown.startswith("sửa trường date_of_birth của người số 1 “TRẦN THỊ HƯƠNG” do can.bo nhập lúc ")
     assert corrections_for(ctx.index, "dochh3") == []
     marked = mark(with_extraction(before, applied.extraction), applied)
     assert warning in marked["warnings"]
-    # Kept on later runs and by a correction of another field; a correction of that field ends it.
+    # Kept on later runs, by a correction of that field of another person, and by one of another field; a
+    # correction of that field of a person of that name (as read, or as corrected) ends it.
     assert corrections_in_force(ctx.index, "dochh3", again, marked).set_aside == [warning]
     write_record(ctx.store, ctx.index, marked)
-    updated, _ = correct(ctx, "dochh3", "full_name", "TRẦN THỊ HOA", person=1, user="can.bo")
+    updated, _ = correct(ctx, "dochh3", "date_of_birth", "1970", person=0, user="can.bo")
     assert warning in updated["warnings"]
-    updated, _ = correct(ctx, "dochh3", "date_of_birth", "1995", person=0, user="can.bo")
+    updated, _ = correct(ctx, "dochh3", "full_name", "TRẦN THỊ HƯƠNG", person=1, user="can.bo")
+    assert warning in updated["warnings"]
+    updated, _ = correct(ctx, "dochh3", "date_of_birth", "06/05/1973", person=1, user="can.bo")
     assert not [w for w in updated.get("warnings") or [] if w.startswith("set aside: ")]
 
 
@@ -243,14 +246,17 @@ def test_work_made_in_one_second_by_one_user_stays_on_each_person(tmp_path, monk
     assert [p["match"].get("citizen_id") for p in again["persons"]] == [None, "001172000001", "001095000002"]
 
 
-def test_after_a_failed_run_an_accept_is_set_aside_and_a_reject_kept():
+def test_after_a_failed_run_work_is_set_aside_not_applied_by_position():
     persons = [_member("TRẦN VĂN HÙNG", "1970-02-03", 400), _member("TRẦN THỊ HƯƠNG", "1972-05-06", 600)]
     when = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
     decisions = {0: Decision("d", 0, "reject", None, "can.bo", when),
                  1: Decision("d", 1, "accept", "001172000001", "can.bo", when)}
     failed = {**_household("d", []), "status": "failed"}
+    # The reading after the failure lists them the other way round: by position, the reject would unlink HƯƠNG
+    # and the accept link HÙNG.
     placed, set_aside = place_decisions(decisions, _household("d", persons[::-1]), failed)
-    assert list(placed) == [0] and [(d.person_idx, why) for d, why in set_aside] == [(1, UNKNOWN_READING)]
+    assert placed == {} and sorted((d.person_idx, why) for d, _, why in set_aside) == [(0, UNKNOWN_READING),
+                                                                                       (1, UNKNOWN_READING)]
 
 
 def test_stamps_compare_in_utc_whatever_zone_the_database_gives():
@@ -258,3 +264,19 @@ def test_stamps_compare_in_utc_whatever_zone_the_database_gives():
     assert same_time("2026-12-06T16:30:05+07:00", utc) and same_time("2026-12-06T09:30:05", utc)
     assert same_time("2026-12-06T09:30:05+00:00", utc.astimezone(timezone(timedelta(hours=7))))
     assert not same_time("2026-12-06T09:30:06+00:00", utc) and not same_time("not a time", utc)
+
+
+def test_positions_stored_for_a_reading_that_never_came_into_force_mislead_no_decision(tmp_path):
+    ctx = Context(Settings(home=tmp_path / "home"))
+    write_record(ctx.store, ctx.index, _household("dochh5", [_member("LÊ VĂN AN", "1960-01-02", 400),
+                                                             _member("LÊ THỊ BÌNH", "1962-03-04", 600),
+                                                             _member("LÊ VĂN CƯỜNG", "1990-05-06", 800)]))
+    decide(ctx.index, ctx.store, "dochh5", 0, "accept", "001060000001", "can.bo")
+    # A re-run moved the accept to position 1 in the index, then failed before writing its record.
+    [accept] = decisions_for(ctx.index, "dochh5").values()
+    settle_decisions(ctx.index, "dochh5", {1: accept}, [])
+    assert list(decisions_for(ctx.index, "dochh5")) == [1]
+    # Staff decide on another person of the record in force: the accept stays with LÊ VĂN AN, where its stamp is.
+    record = decide(ctx.index, ctx.store, "dochh5", 2, "reject", None, "can.bo")
+    assert [p["match"].get("citizen_id") for p in record["persons"]] == ["001060000001", None, None]
+    assert sorted(decisions_for(ctx.index, "dochh5")) == [0, 2]

@@ -12,7 +12,7 @@ from workers import corrections
 from workers import record as records
 from workers.context import Context
 from workers.pipeline import match_step, write_record
-from workers.reapply import corrections_in_force, decisions_in_force
+from workers.reapply import corrections_in_force, decisions_in_force, read_names
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +39,19 @@ def correct(
     record_correction(ctx.index, correction, shown["value"] if shown else None)
     who = f"person {person} " if person is not None else ""
     log.info("document %s: %s%s corrected by %s", doc_id, who, field, user)
-    updated = rematch(ctx, record, field)
+    updated = rematch(ctx, record, (field, read_names(record, person)))
     return updated, entered.notes
 
 
-def rematch(ctx: Context, record: dict, corrected: str | None = None) -> dict:
+def rematch(ctx: Context, record: dict, corrected: tuple[str, tuple[str, ...]] | None = None) -> dict:
     """The record matched again from its OCR fields with the corrections and decisions in force; stored.
-    ``corrected``: the field staff just corrected (``workers.reapply.corrections_in_force``)."""
+    ``corrected``: the field staff just corrected and its person's name (``workers.reapply.corrections_in_force``)."""
     extraction = records.extraction_from_record(corrections.ocr_view(record))
-    applied = corrections_in_force(ctx.index, record["doc_id"], extraction, record, reread=False, corrected=corrected)
+    applied = corrections_in_force(ctx.index, record["doc_id"], extraction, record, corrected=corrected)
     matched = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
     updated = records.with_extraction(record, matched)
     updated = corrections.mark(updated, applied)
-    updated = decisions_in_force(ctx.index, updated, record, ctx.registry, reread=False)
+    updated = decisions_in_force(ctx.index, updated, record, ctx.registry)
     write_record(ctx.store, ctx.index, updated)
     return updated
 

@@ -54,7 +54,7 @@ def apply_to_extraction(extraction: Extraction, corrections: list[Correction]) -
         target[c.field] = FieldValue(c.value, 1.0, where.page if where else None, where.bbox if where else None)
         marks[(c.person_idx, c.field)] = {
             "by": c.user,
-            "at": c.corrected_at.isoformat(timespec="seconds"),
+            "at": c.corrected_at.isoformat(),  # to the microsecond, as a stamp (workers.placement)
             "ocr_value": ocr.value if ocr else None,
             "ocr_confidence": round(ocr.confidence, 4) if ocr else None,
         }

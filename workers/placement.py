@@ -16,9 +16,9 @@ person it was made for:
 * a piece of work no person of the new reading fits is set aside, and the record says why; so is one with no
   previous reading to go by (a run failed in between).
 
-Work on the record in force (a decision, a correction: nothing read again) stays at its stored
-position. Pure functions over plain data; the callers store what moved (``storage.reviews.settle_decisions``,
-``storage.corrections.settle_corrections``).
+Work on the record in force (a decision, a correction: nothing read again) is placed the same way, with that
+record as the previous one: it stays where its stamp is, new work where staff made it. Pure functions over plain
+data; the callers store what moved (``storage.reviews.settle_decisions``, ``storage.corrections.settle_corrections``).
 """
 
 from __future__ import annotations
@@ -170,24 +170,23 @@ def place(at: int | None, before: Sequence[Seen], current: Sequence[Seen], posit
         at = position
     if at is not None and at < len(before):
         return follow(before[at], at, current, names)
-    if not before:
-        return Placed(None, UNKNOWN_READING)
-    return Placed(None, f"the document now has {len(current)} person(s)")
+    return Placed(None, NOT_FOUND if before else UNKNOWN_READING)
+
+
+def _utc(when: datetime) -> datetime:
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo is not None else when  # naive: UTC already
 
 
 def stamp_time(when: datetime) -> str:
-    """A stored time as a record's stamp compares: in UTC, to the second, without the zone (SQLite keeps none; a
-    naive time is UTC)."""
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return when.replace(tzinfo=None).isoformat(timespec="seconds")
+    """A stored time as a warning shows it: in UTC, to the second, without the zone (SQLite keeps none)."""
+    return _utc(when).isoformat(timespec="seconds")
 
 
 def same_time(stamp: str | None, when: datetime) -> bool:
-    """Whether a record's stamp (``match.decision.at``, a field's ``corrected.at``) shows the time ``when``."""
-    if not stamp:
-        return False
+    """Whether a record's stamp (``match.decision.at``, a field's ``corrected.at``) shows the time ``when``, to
+    the stamp's precision (older records have seconds, newer ones microseconds)."""
     try:
-        return stamp_time(datetime.fromisoformat(stamp)) == stamp_time(when)
+        shown = _utc(datetime.fromisoformat(stamp or ""))
     except ValueError:
         return False
+    return shown == (_utc(when) if shown.microsecond else _utc(when).replace(microsecond=0))

@@ -194,7 +194,9 @@ def apply_decisions(record: dict, decisions: dict[int, Decision], lookup: Regist
             match.update(status="unmatched", citizen_id=None)
             reason = f"rejected in review by {decision.user} at {when}"
         match["reasons"] = [reason, *[r for r in match.get("reasons") or [] if "in review by" not in r]]
-        match["decision"] = {"action": decision.action, "user": decision.user, "at": when}
+        # The stamp to the microsecond: what tells this decision from one the same user made in the same second
+        # (workers.placement).
+        match["decision"] = {"action": decision.action, "user": decision.user, "at": decision.decided_at.isoformat()}
     out["status"] = document_status(out)
     return out
 
