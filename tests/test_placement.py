@@ -12,8 +12,8 @@ from bench.accuracy import save_scan
 from config.settings import Settings
 from storage import corrections as storage_corrections
 from storage import reviews as storage_reviews
-from storage.corrections import corrections_for
-from storage.reviews import Decision, decisions_for, settle_decisions
+from storage.corrections import corrections_for, settle_corrections
+from storage.reviews import decisions_for, settle_decisions
 from storage.schema import ReviewLogRow
 from tests.conftest import json_lines, run_sohoa
 from tests.synth import make_document, make_registry
@@ -23,8 +23,8 @@ from workers.context import Context
 from workers.correct import correct
 from workers.corrections import mark
 from workers.pipeline import Options, write_record
-from workers.placement import UNKNOWN_READING, Seen, follow, resemblance, same_time
-from workers.reapply import SET_ASIDE_WARNING, corrections_in_force, decisions_in_force, place_decisions
+from workers.placement import AMBIGUOUS, NOT_FOUND, UNKNOWN_READING, Seen, correspondence, resemblance, same_time
+from workers.reapply import DECISION_SET_ASIDE, Settlement, corrections_in_force, decisions_in_force
 from workers.record import extraction_from_record, with_extraction
 from workers.reprocess import reprocess
 from workers.review import decide
@@ -83,7 +83,7 @@ def test_decisions_follow_their_person_when_a_new_reading_lists_the_household_ot
         assert (matches[2]["status"], matches[2]["decision"]["action"]) == ("unmatched", "reject"), stage
         assert [k for k, m in enumerate(matches) if "decision" in m] == [1, 2], stage
         assert sorted(decisions_for(ctx.index, doc_id)) == [1, 2], stage  # stored under their new places
-        assert not [w for w in moved.get("warnings") or [] if w.startswith(SET_ASIDE_WARNING)], stage
+        assert not [w for w in moved.get("warnings") or [] if w.startswith(DECISION_SET_ASIDE)], stage
 
     # Read as at first again: they move back.
     monkeypatch.setattr(reprocess_module, "extract_document", real)
@@ -102,6 +102,15 @@ def _member(name: str, birth: str | None, line: int, *, confidence: float = 0.95
         fields["date_of_birth"] = {"value": birth, "confidence": 0.95, "page": 1, "bbox": [900, line, 1100, line + 30]}
     return {"role": "member", "fields": fields,
             "match": {"status": "review", "citizen_id": None, "score": 0.6, "reasons": [], "candidates": []}}
+
+
+def _rerun(ctx: Context, record: dict, previous: dict) -> dict:
+    """A run's end for a new reading ``record``: decisions placed, the record written, then the placements stored."""
+    settlement = Settlement(record["doc_id"])
+    out = decisions_in_force(ctx.index, record, previous, settlement=settlement)
+    write_record(ctx.store, ctx.index, out)
+    settlement.store(ctx.index)
+    return out
 
 
 def _household(doc_id: str, persons: list[dict]) -> dict:
@@ -128,26 +137,28 @@ def test_a_decision_whose_person_a_new_reading_lacks_is_set_aside_told_and_not_a
     # The new reading has another member where she was: TRẦN VĂN HÙNG and a TRẦN THỊ HOA born another year.
     again = _household("dochh1", [_member("TRẦN VĂN HÙNG", "1970-02-03", 400),
                                   _member("TRẦN THỊ HOA", "1995-11-12", 600)])
-    after = decisions_in_force(ctx.index, again, before)
+    after = _rerun(ctx, again, before)
     assert after["persons"][1]["match"]["status"] == "review"  # the matcher's, not the accept
-    [warning] = [w for w in after["warnings"] if w.startswith(SET_ASIDE_WARNING)]
-    assert warning.startswith(f'{SET_ASIDE_WARNING}of person 1 "TRẦN THỊ HƯƠNG" (accept 001172000001) by can.bo at ')
-    assert warning.endswith(": the person it was made for is not found in the new reading")
+    [warning] = [w for w in after["warnings"] if w.startswith(DECISION_SET_ASIDE)]
+    assert warning.startswith(f'{DECISION_SET_ASIDE}of person 1 "TRẦN THỊ HƯƠNG" (accept 001172000001) by can.bo at ')
+    assert warning.endswith(f": {NOT_FOUND}")
     assert Catalogue("vi").reason(warning).endswith("đã bị gác lại: không còn tìm thấy người đó trong lần đọc mới")
     assert decisions_for(ctx.index, "dochh1") == {}  # out of force ...
     with ctx.index.session() as s:  # ... and logged as set aside
         assert [r.action for r in s.query(ReviewLogRow).filter_by(doc_id="dochh1")] == ["accept", "set_aside"]
-    write_record(ctx.store, ctx.index, after)
 
     # A later re-run still tells it, and still applies it to no one.
-    later = decisions_in_force(ctx.index, again, after)
+    later = _rerun(ctx, again, after)
     assert later["warnings"] == after["warnings"] and "decision" not in later["persons"][1]["match"]
-    write_record(ctx.store, ctx.index, later)
     # A decision on another person leaves the warning; accepting that citizen again, on whichever person, ends it.
     decided = decide(ctx.index, ctx.store, "dochh1", 0, "reject", None, "can.bo")
     assert decided["warnings"] == after["warnings"]
     decided = decide(ctx.index, ctx.store, "dochh1", 1, "accept", "001172000001", "can.bo")
-    assert not [w for w in decided.get("warnings") or [] if w.startswith(SET_ASIDE_WARNING)]
+    assert not [w for w in decided.get("warnings") or [] if w.startswith(DECISION_SET_ASIDE)]
+
+
+def _seen(*members: dict) -> list[Seen]:
+    return [Seen.of_record(m) for m in members]
 
 
 def test_what_tells_two_readings_of_a_person_apart_and_what_ties_them():
@@ -161,19 +172,30 @@ def test_what_tells_two_readings_of_a_person_apart_and_what_ties_them():
     assert resemblance(an, Seen.of_record(_member("NGUYỄN VĂN AN", "1990-07-11", 400))) is None
     assert resemblance(an, Seen.of_record(_member("NGUYỄN THỊ NGỌC", None, 400))) is None
     # ... unless the name was read poorly, when nothing else tells: then it ties nothing either.
-    poor = Seen.of_record(_member("NGUYỄN THỊ NGỌC", None, 900, confidence=0.5))
-    assert resemblance(an, poor) == 0.0
-    # An accepted citizen's registered name ties a person whose name the old reading garbled.
-    garbled = Seen.of_record(_member("NGUYẺN VAM AM", None, 900, confidence=0.5))
-    assert resemblance(garbled, Seen.of_record(_member("NGUYỄN VĂN AN", None, 400)), ["NGUYỄN VĂN AN"]) > 0.9
+    assert resemblance(an, Seen.of_record(_member("NGUYỄN THỊ NGỌC", None, 900, confidence=0.5))) == 0.0
+    # The name staff corrected (or the registry confirmed) ties a person whose name the old reading garbled, and
+    # tells apart one read clearly as another.
+    garbled = _member("NGUYẺN VAM AM", None, 900, confidence=0.5)
+    fixed = {**garbled, "fields": {"full_name": {**garbled["fields"]["full_name"], "value": "NGUYỄN VĂN AN"}}}
+    assert resemblance(Seen.of_record(garbled, fixed), Seen.of_record(_member("NGUYỄN VĂN AN", None, 400))) > 0.9
+    assert resemblance(Seen.of_record(garbled, fixed), Seen.of_record(_member("TRẦN THỊ BÍCH", None, 900))) is None
 
-    # Two namesakes with nothing else read: the one on the same lines; else the one at the same position; else
-    # neither.
-    one, two = Seen.of_record(_member("LÊ VĂN NAM", None, 400)), Seen.of_record(_member("LÊ VĂN NAM", None, 600))
-    assert follow(one, 0, [two, one]).position == 1
-    moved = Seen.of_record(_member("LÊ VĂN NAM", None, 900))  # a page straightened otherwise: no lines alike
-    assert follow(moved, 1, [two, one]).position is None  # not even the one at the same position: a guess
-    assert follow(moved, 2, [two, one, Seen.of_record(_member("LÊ VĂN NAM", "1980-01-01", 900))]).position == 2
+
+def test_persons_of_two_readings_pair_one_to_one_the_surest_first():
+    an, anh = _member("NGUYỄN VĂN AN", None, 400), _member("NGUYỄN VĂN ANH", None, 600)
+    # A newer reading misses AN's row: ANH, read as before, is not AN's (though one letter from his name).
+    assert correspondence(_seen(an, anh), _seen(anh)) == {0: NOT_FOUND, 1: 0}
+    # AN read worse (on his own lines still), ANH as before: each his own.
+    worse = _member("NGUYẺN VAM AM", None, 405, confidence=0.4)
+    assert correspondence(_seen(an, anh), _seen(anh, worse)) == {0: 1, 1: 0}
+    # Two namesakes with nothing else read: the one on the same lines; with no lines alike (a page straightened
+    # otherwise), neither, not even the one at the same position.
+    one, two = _member("LÊ VĂN NAM", None, 400), _member("LÊ VĂN NAM", None, 600)
+    assert correspondence(_seen(one, two), _seen(two, one)) == {0: 1, 1: 0}
+    far = _member("LÊ VĂN NAM", None, 900)
+    assert correspondence(_seen(far), _seen(far, two)) == {0: 0}  # read exactly as before: surest of all
+    assert correspondence(_seen({**far, "fields": {"full_name": {**far["fields"]["full_name"], "confidence": 0.9}}}),
+                          _seen(one, two)) == {0: AMBIGUOUS}
 
 
 def test_decisions_made_on_the_record_in_force_stay_where_staff_made_them(tmp_path):
@@ -197,19 +219,23 @@ def test_a_correction_whose_person_a_new_reading_lacks_is_set_aside_not_given_to
 
     again = extraction_from_record(_household("dochh3", [_member("TRẦN VĂN HÙNG", "1970-02-03", 400),
                                                          _member("TRẦN THỊ HOA", "1995-11-12", 600)]))
-    applied = corrections_in_force(ctx.index, "dochh3", again, before)
+    settlement = Settlement("dochh3")
+    applied = corrections_in_force(ctx.index, "dochh3", again, before, settlement=settlement)
     assert applied.extraction.persons[1].fields["date_of_birth"].value == "1995-11-12"  # as read: not hers
     [warning] = applied.set_aside
     assert warning.startswith('set aside: correction of person 1 "TRẦN THỊ HƯƠNG" date_of_birth by can.bo at ')
     shown = Catalogue("vi").reason(warning)
     assert shown.startswith("sửa trường date_of_birth của người số 1 “TRẦN THỊ HƯƠNG” do can.bo nhập lúc ")
-    assert corrections_for(ctx.index, "dochh3") == []
     marked = mark(with_extraction(before, applied.extraction), applied)
     assert warning in marked["warnings"]
+    assert len(corrections_for(ctx.index, "dochh3")) == 1  # stored once the record is written
+    write_record(ctx.store, ctx.index, marked)
+    settlement.store(ctx.index)
+    assert corrections_for(ctx.index, "dochh3") == []
     # Kept on later runs, by a correction of that field of another person, and by one of another field; a
     # correction of that field of a person of that name (as read, or as corrected) ends it.
-    assert corrections_in_force(ctx.index, "dochh3", again, marked).set_aside == [warning]
-    write_record(ctx.store, ctx.index, marked)
+    assert corrections_in_force(ctx.index, "dochh3", again, marked, settlement=Settlement("dochh3")).set_aside == [
+        warning]
     updated, _ = correct(ctx, "dochh3", "date_of_birth", "1970", person=0, user="can.bo")
     assert warning in updated["warnings"]
     updated, _ = correct(ctx, "dochh3", "full_name", "TRẦN THỊ HƯƠNG", person=1, user="can.bo")
@@ -224,14 +250,14 @@ class _Second(datetime):
         return datetime(2026, 12, 6, 9, 30, 5, 123456, tzinfo=tz)
 
 
-def test_work_made_in_one_second_by_one_user_stays_on_each_person(tmp_path, monkeypatch):
+def test_work_made_in_one_instant_by_one_user_stays_on_each_person(tmp_path, monkeypatch):
     monkeypatch.setattr(storage_reviews, "datetime", _Second)
     monkeypatch.setattr(storage_corrections, "datetime", _Second)
     ctx = Context(Settings(home=tmp_path / "home"))
     write_record(ctx.store, ctx.index, _household("dochh4", [_member("TRẦN VĂN HÙNG", "1970-02-03", 400),
                                                              _member("TRẦN THỊ HƯƠNG", "1972-05-06", 600),
                                                              _member("TRẦN VĂN NAM", "1995-11-12", 800)]))
-    # Stamps show the second: each decision below bears the stamp of the one before it, and so does each
+    # One clock reading for all: each decision below bears the stamp of the one before it, and so does each
     # correction.
     for k, citizen in ((1, "001172000001"), (2, "001095000002")):
         decide(ctx.index, ctx.store, "dochh4", k, "accept", citizen, "can.bo")
@@ -242,21 +268,23 @@ def test_work_made_in_one_second_by_one_user_stays_on_each_person(tmp_path, monk
     assert {k: d.citizen_id for k, d in decisions_for(ctx.index, "dochh4").items()} == {
         1: "001172000001", 2: "001095000002"}
     # ... and a re-run of the same reading keeps them there.
-    again = decisions_in_force(ctx.index, record, record)
+    again = _rerun(ctx, record, record)
     assert [p["match"].get("citizen_id") for p in again["persons"]] == [None, "001172000001", "001095000002"]
 
 
-def test_after_a_failed_run_work_is_set_aside_not_applied_by_position():
+def test_after_a_failed_run_work_is_set_aside_not_applied_by_position(tmp_path):
+    ctx = Context(Settings(home=tmp_path / "home"))
     persons = [_member("TRẦN VĂN HÙNG", "1970-02-03", 400), _member("TRẦN THỊ HƯƠNG", "1972-05-06", 600)]
-    when = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
-    decisions = {0: Decision("d", 0, "reject", None, "can.bo", when),
-                 1: Decision("d", 1, "accept", "001172000001", "can.bo", when)}
-    failed = {**_household("d", []), "status": "failed"}
+    write_record(ctx.store, ctx.index, _household("dochh6", persons))
+    decide(ctx.index, ctx.store, "dochh6", 0, "reject", None, "can.bo")
+    decide(ctx.index, ctx.store, "dochh6", 1, "accept", "001172000001", "can.bo")
+    failed = {**_household("dochh6", []), "status": "failed"}
     # The reading after the failure lists them the other way round: by position, the reject would unlink HƯƠNG
     # and the accept link HÙNG.
-    placed, set_aside = place_decisions(decisions, _household("d", persons[::-1]), failed)
-    assert placed == {} and sorted((d.person_idx, why) for d, _, why in set_aside) == [(0, UNKNOWN_READING),
-                                                                                       (1, UNKNOWN_READING)]
+    after = _rerun(ctx, _household("dochh6", persons[::-1]), failed)
+    assert [p["match"]["status"] for p in after["persons"]] == ["review", "review"]
+    assert sorted(w.split(": ")[-1] for w in after["warnings"]) == [UNKNOWN_READING, UNKNOWN_READING]
+    assert decisions_for(ctx.index, "dochh6") == {}
 
 
 def test_stamps_compare_in_utc_whatever_zone_the_database_gives():
@@ -276,7 +304,16 @@ def test_positions_stored_for_a_reading_that_never_came_into_force_mislead_no_de
     [accept] = decisions_for(ctx.index, "dochh5").values()
     settle_decisions(ctx.index, "dochh5", {1: accept}, [])
     assert list(decisions_for(ctx.index, "dochh5")) == [1]
-    # Staff decide on another person of the record in force: the accept stays with LÊ VĂN AN, where its stamp is.
-    record = decide(ctx.index, ctx.store, "dochh5", 2, "reject", None, "can.bo")
+    # Staff decide on person 1 of the record in force, whose position the index gives to the accept: the accept
+    # stays with LÊ VĂN AN, where its stamp is, and goes back under his position; the new decision is LÊ THỊ BÌNH's.
+    record = decide(ctx.index, ctx.store, "dochh5", 1, "reject", None, "can.bo")
     assert [p["match"].get("citizen_id") for p in record["persons"]] == ["001060000001", None, None]
-    assert sorted(decisions_for(ctx.index, "dochh5")) == [0, 2]
+    assert [p["match"].get("decision", {}).get("action") for p in record["persons"]] == ["accept", "reject", None]
+    assert {k: d.action for k, d in decisions_for(ctx.index, "dochh5").items()} == {0: "accept", 1: "reject"}
+    # ... and so with a correction.
+    correct(ctx, "dochh5", "gender", "male", person=0, user="can.bo")
+    [fix] = corrections_for(ctx.index, "dochh5")
+    settle_corrections(ctx.index, "dochh5", [(fix, 2)], [])
+    record, _ = correct(ctx, "dochh5", "gender", "male", person=2, user="can.bo")
+    assert [p["fields"].get("gender", {}).get("value") for p in record["persons"]] == ["male", None, "male"]
+    assert sorted(c.person_idx for c in corrections_for(ctx.index, "dochh5")) == [0, 2]

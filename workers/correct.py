@@ -12,7 +12,7 @@ from workers import corrections
 from workers import record as records
 from workers.context import Context
 from workers.pipeline import match_step, write_record
-from workers.reapply import corrections_in_force, decisions_in_force, read_names
+from workers.reapply import Settlement, corrections_in_force, decisions_in_force, read_names, settle_in_force
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ def correct(
     entered = normalize_entered(field, value, person=person is not None)
     shown = corrections.field_of(record, person, field)
     correction = new_correction(doc_id, person, field, entered.value, user)
+    settle_in_force(ctx.index, record)
     record_correction(ctx.index, correction, shown["value"] if shown else None)
     who = f"person {person} " if person is not None else ""
     log.info("document %s: %s%s corrected by %s", doc_id, who, field, user)
@@ -47,12 +48,15 @@ def rematch(ctx: Context, record: dict, corrected: tuple[str, tuple[str, ...]] |
     """The record matched again from its OCR fields with the corrections and decisions in force; stored.
     ``corrected``: the field staff just corrected and its person's name (``workers.reapply.corrections_in_force``)."""
     extraction = records.extraction_from_record(corrections.ocr_view(record))
-    applied = corrections_in_force(ctx.index, record["doc_id"], extraction, record, corrected=corrected)
+    settlement = Settlement(record["doc_id"])
+    applied = corrections_in_force(ctx.index, record["doc_id"], extraction, record, settlement=settlement,
+                                   corrected=corrected)
     matched = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
     updated = records.with_extraction(record, matched)
     updated = corrections.mark(updated, applied)
-    updated = decisions_in_force(ctx.index, updated, record, ctx.registry)
+    updated = decisions_in_force(ctx.index, updated, record, ctx.registry, settlement=settlement)
     write_record(ctx.store, ctx.index, updated)
+    settlement.store(ctx.index)
     return updated
 
 

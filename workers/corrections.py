@@ -17,7 +17,7 @@ from extract.model import Extraction, FieldValue
 from storage.corrections import Correction
 
 _WARNING_PREFIX = "correction "
-SET_ASIDE_WARNING = "set aside: correction "  # a correction whose person a re-run did not find (workers.reapply)
+CORRECTION_SET_ASIDE = "set aside: correction "  # a correction whose person a re-run did not find (workers.reapply)
 Key = tuple[int | None, str]  # (person index or None for the document, field name)
 
 
@@ -72,7 +72,7 @@ def mark(record: dict, applied: Applied) -> dict:
         if name in fields:
             fields[name]["corrected"] = dict(note)
     out["warnings"] = renewed_warnings(out, _WARNING_PREFIX, applied.skipped)
-    out["warnings"] = renewed_warnings(out, SET_ASIDE_WARNING, applied.set_aside)
+    out["warnings"] = renewed_warnings(out, CORRECTION_SET_ASIDE, applied.set_aside)
     return out
 
 
@@ -123,4 +123,4 @@ def field_of(record: dict, person_idx: int | None, name: str) -> dict | None:
 
 
 def _has_correction_warnings(record: dict) -> bool:
-    return any(w.startswith((_WARNING_PREFIX, SET_ASIDE_WARNING)) for w in record.get("warnings") or [])
+    return any(w.startswith((_WARNING_PREFIX, CORRECTION_SET_ASIDE)) for w in record.get("warnings") or [])

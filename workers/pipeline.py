@@ -34,8 +34,7 @@ from storage.keys import hocr_key, metadata_key, pdf_key
 from storage.objects import ObjectStore
 from workers import corrections
 from workers import record as records
-from workers.corrections import SET_ASIDE_WARNING as CORRECTION_SET_ASIDE
-from workers.reapply import SET_ASIDE_WARNING, corrections_in_force, decisions_in_force, kept_warnings
+from workers.reapply import Settlement, corrections_in_force, decisions_in_force, told_set_aside
 
 log = logging.getLogger(__name__)
 
@@ -170,27 +169,29 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
     """
     task = processed.task
     previous = index.get_record(task.doc_id)  # what staff work was last applied to (workers.reapply)
+    settlement = Settlement(task.doc_id)
     if processed.error is not None or processed.ocr is None or processed.extraction is None:
         error = processed.error or {"code": "internal_error", "message": "no result"}
         record = records.failed_record(task.doc_id, task.options.batch, task.source, error)
         # Staff work set aside stays told; what is in force waits for the next reading.
-        told = [*kept_warnings(previous, SET_ASIDE_WARNING), *kept_warnings(previous, CORRECTION_SET_ASIDE)]
+        told = told_set_aside(previous)
         if told:
             record["warnings"] = told
     else:
         # Staff corrections first: a corrected name, birth date or ID is what matching must see.
-        applied = corrections_in_force(index, task.doc_id, processed.extraction, previous)
+        applied = corrections_in_force(index, task.doc_id, processed.extraction, previous, settlement=settlement)
         extraction = match_step(applied.extraction, lookup, corrected=applied.marks.keys())
         record = records.done_record(task.doc_id, task.options.batch, task.source, processed.ocr, extraction)
         record = records.with_quality(record, processed.quality)
         record = corrections.mark(record, applied)
-        record = decisions_in_force(index, record, previous, lookup)
+        record = decisions_in_force(index, record, previous, lookup, settlement=settlement)
         stamp(processed.ocr.pdf_path, doc_id=task.doc_id, doc_type=record["doc_type"], source_sha256=task.source.sha256)
         for page in processed.ocr.pages:
             if page.hocr_path:
                 store.put_file(hocr_key(task.doc_id, page.number), page.hocr_path, content_type="text/html")
         store.put_file(pdf_key(task.doc_id), processed.ocr.pdf_path, content_type="application/pdf")
     write_record(store, index, record)
+    settlement.store(index)
     shutil.rmtree(task.workdir, ignore_errors=True)
     return record
 

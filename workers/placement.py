@@ -23,6 +23,7 @@ data; the callers store what moved (``storage.reviews.settle_decisions``, ``stor
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,7 @@ BOX_SAME = 0.5  # vertical overlap, of the lower box, of two boxes on the same l
 NOT_FOUND = "the person it was made for is not found in the new reading"
 AMBIGUOUS = "the person it was made for fits more than one person of the new reading"
 UNKNOWN_READING = "the reading it was made on is lost (a run failed in between)"
+_EXACT = 100.0  # the resemblance of a person read exactly as before: above any other
 _BOX_FIELDS = ("full_name", "date_of_birth", "citizen_id", "old_id_number")
 
 
@@ -49,52 +51,51 @@ class Seen:
     """What tells one person of a reading from another: role, name, birth date, IDs and where they are printed."""
 
     role: str
-    name: str | None = None
+    name: str | None = None  # as OCR read it
     name_confidence: float = 0.0
     birth: str | None = None
     ids: tuple[str, ...] = ()
     boxes: tuple[tuple[str, int, tuple[int, int, int, int]], ...] = ()  # (field, page, bbox)
+    also: tuple[str, ...] = ()  # other names it is known by: a staff correction's, the registry's
 
     @staticmethod
-    def of_record(person: dict) -> Seen:
-        """A person of a record as OCR read it (the caller passes ``workers.corrections.ocr_view``'s)."""
+    def of_record(person: dict, shown: dict | None = None) -> Seen:
+        """A person of a record as OCR read it (``workers.corrections.ocr_view``'s); ``shown``: the same person as
+        the record shows it, corrected and confirmed, whose name is one more it is known by."""
         fields = person.get("fields") or {}
 
         def value(name: str) -> str | None:
             return (fields.get(name) or {}).get("value") or None
 
         name = fields.get("full_name") or {}
-        # The record's boxes are lists, an extraction's tuples: one form, so one reading compares equal to itself.
+        # The record's boxes are lists, an extraction's tuples; its confidences are rounded: one form for both,
+        # so that a reading compares equal to itself.
         boxes = tuple((f, fields[f]["page"], tuple(fields[f]["bbox"])) for f in _BOX_FIELDS
                       if f in fields and fields[f].get("bbox") and fields[f].get("page") is not None)
-        return Seen(person.get("role") or "", value("full_name"), float(name.get("confidence") or 0.0),
+        also = ((shown or {}).get("fields") or {}).get("full_name", {}).get("value")
+        return Seen(person.get("role") or "", value("full_name"), round(float(name.get("confidence") or 0.0), 4),
                     value("date_of_birth"), tuple(v for v in (value("citizen_id"), value("old_id_number")) if v),
-                    boxes)
+                    boxes, (also,) if also and also != value("full_name") else ())
 
     @staticmethod
     def of_person(person: Person) -> Seen:
         """A person of an extraction, before any correction."""
         f = person.fields
-        name = f.get("full_name")
-        boxes = tuple((k, f[k].page, tuple(f[k].bbox)) for k in _BOX_FIELDS
-                      if k in f and f[k].bbox is not None and f[k].page is not None)
+
         def value(k: str) -> str | None:
             return f[k].value or None if k in f else None
 
-        return Seen(person.role, value("full_name"), name.confidence if name else 0.0, value("date_of_birth"),
-                    tuple(v for v in (value("citizen_id"), value("old_id_number")) if v), boxes)
+        name = f.get("full_name")
+        boxes = tuple((k, f[k].page, tuple(f[k].bbox)) for k in _BOX_FIELDS
+                      if k in f and f[k].bbox is not None and f[k].page is not None)
+        return Seen(person.role, value("full_name"), round(name.confidence, 4) if name else 0.0,
+                    value("date_of_birth"), tuple(v for v in (value("citizen_id"), value("old_id_number")) if v),
+                    boxes)
 
 
-@dataclass(frozen=True)
-class Placed:
-    position: int | None  # in the new reading; None when set aside
-    why: str = ""  # why it was set aside
-
-
-def resemblance(old: Seen, new: Seen, names: Sequence[str] = ()) -> float | None:
+def resemblance(old: Seen, new: Seen) -> float | None:
     """How surely ``new`` is ``old`` read again: None when something read tells them apart, else the weight of
-    what ties them (0: nothing does). ``names`` are further names the person is known by (an accepted
-    citizen's)."""
+    what ties them (0: nothing does)."""
     if old.role != new.role:
         return None
     score = 0.0
@@ -113,15 +114,15 @@ def resemblance(old: Seen, new: Seen, names: Sequence[str] = ()) -> float | None
         elif apart > 1:
             return None
     if new.name:
-        ratio = max((fuzz.ratio(fold(new.name), fold(n)) for n in (old.name, *names) if n), default=None)
+        ratio = max((fuzz.ratio(fold(new.name), fold(n)) for n in (old.name, *old.also) if n), default=None)
         if ratio is not None and ratio >= NAME_SAME:
             score += ratio / 100.0
-        # A name read clearly that is far from every name the person is known by, read clearly or registered,
-        # is another person's.
-        known = [fold(n) for n in (old.name if old.name_confidence >= CLEAR else None, *names) if n]
+        # A name read clearly that is far from every name the person is known by clearly (read so, corrected,
+        # registered) is another person's.
+        known = [fold(n) for n in (old.name if old.name_confidence >= CLEAR else None, *old.also) if n]
         if known and new.name_confidence >= CLEAR and max(fuzz.ratio(fold(new.name), n) for n in known) < NAME_OTHER:
             return None
-    if _same_lines(old, new):  # ties nothing alone across pages read otherwise, but settles between namesakes
+    if _same_lines(old, new):  # weaker than a name: a newer reading may straighten the page otherwise
         score += 0.5
     return score
 
@@ -137,40 +138,40 @@ def _same_lines(old: Seen, new: Seen) -> bool:
     return False
 
 
-def follow(old: Seen, at: int, current: Sequence[Seen], names: Sequence[str] = ()) -> Placed:
-    """Where the person ``old`` (at position ``at`` of the previous reading) is in the ``current`` one: the one
-    person that resembles it most, or none (two alike: a guess, which is no way to link a citizen)."""
-    if at < len(current) and current[at] == old:  # not read otherwise: still there
-        return Placed(at)
-    scores = {k: s for k, new in enumerate(current) if (s := resemblance(old, new, names))}
-    if not scores:
-        return Placed(None, NOT_FOUND)
-    best = max(scores.values())
-    top = [k for k, s in scores.items() if s == best]
-    return Placed(top[0]) if len(top) == 1 else Placed(None, AMBIGUOUS)
+def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int, int | str]:
+    """Each person of the reading ``before`` → its position in the ``current`` one, or why it has none. One to
+    one, the surest pairs first: a person of the new reading that is another's better match is not this one's
+    (a member whose row a newer reading misses must not take his namesake's place). A person read exactly as
+    before is the surest. Two pairs alike, at the same level, for one person: a guess, so neither."""
+    levels: dict[float, list[tuple[int, int]]] = {}
+    for i, old in enumerate(before):
+        for j, new in enumerate(current):
+            score = _EXACT if new == old else resemblance(old, new)
+            if score:
+                levels.setdefault(score, []).append((i, j))
+    out: dict[int, int | str] = {}
+    used: set[int] = set()
+    for score in sorted(levels, reverse=True):
+        pairs = [(i, j) for i, j in levels[score] if i not in out and j not in used]
+        olds = Counter(i for i, _ in pairs)
+        news = Counter(j for _, j in pairs)
+        for i, j in pairs:
+            if olds[i] == 1 and news[j] == 1:
+                out[i] = j
+            else:
+                out.setdefault(i, AMBIGUOUS)
+            used.add(j)
+    return {i: out.get(i, NOT_FOUND) for i in range(len(before))}
 
 
-def anchor(previous: dict | None, position: int, carries: Callable[[dict], bool]) -> int | None:
+def anchor(previous: dict | None, position: int, bears: Callable[[dict], bool]) -> int | None:
     """The position, in the record a piece of work was last applied to, of the person bearing its stamp: its own
     position when that person does, else the one person who does; None when none does."""
     persons = (previous or {}).get("persons") or []
-    if position < len(persons) and carries(persons[position]):
+    if position < len(persons) and bears(persons[position]):
         return position
-    found = [k for k, p in enumerate(persons) if carries(p)]
+    found = [k for k, p in enumerate(persons) if bears(p)]
     return found[0] if len(found) == 1 else None
-
-
-def place(at: int | None, before: Sequence[Seen], current: Sequence[Seen], position: int,
-          names: Sequence[str] = ()) -> Placed:
-    """Where a piece of work stored at ``position`` lands in the ``current`` reading: after the person at ``at``
-    of the reading ``before`` (``anchor``); with no stamp to go by, after the person who stood at its position
-    (stored positions are kept up to date, and work made since the previous reading has none); with no previous
-    reading to go by (a failed run in between), nowhere."""
-    if at is None and position < len(before):
-        at = position
-    if at is not None and at < len(before):
-        return follow(before[at], at, current, names)
-    return Placed(None, NOT_FOUND if before else UNKNOWN_READING)
 
 
 def _utc(when: datetime) -> datetime:

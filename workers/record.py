@@ -164,8 +164,10 @@ def apply_decisions(record: dict, decisions: dict[int, Decision], lookup: Regist
     Values confirmed from the registry (``extract.confirm``) are the linked citizen's: staff rejecting the link
     or accepting another citizen puts them back to what OCR read, and with a ``lookup`` a citizen staff accept
     confirms the person's values as an automatic link does (staff-corrected fields aside). Whatever the order of
-    the decisions, a record's confirmations are then those of the citizen it links now. A decision on a person the
-    document no longer lists (a re-extraction found fewer) is applied to no one, and the record says so."""
+    the decisions, a record's confirmations are then those of the citizen it links now. Decisions come by
+    position, placed on their persons by ``workers.reapply``; one for a position the record lacks (from a caller
+    that did not place them) is applied to no one, and the record says so. Such warnings that older runs wrote go
+    with the next application."""
     stale = [w for w in record.get("warnings") or [] if w.startswith(DECISION_WARNING)]
     if not decisions and not stale:
         return record

@@ -19,7 +19,7 @@ from workers import record as records
 from workers.batch import Reporter, Summary, run_tasks, settle
 from workers.context import Context
 from workers.pipeline import Options, Task, match_step, write_record
-from workers.reapply import corrections_in_force, decisions_in_force
+from workers.reapply import Settlement, corrections_in_force, decisions_in_force
 
 log = logging.getLogger(__name__)
 
@@ -82,21 +82,24 @@ def stored_ocr(store: ObjectStore, record: dict, work: Path) -> OcrResult:
 def _re_extract(ctx: Context, record: dict, work: Path, stage: str) -> dict:
     """``extract``: document type, fields and persons again from the stored hOCR; ``match``: links only."""
     store, index = ctx.store, ctx.index
+    record = index.get_record(record["doc_id"]) or record  # as it is now: staff may have decided since the run began
+    settlement = Settlement(record["doc_id"])
     try:
         if stage == "extract":
             extraction = extract_document(stored_ocr(store, record, work))
         else:
             extraction = records.extraction_from_record(corrections.ocr_view(record))
-        applied = corrections_in_force(index, record["doc_id"], extraction, record)
+        applied = corrections_in_force(index, record["doc_id"], extraction, record, settlement=settlement)
         extraction = match_step(applied.extraction, ctx.registry, corrected=applied.marks.keys())
         updated = corrections.mark(records.with_extraction(record, extraction), applied)
-        updated = decisions_in_force(index, updated, record, ctx.registry)
+        updated = decisions_in_force(index, updated, record, ctx.registry, settlement=settlement)
         if updated["doc_type"] != record["doc_type"] and record["objects"].get("pdf"):
             pdf = work / "document.pdf"
             store.download(record["objects"]["pdf"], pdf)
             stamp(pdf, doc_id=record["doc_id"], doc_type=updated["doc_type"], source_sha256=record["source"]["sha256"])
             store.put_file(record["objects"]["pdf"], pdf, content_type="application/pdf")
         write_record(store, index, updated)
+        settlement.store(index)
         return updated
     finally:
         shutil.rmtree(work, ignore_errors=True)
