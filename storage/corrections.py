@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storage.index import Index
 from storage.staff_schema import DOCUMENT_LEVEL, FieldCorrectionLogRow, FieldCorrectionRow
@@ -74,33 +75,33 @@ def record_correction(index: Index, correction: Correction, old_value: str | Non
                                     old_value=old_value, new_value=c.value, user=c.user, corrected_at=c.corrected_at))
 
 
-def settle_corrections(index: Index, doc_id: str, moved: list[tuple[Correction, int]],
+def settle_corrections(s: Session, doc_id: str, moved: list[tuple[Correction, int]],
                        set_aside: list[Correction]) -> None:
-    """Store where a re-run placed the corrections of persons (``workers.placement``): each under the position its
-    person has now, those set aside out of force (the log keeps what they were). One transaction. A correction
-    stored since these were read is left as it is, and so is one whose new place such a correction holds."""
-    with index.session() as s:
-        def ours(c: Correction) -> bool:
-            row = s.get(FieldCorrectionRow, (doc_id, _idx(c.person_idx), c.field))
-            return row is not None and (row.user, row.value, _aware(row.corrected_at)) == (
-                c.user, c.value, c.corrected_at)
+    """Store, in the transaction ``s``, where a run placed the corrections of persons (``workers.placement``):
+    each under the position its person has now, those set aside out of force (the log keeps what they were). A
+    correction stored since these were read is left as it is, and so is one whose new place such a correction
+    holds."""
+    def ours(c: Correction) -> bool:
+        row = s.get(FieldCorrectionRow, (doc_id, _idx(c.person_idx), c.field))
+        return row is not None and (row.user, row.value, _aware(row.corrected_at)) == (
+            c.user, c.value, c.corrected_at)
 
-        gone = [c for c in set_aside if ours(c)]
-        moves = [(c, k) for c, k in moved if ours(c)]
-        # A place is free when no correction holds it, or one of these that moves or goes does.
-        while True:
-            leaving = {(c.person_idx, c.field) for c in [*(c for c, _ in moves), *gone]}
-            held = {(k, c.field) for c, k in moves if (k, c.field) not in leaving
-                    and s.get(FieldCorrectionRow, (doc_id, k, c.field)) is not None}
-            if not held:
-                break
-            moves = [(c, k) for c, k in moves if (k, c.field) not in held]
-        for c in [*(c for c, _ in moves), *gone]:
-            s.delete(s.get(FieldCorrectionRow, (doc_id, _idx(c.person_idx), c.field)))
-        s.flush()
-        for c, position in moves:
-            s.add(FieldCorrectionRow(doc_id=doc_id, person_idx=position, field=c.field, value=c.value, user=c.user,
-                                     corrected_at=c.corrected_at))
+    gone = [c for c in set_aside if ours(c)]
+    moves = [(c, k) for c, k in moved if ours(c)]
+    # A place is free when no correction holds it, or one of these that moves or goes does.
+    while True:
+        leaving = {(c.person_idx, c.field) for c in [*(c for c, _ in moves), *gone]}
+        held = {(k, c.field) for c, k in moves if (k, c.field) not in leaving
+                and s.get(FieldCorrectionRow, (doc_id, k, c.field)) is not None}
+        if not held:
+            break
+        moves = [(c, k) for c, k in moves if (k, c.field) not in held]
+    for c in [*(c for c, _ in moves), *gone]:
+        s.delete(s.get(FieldCorrectionRow, (doc_id, _idx(c.person_idx), c.field)))
+    s.flush()
+    for c, position in moves:
+        s.add(FieldCorrectionRow(doc_id=doc_id, person_idx=position, field=c.field, value=c.value, user=c.user,
+                                 corrected_at=c.corrected_at))
 
 
 def corrections_for(index: Index, doc_id: str) -> list[Correction]:

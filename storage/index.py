@@ -85,10 +85,13 @@ class Index:
 
     # -- writing ---------------------------------------------------------------------------------------
 
-    def save_record(self, record: dict) -> None:
-        """Insert or replace the rows of one document record (idempotent, all or nothing)."""
+    def save_record(self, record: dict, also: Callable[[Session], None] | None = None) -> None:
+        """Insert or replace the rows of one document record (idempotent, all or nothing); ``also``: more to
+        write in the same transaction (where the record's staff work now stands, ``workers.reapply``)."""
 
         def work(s: Session) -> None:
+            if also is not None:
+                also(s)
             _ensure_batch(s, record["batch"])
             s.execute(delete(Document).where(Document.doc_id == record["doc_id"]))
             s.flush()

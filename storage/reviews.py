@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storage.index import Index
 from storage.schema import ReviewDecisionRow, ReviewLogRow
@@ -34,33 +35,32 @@ def record_decision(index: Index, decision: Decision) -> None:
         s.add(ReviewLogRow(**decision.__dict__))
 
 
-def settle_decisions(index: Index, doc_id: str, placed: dict[int, Decision], set_aside: list[Decision]) -> None:
-    """Store where a re-run placed each decision (``workers.placement``): each under the position its person has
-    now, those set aside out of force (the log says so, by "sohoa"). One transaction. A decision recorded since
-    these were read is left as it is, and so is one whose new position such a decision holds."""
-    with index.session() as s:
-        def ours(position: int, d: Decision) -> bool:
-            row = s.get(ReviewDecisionRow, (doc_id, position))
-            return row is not None and (row.user, row.action, row.citizen_id, row.decided_at) == (
-                d.user, d.action, d.citizen_id, d.decided_at)
+def settle_decisions(s: Session, doc_id: str, placed: dict[int, Decision], set_aside: list[Decision]) -> None:
+    """Store, in the transaction ``s``, where a run placed each decision (``workers.placement``): each under the
+    position its person has now, those set aside out of force (the log says so, by "sohoa"). A decision recorded
+    since these were read is left as it is, and so is one whose new position such a decision holds."""
+    def ours(position: int, d: Decision) -> bool:
+        row = s.get(ReviewDecisionRow, (doc_id, position))
+        return row is not None and (row.user, row.action, row.citizen_id, row.decided_at) == (
+            d.user, d.action, d.citizen_id, d.decided_at)
 
-        gone = [d for d in set_aside if ours(d.person_idx, d)]
-        moves = {k: d for k, d in placed.items() if ours(d.person_idx, d)}
-        # A position is free when no decision holds it, or one of these that moves or goes does.
-        while True:
-            leaving = {d.person_idx for d in [*moves.values(), *gone]}
-            held = {k for k in moves if k not in leaving and s.get(ReviewDecisionRow, (doc_id, k)) is not None}
-            if not held:
-                break
-            moves = {k: d for k, d in moves.items() if k not in held}
-        for position in {d.person_idx for d in [*moves.values(), *gone]}:
-            s.delete(s.get(ReviewDecisionRow, (doc_id, position)))
-        s.flush()
-        for position, d in moves.items():
-            s.add(ReviewDecisionRow(**{**d.__dict__, "person_idx": position}))
-        for d in gone:
-            s.add(ReviewLogRow(doc_id=doc_id, person_idx=d.person_idx, action=SET_ASIDE, citizen_id=d.citizen_id,
-                               user="sohoa", decided_at=datetime.now(UTC)))
+    gone = [d for d in set_aside if ours(d.person_idx, d)]
+    moves = {k: d for k, d in placed.items() if ours(d.person_idx, d)}
+    # A position is free when no decision holds it, or one of these that moves or goes does.
+    while True:
+        leaving = {d.person_idx for d in [*moves.values(), *gone]}
+        held = {k for k in moves if k not in leaving and s.get(ReviewDecisionRow, (doc_id, k)) is not None}
+        if not held:
+            break
+        moves = {k: d for k, d in moves.items() if k not in held}
+    for position in {d.person_idx for d in [*moves.values(), *gone]}:
+        s.delete(s.get(ReviewDecisionRow, (doc_id, position)))
+    s.flush()
+    for position, d in moves.items():
+        s.add(ReviewDecisionRow(**{**d.__dict__, "person_idx": position}))
+    for d in gone:
+        s.add(ReviewLogRow(doc_id=doc_id, person_idx=d.person_idx, action=SET_ASIDE, citizen_id=d.citizen_id,
+                           user="sohoa", decided_at=datetime.now(UTC)))
 
 
 def decisions_for(index: Index, doc_id: str) -> dict[int, Decision]:

@@ -13,18 +13,19 @@ from config.settings import Settings
 from storage import corrections as storage_corrections
 from storage import reviews as storage_reviews
 from storage.corrections import corrections_for, settle_corrections
-from storage.reviews import decisions_for, settle_decisions
+from storage.reviews import Decision, decisions_for, record_decision, settle_decisions
 from storage.schema import ReviewLogRow
 from tests.conftest import json_lines, run_sohoa
 from tests.synth import make_document, make_registry
 from tests.synth.people import REGISTRY_HEADER
+from workers import pipeline as workers_pipeline
 from workers import reprocess as reprocess_module
 from workers.context import Context
 from workers.correct import correct
 from workers.corrections import mark
 from workers.pipeline import Options, write_record
 from workers.placement import AMBIGUOUS, NOT_FOUND, UNKNOWN_READING, Seen, correspondence, resemblance, same_time
-from workers.reapply import DECISION_SET_ASIDE, Settlement, corrections_in_force, decisions_in_force
+from workers.reapply import DECISION_SET_ASIDE, MEANWHILE, Settlement, corrections_in_force, decisions_in_force
 from workers.record import extraction_from_record, with_extraction
 from workers.reprocess import reprocess
 from workers.review import decide
@@ -108,8 +109,7 @@ def _rerun(ctx: Context, record: dict, previous: dict) -> dict:
     """A run's end for a new reading ``record``: decisions placed, the record written, then the placements stored."""
     settlement = Settlement(record["doc_id"])
     out = decisions_in_force(ctx.index, record, previous, settlement=settlement)
-    write_record(ctx.store, ctx.index, out)
-    settlement.store(ctx.index)
+    write_record(ctx.store, ctx.index, out, settlement)
     return out
 
 
@@ -185,9 +185,19 @@ def test_persons_of_two_readings_pair_one_to_one_the_surest_first():
     an, anh = _member("NGUYỄN VĂN AN", None, 400), _member("NGUYỄN VĂN ANH", None, 600)
     # A newer reading misses AN's row: ANH, read as before, is not AN's (though one letter from his name).
     assert correspondence(_seen(an, anh), _seen(anh)) == {0: NOT_FOUND, 1: 0}
-    # AN read worse (on his own lines still), ANH as before: each his own.
+    # AN read worse, only his lines tie him: too little to pair him, while ANH, read as before, is his own.
     worse = _member("NGUYẺN VAM AM", None, 405, confidence=0.4)
-    assert correspondence(_seen(an, anh), _seen(anh, worse)) == {0: 1, 1: 0}
+    assert correspondence(_seen(an, anh), _seen(anh, worse)) == {0: NOT_FOUND, 1: 0}
+    # ... and with his birth date read again too, he is sure: AN pairs with his own reading.
+    assert correspondence(_seen({**an, "fields": {**an["fields"], "date_of_birth": {"value": "1961-07-10"}}}, anh),
+                          _seen(anh, {**worse, "fields": {**worse["fields"], "date_of_birth": {"value": "1961-07-10"}}})
+                          ) == {0: 1, 1: 0}
+    # A near name alone is no pair ("AN" and "AM" may be two persons): AN, whose row a newer reading misses, and
+    # ANH read "ANI" last time, both one letter from the ANH now read on other lines, are neither of them his.
+    assert correspondence(_seen(an), _seen(_member("NGUYỄN VĂN AM", None, 900))) == {0: NOT_FOUND}
+    anh_misread = _member("NGUYỄN VĂN ANI", None, 700)
+    assert correspondence(_seen(an, anh_misread), _seen(_member("NGUYỄN VĂN ANH", None, 650))) == {
+        0: NOT_FOUND, 1: NOT_FOUND}
     # Two namesakes with nothing else read: the one on the same lines; with no lines alike (a page straightened
     # otherwise), neither, not even the one at the same position.
     one, two = _member("LÊ VĂN NAM", None, 400), _member("LÊ VĂN NAM", None, 600)
@@ -229,8 +239,7 @@ def test_a_correction_whose_person_a_new_reading_lacks_is_set_aside_not_given_to
     marked = mark(with_extraction(before, applied.extraction), applied)
     assert warning in marked["warnings"]
     assert len(corrections_for(ctx.index, "dochh3")) == 1  # stored once the record is written
-    write_record(ctx.store, ctx.index, marked)
-    settlement.store(ctx.index)
+    write_record(ctx.store, ctx.index, marked, settlement)
     assert corrections_for(ctx.index, "dochh3") == []
     # Kept on later runs, by a correction of that field of another person, and by one of another field; a
     # correction of that field of a person of that name (as read, or as corrected) ends it.
@@ -253,6 +262,7 @@ class _Second(datetime):
 def test_work_made_in_one_instant_by_one_user_stays_on_each_person(tmp_path, monkeypatch):
     monkeypatch.setattr(storage_reviews, "datetime", _Second)
     monkeypatch.setattr(storage_corrections, "datetime", _Second)
+    monkeypatch.setattr(workers_pipeline, "datetime", _Second)
     ctx = Context(Settings(home=tmp_path / "home"))
     write_record(ctx.store, ctx.index, _household("dochh4", [_member("TRẦN VĂN HÙNG", "1970-02-03", 400),
                                                              _member("TRẦN THỊ HƯƠNG", "1972-05-06", 600),
@@ -302,7 +312,8 @@ def test_positions_stored_for_a_reading_that_never_came_into_force_mislead_no_de
     decide(ctx.index, ctx.store, "dochh5", 0, "accept", "001060000001", "can.bo")
     # A re-run moved the accept to position 1 in the index, then failed before writing its record.
     [accept] = decisions_for(ctx.index, "dochh5").values()
-    settle_decisions(ctx.index, "dochh5", {1: accept}, [])
+    with ctx.index.session() as s:
+        settle_decisions(s, "dochh5", {1: accept}, [])
     assert list(decisions_for(ctx.index, "dochh5")) == [1]
     # Staff decide on person 1 of the record in force, whose position the index gives to the accept: the accept
     # stays with LÊ VĂN AN, where its stamp is, and goes back under his position; the new decision is LÊ THỊ BÌNH's.
@@ -313,7 +324,24 @@ def test_positions_stored_for_a_reading_that_never_came_into_force_mislead_no_de
     # ... and so with a correction.
     correct(ctx, "dochh5", "gender", "male", person=0, user="can.bo")
     [fix] = corrections_for(ctx.index, "dochh5")
-    settle_corrections(ctx.index, "dochh5", [(fix, 2)], [])
+    with ctx.index.session() as s:
+        settle_corrections(s, "dochh5", [(fix, 2)], [])
     record, _ = correct(ctx, "dochh5", "gender", "male", person=2, user="can.bo")
     assert [p["fields"].get("gender", {}).get("value") for p in record["persons"]] == ["male", None, "male"]
     assert sorted(c.person_idx for c in corrections_for(ctx.index, "dochh5")) == [0, 2]
+
+
+def test_work_made_while_the_document_was_being_read_again_is_set_aside(tmp_path):
+    ctx = Context(Settings(home=tmp_path / "home"))
+    persons = [_member("TRẦN VĂN HÙNG", "1970-02-03", 400), _member("TRẦN THỊ HƯƠNG", "1972-05-06", 600)]
+    write_record(ctx.store, ctx.index, _household("dochh7", persons))
+    # Staff accept HƯƠNG on the record in force while a run reads the document again; the run then writes its
+    # record, which knows nothing of the accept.
+    record_decision(ctx.index, Decision("dochh7", 1, "accept", "001172000001", "can.bo", datetime.now(UTC)))
+    run = _household("dochh7", persons[::-1])
+    write_record(ctx.store, ctx.index, run)
+    # The next run (or decision) finds the accept unstamped and older than that record: made on a reading no
+    # record keeps, so not by position on HÙNG.
+    after = _rerun(ctx, _household("dochh7", persons[::-1]), ctx.index.get_record("dochh7"))
+    assert [p["match"].get("citizen_id") for p in after["persons"]] == [None, None]
+    assert [w.split(": ")[-1] for w in after["warnings"]] == [MEANWHILE]

@@ -149,12 +149,27 @@ def test_a_review_decision_and_a_correction_from_the_page_are_the_clis_records(s
     assert answer.status_code == 303
     page = c.get(f"/staff/documents/{doc_id}").text
     assert "đã sửa" in page and "312" in page
+    reading = re.search(r'name="reading" value="([0-9a-f]{16})"', page)[1]  # the persons the page shows
     bad = c.post(f"/staff/documents/{doc_id}/corrections", headers={"X-CSRF-Token": token},
-                 data={"target": "person:0:date_of_birth", "value": "31/02/1985"})
+                 data={"target": "person:0:date_of_birth", "value": "31/02/1985", "reading": reading})
     assert bad.status_code == 422 and "not a date" in bad.text
 
+    # A page shown before the persons were read again (another reading) decides and corrects nothing: by position
+    # it could pick another person.
+    stale = c.post(f"/staff/review/{doc_id}/0", headers={"X-CSRF-Token": token, "Accept": "application/json"},
+                   data={"action": "accept", "citizen_id": NAMESAKE_B, "reading": "0" * 16})
+    assert stale.status_code == 422 and "read again" in stale.text
+    stale = c.post(f"/staff/documents/{doc_id}/corrections", headers={"X-CSRF-Token": token},
+                   data={"target": "person:0:gender", "value": "Nữ", "reading": "0" * 16})
+    assert stale.status_code == 422 and "read again" in stale.text
+    assert "decision" not in site["ctx"].index.get_record(doc_id)["persons"][0]["match"]
+    assert "gender" not in site["ctx"].index.get_record(doc_id)["persons"][0]["fields"] or \
+        "corrected" not in site["ctx"].index.get_record(doc_id)["persons"][0]["fields"]["gender"]
+
+    review_page = c.get(f"/staff/review/{doc_id}/0").text
+    assert re.search(r'data-reading="([0-9a-f]{16})"', review_page)[1] == reading
     decided = c.post(f"/staff/review/{doc_id}/0", headers={"X-CSRF-Token": token, "Accept": "application/json"},
-                     data={"action": "accept", "citizen_id": NAMESAKE_B})
+                     data={"action": "accept", "citizen_id": NAMESAKE_B, "reading": reading})
     assert decided.status_code == 200 and decided.json()["status"] == "done"
     record = site["ctx"].index.get_record(doc_id)
     match = record["persons"][0]["match"]

@@ -12,7 +12,15 @@ from workers import corrections
 from workers import record as records
 from workers.context import Context
 from workers.pipeline import match_step, write_record
-from workers.reapply import Settlement, corrections_in_force, decisions_in_force, read_names, settle_in_force
+from workers.reapply import (
+    READ_AGAIN,
+    Settlement,
+    corrections_in_force,
+    decisions_in_force,
+    read_again,
+    read_names,
+    settle_in_force,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +30,14 @@ class CorrectionError(DocumentNotFound):
 
 
 def correct(
-    ctx: Context, doc_id: str, field: str, value: str, *, person: int | None, user: str
+    ctx: Context, doc_id: str, field: str, value: str, *, person: int | None, user: str, reading: str | None = None
 ) -> tuple[dict, list[str]]:
     """Store the correction and return (the updated record, notes worth showing). Raises CorrectionError,
-    DocumentNotFound, or InvalidValueError / UnknownFieldError (extract.entered) for a value refused."""
+    DocumentNotFound, or InvalidValueError / UnknownFieldError (extract.entered) for a value refused. ``reading``:
+    the ``workers.reapply.reading_of`` of the record the person was chosen on (a page's), refused if stale."""
     record = get_record(ctx.index, doc_id)
+    if person is not None and read_again(record, reading):
+        raise CorrectionError(READ_AGAIN)
     if record["status"] in ("failed", "duplicate"):
         target = f"correct document {record['duplicate_of']}" if record.get("duplicate_of") else "reprocess it first"
         raise CorrectionError(f"document {doc_id} is {record['status']}: it has no fields to correct ({target})")
@@ -55,8 +66,7 @@ def rematch(ctx: Context, record: dict, corrected: tuple[str, tuple[str, ...]] |
     updated = records.with_extraction(record, matched)
     updated = corrections.mark(updated, applied)
     updated = decisions_in_force(ctx.index, updated, record, ctx.registry, settlement=settlement)
-    write_record(ctx.store, ctx.index, updated)
-    settlement.store(ctx.index)
+    write_record(ctx.store, ctx.index, updated, settlement)
     return updated
 
 

@@ -1,29 +1,24 @@
-"""Where staff work on a person lands when the document is read again.
+"""Which person of a new reading of a document is which person of the last one, so that staff work made on a
+person stays on that person (``workers.reapply`` applies it).
 
 Review decisions and field corrections are stored by the person's position in the record (``--person N``). A
 re-extraction (``reprocess --from extract|ocr``, a newer sohoa reading better) may list the persons otherwise: a
 household member found that was missed before shifts everyone after it. Applied by position alone, an accept
-would then link a neighbour to the citizen, the worst outcome there is. So each piece of work is placed on the
-person it was made for:
+would then link a neighbour to the citizen, the worst outcome there is. Here:
 
-* its anchor is the person of the previous record that carries its stamp (``match.decision``, a field's
-  ``corrected``), i.e. where it was applied last time; without one (work made since that reading), the person
-  who stood at its position then (stored positions are kept up to date);
-* it lands on the person of the new reading who is that person read again (:func:`resemblance`): the same role,
-  nothing read that tells them apart (another ID, another birth date, another name read clearly), and something
-  that ties them (the name, or for an accept the accepted citizen's name; the birth date; the ID; the same lines
-  of the same page); of two such persons, the one that resembles it more; of two alike, neither;
-* a piece of work no person of the new reading fits is set aside, and the record says why; so is one with no
-  previous reading to go by (a run failed in between).
+* :class:`Seen`: what tells one person of a reading from another (role, name, birth date, IDs, where printed);
+* :func:`resemblance`: how surely one person is another read again, or None when something read tells them
+  apart (another role, ID or birth date; a name read clearly that is far from every name the person is known by);
+* :func:`correspondence`: the persons of two readings paired one to one, surest first, only when sure, never by
+  a guess between two alike;
+* :func:`anchor`: the person of the last record bearing a piece of work's stamp (``match.decision``, a field's
+  ``corrected``: who, when to the microsecond, and the citizen or the value).
 
-Work on the record in force (a decision, a correction: nothing read again) is placed the same way, with that
-record as the previous one: it stays where its stamp is, new work where staff made it. Pure functions over plain
-data; the callers store what moved (``storage.reviews.settle_decisions``, ``storage.corrections.settle_corrections``).
+Pure functions over plain data.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +38,8 @@ NOT_FOUND = "the person it was made for is not found in the new reading"
 AMBIGUOUS = "the person it was made for fits more than one person of the new reading"
 UNKNOWN_READING = "the reading it was made on is lost (a run failed in between)"
 _EXACT = 100.0  # the resemblance of a person read exactly as before: above any other
+SURE = 1.0  # the least resemblance that pairs two persons: the same name, or a near one and something more
+NEAR = 0.1  # two pairs for one person within this of each other are a guess
 _BOX_FIELDS = ("full_name", "date_of_birth", "citizen_id", "old_id_number")
 
 
@@ -139,28 +136,31 @@ def _same_lines(old: Seen, new: Seen) -> bool:
 
 
 def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int, int | str]:
-    """Each person of the reading ``before`` → its position in the ``current`` one, or why it has none. One to
-    one, the surest pairs first: a person of the new reading that is another's better match is not this one's
-    (a member whose row a newer reading misses must not take his namesake's place). A person read exactly as
-    before is the surest. Two pairs alike, at the same level, for one person: a guess, so neither."""
-    levels: dict[float, list[tuple[int, int]]] = {}
-    for i, old in enumerate(before):
-        for j, new in enumerate(current):
-            score = _EXACT if new == old else resemblance(old, new)
-            if score:
-                levels.setdefault(score, []).append((i, j))
+    """Each person of the reading ``before`` → its position in the ``current`` one, or why it has none.
+
+    One to one, the surest pairs first (a person read exactly as before is the surest), and only pairs that
+    something ties at least as much as the same name (``SURE``): a near name alone ("NGUYỄN VĂN AN", "NGUYỄN VĂN
+    AM") may be two persons. A person of the new reading that is another's surer match is not this one's (a
+    member whose row a newer reading misses must not take his namesake's place); two pairs for one person about
+    as sure as each other (``NEAR``) are a guess, so neither. A reading the same as before pairs each with itself.
+    """
+    if list(before) == list(current):
+        return dict(enumerate(range(len(before))))
+    pairs = sorted(((score, i, j) for i, old in enumerate(before) for j, new in enumerate(current)
+                    if (score := _EXACT if new == old else resemblance(old, new) or 0.0) >= SURE), reverse=True)
     out: dict[int, int | str] = {}
     used: set[int] = set()
-    for score in sorted(levels, reverse=True):
-        pairs = [(i, j) for i, j in levels[score] if i not in out and j not in used]
-        olds = Counter(i for i, _ in pairs)
-        news = Counter(j for _, j in pairs)
-        for i, j in pairs:
-            if olds[i] == 1 and news[j] == 1:
-                out[i] = j
-            else:
-                out.setdefault(i, AMBIGUOUS)
-            used.add(j)
+    for score, i, j in pairs:
+        if i in out or j in used:
+            continue
+        rivals = [i2 for s2, i2, j2 in pairs if s2 >= score - NEAR and (i2, j2) != (i, j)
+                  and ((i2 == i and j2 not in used) or (j2 == j and i2 not in out))]
+        used.add(j)
+        if rivals:
+            for k in {i, *rivals}:
+                out.setdefault(k, AMBIGUOUS)
+        else:
+            out[i] = j
     return {i: out.get(i, NOT_FOUND) for i in range(len(before))}
 
 
@@ -174,20 +174,21 @@ def anchor(previous: dict | None, position: int, bears: Callable[[dict], bool]) 
     return found[0] if len(found) == 1 else None
 
 
-def _utc(when: datetime) -> datetime:
+def utc(when: datetime) -> datetime:
+    """``when`` in UTC, without the zone (a naive time is UTC already: SQLite keeps no zone)."""
     return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo is not None else when  # naive: UTC already
 
 
 def stamp_time(when: datetime) -> str:
     """A stored time as a warning shows it: in UTC, to the second, without the zone (SQLite keeps none)."""
-    return _utc(when).isoformat(timespec="seconds")
+    return utc(when).isoformat(timespec="seconds")
 
 
 def same_time(stamp: str | None, when: datetime) -> bool:
     """Whether a record's stamp (``match.decision.at``, a field's ``corrected.at``) shows the time ``when``, to
     the stamp's precision (older records have seconds, newer ones microseconds)."""
     try:
-        shown = _utc(datetime.fromisoformat(stamp or ""))
+        shown = utc(datetime.fromisoformat(stamp or ""))
     except ValueError:
         return False
-    return shown == (_utc(when) if shown.microsecond else _utc(when).replace(microsecond=0))
+    return shown == (utc(when) if shown.microsecond else utc(when).replace(microsecond=0))

@@ -7,19 +7,23 @@ name the person as last read. A warning ends when staff decide on a person of th
 again), or correct that field of a person of that name; one about a person with no name read, when staff make that
 kind of decision, or correct that field, on any person.
 
-Where work now stands is stored (:class:`Settlement`) only once the record that shows it is written: the record's
-stamps are what the next run goes by, and positions stored for a record never written would mislead it.
+Where work now stands is stored (:class:`Settlement`) in the transaction that writes the record showing it: the
+record's stamps are what the next run goes by, and positions stored apart from it could mislead it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TypeVar
 
 from rapidfuzz import fuzz
+from sqlalchemy.orm import Session
 
 from extract.blocking import RegistryLookup
 from extract.model import Extraction
@@ -28,11 +32,12 @@ from storage.corrections import Correction, corrections_for, settle_corrections
 from storage.index import Index
 from storage.reviews import Decision, decisions_for, settle_decisions
 from workers.corrections import CORRECTION_SET_ASIDE, Applied, apply_to_extraction, ocr_view, renewed_warnings
-from workers.placement import NAME_SAME, UNKNOWN_READING, Seen, anchor, correspondence, same_time, stamp_time
+from workers.placement import NAME_SAME, UNKNOWN_READING, Seen, anchor, correspondence, same_time, stamp_time, utc
 from workers.record import apply_decisions, extraction_from_record
 
 log = logging.getLogger(__name__)
 
+MEANWHILE = "it was made while the document was being read again"
 DECISION_SET_ASIDE = "set aside: review decision "  # how a record's warning about a decision set aside starts
 _DECISION_WARNING = re.compile(r'^set aside: review decision of person \d+ "(.*)" \((accept \d+|reject)\) by ')
 _CORRECTION_WARNING = re.compile(r'^set aside: correction of person \d+ "(.*)" (\w+) by ')
@@ -42,7 +47,7 @@ W = TypeVar("W", Decision, Correction)
 
 @dataclass
 class Settlement:
-    """Where a run placed a document's staff work, to store once its record is written (:meth:`store`)."""
+    """Where a run placed a document's staff work, to store with the record that shows it (:meth:`apply`)."""
 
     doc_id: str
     decisions: dict[int, Decision] = field(default_factory=dict)  # new position → decision
@@ -50,12 +55,13 @@ class Settlement:
     corrections: list[tuple[Correction, int]] = field(default_factory=list)  # (correction, new position)
     corrections_aside: list[Correction] = field(default_factory=list)
 
-    def store(self, index: Index, *, set_aside: bool = True) -> None:
+    def apply(self, s: Session, *, set_aside: bool = True) -> None:
+        """Store it in the transaction ``s``, the record's own (``workers.pipeline.write_record``)."""
         moved = [(c, k) for c, k in self.corrections if c.person_idx != k]
         if moved or (set_aside and self.corrections_aside):
-            settle_corrections(index, self.doc_id, moved, self.corrections_aside if set_aside else [])
+            settle_corrections(s, self.doc_id, moved, self.corrections_aside if set_aside else [])
         if any(d.person_idx != k for k, d in self.decisions.items()) or (set_aside and self.decisions_aside):
-            settle_decisions(index, self.doc_id, self.decisions, self.decisions_aside if set_aside else [])
+            settle_decisions(s, self.doc_id, self.decisions, self.decisions_aside if set_aside else [])
 
 
 def settle_in_force(index: Index, record: dict) -> None:
@@ -65,7 +71,8 @@ def settle_in_force(index: Index, record: dict) -> None:
     decisions_in_force(index, record, record, settlement=settlement)
     corrections_in_force(index, record["doc_id"], extraction_from_record(ocr_view(record)), record,
                          settlement=settlement)
-    settlement.store(index, set_aside=False)  # a warning only a written record could tell
+    with index.session() as s:
+        settlement.apply(s, set_aside=False)  # a warning only a written record could tell
 
 
 def decisions_in_force(index: Index, record: dict, previous: dict | None, lookup: RegistryLookup | None = None, *,
@@ -118,7 +125,9 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
            ) -> tuple[list[tuple[W, int]], list[tuple[W, int, str]]]:
     """Each piece of work (latest first) with its person's position in ``current``, or, set aside, with its
     person's position in the last reading and why. With no earlier record (a first run) work stays where it is
-    stored; a later piece of work takes a ``slot`` (a person, a field of one) before an earlier one."""
+    stored; a later piece of work takes a ``slot`` (a person, a field of one) before an earlier one. Work without
+    a stamp in the previous record was made since it was written, on whoever stood at its position then; made
+    before, it was made while the document was being read again, on a reading no record keeps."""
     before = [Seen.of_record(p, s) for p, s in zip(ocr_view(previous).get("persons") or [],
                                                        previous.get("persons") or [], strict=True)] \
         if previous is not None else current
@@ -128,8 +137,11 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
     taken: dict[object, W] = {}
     for work in works:
         at = anchor(previous, work.person_idx, lambda p, w=work: bears(p, w))
-        at = work.person_idx if at is None else at  # made since: on whoever stood at its position
-        where = mapping.get(at, UNKNOWN_READING if not before else f"the document had {len(before)} person(s)")
+        where: int | str | None = None
+        if at is None and _older(work, previous):
+            where = MEANWHILE
+        at = work.person_idx if at is None else at
+        where = where or mapping.get(at, UNKNOWN_READING if not before else f"the document had {len(before)} person(s)")
         if isinstance(where, int) and slot(work, where) in taken:
             where = clash(taken[slot(work, where)])
         if isinstance(where, int):
@@ -138,6 +150,16 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
         else:
             aside.append((work, at, where))
     return placed, aside
+
+
+def _older(work: Decision | Correction, record: dict | None) -> bool:
+    """Whether ``work`` was made before ``record`` was written (older records do not say when: no)."""
+    written = (record or {}).get("updated_at")
+    when = work.decided_at if isinstance(work, Decision) else work.corrected_at
+    try:
+        return bool(written) and utc(when) < utc(datetime.fromisoformat(written))
+    except ValueError:
+        return False
 
 
 def _bears_decision(person: dict, d: Decision) -> bool:
@@ -177,9 +199,29 @@ def _same_name(name: str, names: tuple[str, ...]) -> bool:
     return any(fuzz.ratio(fold(name), fold(n)) >= NAME_SAME for n in names)
 
 
+def _seen(record: dict) -> list[Seen]:
+    return [Seen.of_record(p) for p in ocr_view(record).get("persons") or []]
+
+
 def _name(record: dict | None, k: int) -> str | None:
     persons = (ocr_view(record) if record is not None else {}).get("persons") or []
     return Seen.of_record(persons[k]).name if k < len(persons) else None
+
+
+def reading_of(record: dict) -> str:
+    """A short digest of the persons a record's reading lists (role, name, birth date as OCR read them): a page
+    sends it with what staff decide or correct, so that work chosen by position on a reading since replaced is
+    refused, not put on whoever now stands there. Staff work itself leaves it unchanged."""
+    persons = [(s.role, s.name, s.birth) for s in _seen(record)]
+    return hashlib.sha256(json.dumps(persons, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+READ_AGAIN = "the document was read again since this page was shown: its persons may stand otherwise; reload it"
+
+
+def read_again(record: dict, reading: str | None) -> bool:
+    """Whether a page's ``reading`` (None: the caller sent none) is no longer the record's."""
+    return reading is not None and reading != reading_of(record)
 
 
 def read_names(record: dict, person: int | None) -> tuple[str, ...]:

@@ -98,8 +98,7 @@ def _re_extract(ctx: Context, record: dict, work: Path, stage: str) -> dict:
             store.download(record["objects"]["pdf"], pdf)
             stamp(pdf, doc_id=record["doc_id"], doc_type=updated["doc_type"], source_sha256=record["source"]["sha256"])
             store.put_file(record["objects"]["pdf"], pdf, content_type="application/pdf")
-        write_record(store, index, updated)
-        settlement.store(index)
+        write_record(store, index, updated, settlement)
         return updated
     finally:
         shutil.rmtree(work, ignore_errors=True)

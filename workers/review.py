@@ -8,7 +8,7 @@ from storage.queries import DocumentNotFound, get_record
 from storage.registry_lookup import SqlRegistryLookup
 from storage.reviews import new_decision, record_decision
 from workers.pipeline import write_record
-from workers.reapply import Settlement, decisions_in_force, read_names, settle_in_force
+from workers.reapply import READ_AGAIN, Settlement, decisions_in_force, read_again, read_names, settle_in_force
 
 
 class ReviewError(DocumentNotFound):
@@ -16,9 +16,14 @@ class ReviewError(DocumentNotFound):
 
 
 def decide(
-    index: Index, store: ObjectStore, doc_id: str, person_idx: int, action: str, citizen_id: str | None, user: str
+    index: Index, store: ObjectStore, doc_id: str, person_idx: int, action: str, citizen_id: str | None, user: str,
+    reading: str | None = None,
 ) -> dict:
+    """Record staff's decision on person ``person_idx`` and apply the document's decisions; ``reading``: the
+    ``workers.reapply.reading_of`` of the record the position was chosen on (a page's), refused if stale."""
     record = get_record(index, doc_id)
+    if read_again(record, reading):
+        raise ReviewError(READ_AGAIN)
     persons = record.get("persons") or []
     if not 0 <= person_idx < len(persons):
         raise ReviewError(f"document {doc_id} has no person {person_idx} (it has {len(persons)})")
@@ -29,6 +34,5 @@ def decide(
     settlement = Settlement(doc_id)
     updated = decisions_in_force(index, record, record, SqlRegistryLookup(index), settlement=settlement,
                                  decided=(action, citizen_id, read_names(record, person_idx)))
-    write_record(store, index, updated)
-    settlement.store(index)
+    write_record(store, index, updated, settlement)
     return updated

@@ -21,6 +21,7 @@ from extract.entered import InvalidValueError, UnknownFieldError, field_names
 from storage import audit, page_images, pdfs, queries
 from storage.corrections import correction_log
 from workers.correct import CorrectionError, correct
+from workers.reapply import reading_of
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix=f"{web.PREFIX}/documents", include_in_schema=False)
@@ -61,7 +62,7 @@ def _view(request: Request, staff: web.Staff, doc_id: str, *, status: int = 200,
         fields=_fields_view(record, record.get("fields") or {}, field_names(False)), persons=persons,
         pages=record.get("pages") or [], log=correction_log(index, doc_id=doc_id),
         document_fields=field_names(False), person_fields=field_names(True), error=error, notes=notes or [],
-        words=catalogue(request).as_dict("js"),
+        words=catalogue(request).as_dict("js"), reading=reading_of(record),
     )
 
 
@@ -128,7 +129,7 @@ async def add_correction(request: Request, staff: web.StaffDep, doc_id: DocId) -
         else:
             raise ApiError(422, "invalid_request", "choose the field to correct")
         _, _notes = await run_in_threadpool(correct, web_context(request), doc_id, field, value, person=person,
-                                           user=staff.name)
+                                           user=staff.name, reading=form.get("reading") or "")
     except (InvalidValueError, UnknownFieldError, CorrectionError) as exc:
         return await run_in_threadpool(_view, request, staff, doc_id, status=422, error=exc.message)
     except queries.DocumentNotFound:

@@ -18,6 +18,7 @@ from api.web import session as web
 from api.web.forms import read_form
 from api.web.render import catalogue, page
 from storage import audit, page_images, queries, review_view
+from workers.reapply import reading_of
 from workers.review import ReviewError, decide
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def review_item(request: Request, staff: web.StaffDep, doc_id: DocId, idx: Perso
                 mark_page=mark_page, marks=marks,
                 person=persons[idx], read=read, candidates=candidates, compared=review_view.COMPARED,
                 previous_url=item_url(previous) if previous else "", next_url=item_url(following) if following else "",
-                words=catalogue(request).as_dict("js"))
+                words=catalogue(request).as_dict("js"), reading=reading_of(record))
 
 
 @router.get("/{doc_id}/{idx}/lookup")
@@ -96,7 +97,8 @@ async def decide_item(request: Request, staff: web.StaffDep, doc_id: DocId, idx:
     position = next((n for n, i in enumerate(before) if (i.doc_id, i.person_idx) == (doc_id, idx)), 0)
     try:
         record = await run_in_threadpool(decide, state.index, state.store, doc_id, idx, action,
-                                         citizen_id if action == "accept" else None, staff.name)
+                                         citizen_id if action == "accept" else None, staff.name,
+                                         form.get("reading") or "")
     except ReviewError as exc:
         raise ApiError(422, exc.code, exc.message) from None
     except queries.DocumentNotFound:

@@ -28,8 +28,9 @@
       status.textContent = sohoa.say(W.save_failed, { message: e.message });
     });
   }
-  function accept(citizenId) { decide({ action: "accept", citizen_id: citizenId }); }
-  function reject() { decide({ action: "reject" }); }
+  // The reading the page shows: a decision made on persons read again since is refused, not misplaced.
+  function accept(citizenId) { decide({ action: "accept", citizen_id: citizenId, reading: root.dataset.reading }); }
+  function reject() { decide({ action: "reject", reading: root.dataset.reading }); }
 
   document.addEventListener("keydown", function (e) {
     if (sohoa.typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
