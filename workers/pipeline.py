@@ -191,16 +191,22 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
             if page.hocr_path:
                 store.put_file(hocr_key(task.doc_id, page.number), page.hocr_path, content_type="text/html")
         store.put_file(pdf_key(task.doc_id), processed.ocr.pdf_path, content_type="application/pdf")
+        record["read_at"] = read_now()
     write_record(store, index, record, settlement)
     shutil.rmtree(task.workdir, ignore_errors=True)
     return record
 
 
+def read_now() -> str:
+    """When a run's reading of a document's persons comes into force, to the microsecond (``read_at``): staff
+    work made before it and not on it was made on a reading no record keeps (``workers.reapply``). Taken as late
+    as can be, just before the record is written."""
+    return datetime.now(UTC).isoformat()
+
+
 def write_record(store: ObjectStore, index: Index, record: dict, settlement: Settlement | None = None) -> None:
     """The record in the object store, then in the index, with where its staff work now stands (``settlement``)
-    in the same transaction; ``updated_at`` says when (work made before it that it does not show was never
-    placed on it: ``workers.reapply``)."""
-    record["updated_at"] = datetime.now(UTC).isoformat()  # to the microsecond: work made since is later
+    in the same transaction."""
     data = json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")
     store.put_bytes(metadata_key(record["doc_id"]), data, content_type="application/json")
     index.save_record(record, settlement.apply if settlement is not None else None)

@@ -39,7 +39,9 @@ AMBIGUOUS = "the person it was made for fits more than one person of the new rea
 UNKNOWN_READING = "the reading it was made on is lost (a run failed in between)"
 _EXACT = 100.0  # the resemblance of a person read exactly as before: above any other
 SURE = 1.0  # the least resemblance that pairs two persons: the same name, or a near one and something more
-NEAR = 0.1  # two pairs for one person within this of each other are a guess
+NEAR = 0.02  # two pairs for one person within this of each other are a guess (an exact name against a near one
+# is not: 1.0 against 0.96 at most)
+FOLDED = 0.95  # what a name alike only without marks weighs, of one alike as printed
 _BOX_FIELDS = ("full_name", "date_of_birth", "citizen_id", "old_id_number")
 
 
@@ -90,9 +92,10 @@ class Seen:
                     boxes)
 
 
-def resemblance(old: Seen, new: Seen) -> float | None:
-    """How surely ``new`` is ``old`` read again: None when something read tells them apart, else the weight of
-    what ties them (0: nothing does)."""
+def resemblance(old: Seen, new: Seen) -> tuple[float, bool] | None:
+    """How surely ``new`` is ``old`` read again: None when something read tells them apart; else the weight of
+    what ties them (0: nothing does) and whether they are printed on the same lines (which only settles between
+    two that weigh the same: a newer reading may straighten or lay out the page otherwise)."""
     if old.role != new.role:
         return None
     score = 0.0
@@ -111,17 +114,21 @@ def resemblance(old: Seen, new: Seen) -> float | None:
         elif apart > 1:
             return None
     if new.name:
-        ratio = max((fuzz.ratio(fold(new.name), fold(n)) for n in (old.name, *old.also) if n), default=None)
-        if ratio is not None and ratio >= NAME_SAME:
-            score += ratio / 100.0
+        score += max((_name_weight(new.name, n) for n in (old.name, *old.also) if n), default=0.0)
         # A name read clearly that is far from every name the person is known by clearly (read so, corrected,
         # registered) is another person's.
         known = [fold(n) for n in (old.name if old.name_confidence >= CLEAR else None, *old.also) if n]
         if known and new.name_confidence >= CLEAR and max(fuzz.ratio(fold(new.name), n) for n in known) < NAME_OTHER:
             return None
-    if _same_lines(old, new):  # weaker than a name: a newer reading may straighten the page otherwise
-        score += 0.5
-    return score
+    return score, _same_lines(old, new)
+
+
+def _name_weight(a: str, b: str) -> float:
+    """The weight of two names alike: their likeness as printed, or a little less for their likeness without
+    marks (OCR drops marks; but HÙNG and HƯNG are two names); 0 under ``NAME_SAME``."""
+    printed, bare = fuzz.ratio(a, b), FOLDED * fuzz.ratio(fold(a), fold(b))
+    best = max(printed, bare)
+    return best / 100.0 if best >= NAME_SAME else 0.0
 
 
 def _same_lines(old: Seen, new: Seen) -> bool:
@@ -139,22 +146,28 @@ def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int,
     """Each person of the reading ``before`` → its position in the ``current`` one, or why it has none.
 
     One to one, the surest pairs first (a person read exactly as before is the surest), and only pairs that
-    something ties at least as much as the same name (``SURE``): a near name alone ("NGUYỄN VĂN AN", "NGUYỄN VĂN
-    AM") may be two persons. A person of the new reading that is another's surer match is not this one's (a
-    member whose row a newer reading misses must not take his namesake's place); two pairs for one person about
-    as sure as each other (``NEAR``) are a guess, so neither. A reading the same as before pairs each with itself.
+    something ties at least as much as the same name does (``SURE``): a near name alone ("NGUYỄN VĂN AN",
+    "NGUYỄN VĂN AM") may be two persons. A person of the new reading that is another's surer match is not this
+    one's (a member whose row a newer reading misses must not take his namesake's place). Two pairs for one person
+    about as sure as each other (``NEAR``) are a guess, so neither, unless one of them alone is printed on the same
+    lines. A reading the same as before pairs each with itself.
     """
     if list(before) == list(current):
         return dict(enumerate(range(len(before))))
-    pairs = sorted(((score, i, j) for i, old in enumerate(before) for j, new in enumerate(current)
-                    if (score := _EXACT if new == old else resemblance(old, new) or 0.0) >= SURE), reverse=True)
+    pairs = []
+    for i, old in enumerate(before):
+        for j, new in enumerate(current):
+            found = (_EXACT, True) if new == old else resemblance(old, new)
+            if found is not None and found[0] >= SURE:
+                pairs.append((found[0], found[1], i, j))
+    pairs.sort(reverse=True)
     out: dict[int, int | str] = {}
     used: set[int] = set()
-    for score, i, j in pairs:
+    for score, lines, i, j in pairs:
         if i in out or j in used:
             continue
-        rivals = [i2 for s2, i2, j2 in pairs if s2 >= score - NEAR and (i2, j2) != (i, j)
-                  and ((i2 == i and j2 not in used) or (j2 == j and i2 not in out))]
+        rivals = [i2 for s2, l2, i2, j2 in pairs if s2 >= score - NEAR and (i2, j2) != (i, j)
+                  and not (lines and not l2) and ((i2 == i and j2 not in used) or (j2 == j and i2 not in out))]
         used.add(j)
         if rivals:
             for k in {i, *rivals}:

@@ -86,14 +86,14 @@ def decisions_in_force(index: Index, record: dict, previous: dict | None, lookup
     placed, aside = _place(decisions, previous, current, _bears_decision, lambda d, k: k,
                            lambda d: f"a later decision by {d.user} applies to that person")
     settlement.decisions = {k: d for d, k in placed}
-    settlement.decisions_aside = [d for d, _, _ in aside]
+    settlement.decisions_aside = [d for d, _, _, _ in aside]
     if aside or any(d.person_idx != k for d, k in placed):
         log.info("document %s: %d decision(s) moved with their person, %d set aside", record["doc_id"],
                  sum(d.person_idx != k for d, k in placed), len(aside))
     out = apply_decisions(record, settlement.decisions, lookup)
     kept = [w for w in _told(previous, DECISION_SET_ASIDE) if not (decided and _decided_again(w, *decided))]
     new = [f'{DECISION_SET_ASIDE}of person {at} "{name or ""}" ({_label(d)}) by {d.user} at '
-           f"{stamp_time(d.decided_at)}: {why}" for d, at, why in aside for name in [_name(previous, at)]]
+           f"{stamp_time(d.decided_at)}: {why}" for d, at, name, why in aside]
     return _with_told(out, DECISION_SET_ASIDE, [*kept, *new])
 
 
@@ -108,7 +108,7 @@ def corrections_in_force(index: Index, doc_id: str, extraction: Extraction, prev
     placed, aside = _place(ours, previous, current, _bears_correction, lambda c, k: (k, c.field),
                            lambda c: f"a later correction by {c.user} applies to that field")
     settlement.corrections = placed
-    settlement.corrections_aside = [c for c, _, _ in aside]
+    settlement.corrections_aside = [c for c, _, _, _ in aside]
     if aside or any(c.person_idx != k for c, k in placed):
         log.info("document %s: %d correction(s) moved with their person, %d set aside", doc_id,
                  sum(c.person_idx != k for c, k in placed), len(aside))
@@ -116,45 +116,49 @@ def corrections_in_force(index: Index, doc_id: str, extraction: Extraction, prev
                                                *(replace(c, person_idx=k) for c, k in placed)])
     kept = [w for w in _told(previous, CORRECTION_SET_ASIDE) if not (corrected and _corrected_again(w, *corrected))]
     new = [f'{CORRECTION_SET_ASIDE}of person {at} "{name or ""}" {c.field} by {c.user} at '
-           f"{stamp_time(c.corrected_at)}: {why}" for c, at, why in aside for name in [_name(previous, at)]]
+           f"{stamp_time(c.corrected_at)}: {why}" for c, at, name, why in aside]
     return replace(applied, set_aside=list(dict.fromkeys([*kept, *new])))
 
 
 def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears: Callable[[dict, W], bool],
            slot: Callable[[W, int], object], clash: Callable[[W], str]
-           ) -> tuple[list[tuple[W, int]], list[tuple[W, int, str]]]:
+           ) -> tuple[list[tuple[W, int]], list[tuple[W, int, str | None, str]]]:
     """Each piece of work (latest first) with its person's position in ``current``, or, set aside, with its
-    person's position in the last reading and why. With no earlier record (a first run) work stays where it is
-    stored; a later piece of work takes a ``slot`` (a person, a field of one) before an earlier one. Work without
-    a stamp in the previous record was made since it was written, on whoever stood at its position then; made
-    before, it was made while the document was being read again, on a reading no record keeps."""
+    person's position and name in the last reading (when known) and why. With no earlier record (a first run)
+    work stays where it is stored; a later piece of work takes a ``slot`` (a person, a field of one) before an
+    earlier one. Work without a stamp in the previous record was made since it was written, on whoever stood at
+    its position then; made before its reading came into force, it was made on a reading no record keeps."""
     before = [Seen.of_record(p, s) for p, s in zip(ocr_view(previous).get("persons") or [],
                                                        previous.get("persons") or [], strict=True)] \
         if previous is not None else current
     mapping = correspondence(before, current)
     placed: list[tuple[W, int]] = []
-    aside: list[tuple[W, int, str]] = []
+    aside: list[tuple[W, int, str | None, str]] = []
     taken: dict[object, W] = {}
     for work in works:
         at = anchor(previous, work.person_idx, lambda p, w=work: bears(p, w))
-        where: int | str | None = None
+        if at is None and not before:
+            aside.append((work, work.person_idx, None, UNKNOWN_READING))
+            continue
         if at is None and _older(work, previous):
-            where = MEANWHILE
+            aside.append((work, work.person_idx, None, MEANWHILE))
+            continue
         at = work.person_idx if at is None else at
-        where = where or mapping.get(at, UNKNOWN_READING if not before else f"the document had {len(before)} person(s)")
+        where = mapping.get(at, f"the document had {len(before)} person(s)")
         if isinstance(where, int) and slot(work, where) in taken:
             where = clash(taken[slot(work, where)])
         if isinstance(where, int):
             taken[slot(work, where)] = work
             placed.append((work, where))
         else:
-            aside.append((work, at, where))
+            aside.append((work, at, _name(previous, at), where))
     return placed, aside
 
 
 def _older(work: Decision | Correction, record: dict | None) -> bool:
-    """Whether ``work`` was made before ``record`` was written (older records do not say when: no)."""
-    written = (record or {}).get("updated_at")
+    """Whether ``work`` was made before the reading ``record`` shows came into force (``read_at``; older records
+    do not say when: no)."""
+    written = (record or {}).get("read_at")
     when = work.decided_at if isinstance(work, Decision) else work.corrected_at
     try:
         return bool(written) and utc(when) < utc(datetime.fromisoformat(written))
