@@ -22,6 +22,7 @@ class Correction:
     value: str
     user: str
     corrected_at: datetime
+    reading: str | None = None  # the persons it was made on (``workers.reapply.reading_of``); None: not known
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ def _person(stored: int) -> int | None:
     return None if stored == DOCUMENT_LEVEL else stored
 
 
-def new_correction(doc_id: str, person_idx: int | None, field: str, value: str, user: str) -> Correction:
-    return Correction(doc_id, person_idx, field, value, user, datetime.now(UTC))
+def new_correction(doc_id: str, person_idx: int | None, field: str, value: str, user: str,
+                   reading: str | None = None) -> Correction:
+    return Correction(doc_id, person_idx, field, value, user, datetime.now(UTC), reading)
 
 
 def record_correction(index: Index, correction: Correction, old_value: str | None) -> None:
@@ -70,7 +72,7 @@ def record_correction(index: Index, correction: Correction, old_value: str | Non
     c = correction
     with index.session() as s:
         s.merge(FieldCorrectionRow(doc_id=c.doc_id, person_idx=_idx(c.person_idx), field=c.field, value=c.value,
-                                   user=c.user, corrected_at=c.corrected_at))
+                                   user=c.user, corrected_at=c.corrected_at, reading=c.reading))
         s.add(FieldCorrectionLogRow(doc_id=c.doc_id, person_idx=_idx(c.person_idx), field=c.field,
                                     old_value=old_value, new_value=c.value, user=c.user, corrected_at=c.corrected_at))
 
@@ -101,7 +103,7 @@ def settle_corrections(s: Session, doc_id: str, moved: list[tuple[Correction, in
     s.flush()
     for c, position in moves:
         s.add(FieldCorrectionRow(doc_id=doc_id, person_idx=position, field=c.field, value=c.value, user=c.user,
-                                 corrected_at=c.corrected_at))
+                                 corrected_at=c.corrected_at, reading=c.reading))
 
 
 def corrections_for(index: Index, doc_id: str) -> list[Correction]:
@@ -112,8 +114,8 @@ def corrections_for(index: Index, doc_id: str) -> list[Correction]:
             .where(FieldCorrectionRow.doc_id == doc_id)
             .order_by(FieldCorrectionRow.person_idx, FieldCorrectionRow.field)
         )
-        return [Correction(r.doc_id, _person(r.person_idx), r.field, r.value, r.user, _aware(r.corrected_at))
-                for r in rows]
+        return [Correction(r.doc_id, _person(r.person_idx), r.field, r.value, r.user, _aware(r.corrected_at),
+                           r.reading) for r in rows]
 
 
 def correction_log(

@@ -23,16 +23,17 @@ class Decision:
     citizen_id: str | None
     user: str
     decided_at: datetime
+    reading: str | None = None  # the persons it was decided on (``workers.reapply.reading_of``); None: not known
 
 
 def _decision(row) -> Decision:
-    return Decision(row.doc_id, row.person_idx, row.action, row.citizen_id, row.user, row.decided_at)
+    return Decision(row.doc_id, row.person_idx, row.action, row.citizen_id, row.user, row.decided_at, row.reading)
 
 
 def record_decision(index: Index, decision: Decision) -> None:
     with index.session() as s:
         s.merge(ReviewDecisionRow(**decision.__dict__))
-        s.add(ReviewLogRow(**decision.__dict__))
+        s.add(ReviewLogRow(**{k: v for k, v in decision.__dict__.items() if k != "reading"}))
 
 
 def settle_decisions(s: Session, doc_id: str, placed: dict[int, Decision], set_aside: list[Decision]) -> None:
@@ -68,5 +69,6 @@ def decisions_for(index: Index, doc_id: str) -> dict[int, Decision]:
     return index.transaction(lambda s: {row.person_idx: _decision(row) for row in s.scalars(query)})
 
 
-def new_decision(doc_id: str, person_idx: int, action: str, citizen_id: str | None, user: str) -> Decision:
-    return Decision(doc_id, person_idx, action, citizen_id, user, datetime.now(UTC))
+def new_decision(doc_id: str, person_idx: int, action: str, citizen_id: str | None, user: str,
+                 reading: str | None = None) -> Decision:
+    return Decision(doc_id, person_idx, action, citizen_id, user, datetime.now(UTC), reading)

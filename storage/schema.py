@@ -111,6 +111,7 @@ class ReviewDecisionRow(Base):
     citizen_id: Mapped[str | None] = mapped_column(String(12), nullable=True)
     user: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reading: Mapped[str | None] = mapped_column(String(16), nullable=True)  # the persons it was decided on
 
 
 class ReviewLogRow(Base):

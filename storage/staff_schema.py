@@ -24,6 +24,7 @@ class FieldCorrectionRow(Base):
     value: Mapped[str] = mapped_column(Text)
     user: Mapped[str] = mapped_column(String(100))
     corrected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reading: Mapped[str | None] = mapped_column(String(16), nullable=True)  # the persons it was made on
 
 
 class FieldCorrectionLogRow(Base):

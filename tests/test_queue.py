@@ -57,7 +57,7 @@ def split_and_local(tmp_path_factory, redis):
 
 
 def _comparable(record: dict) -> dict:
-    return {k: v for k, v in record.items() if k not in ("processed_at", "read_at")}
+    return {k: v for k, v in record.items() if k != "processed_at"}
 
 
 def test_split_documents_give_the_local_record(split_and_local):

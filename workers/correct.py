@@ -19,6 +19,7 @@ from workers.reapply import (
     decisions_in_force,
     read_again,
     read_names,
+    reading_of,
     settle_in_force,
 )
 
@@ -46,7 +47,7 @@ def correct(
         raise CorrectionError(f"document {doc_id} has no person {person} (it has {len(persons)})")
     entered = normalize_entered(field, value, person=person is not None)
     shown = corrections.field_of(record, person, field)
-    correction = new_correction(doc_id, person, field, entered.value, user)
+    correction = new_correction(doc_id, person, field, entered.value, user, reading_of(record))
     settle_in_force(ctx.index, record)
     record_correction(ctx.index, correction, shown["value"] if shown else None)
     who = f"person {person} " if person is not None else ""

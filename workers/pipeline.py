@@ -14,7 +14,6 @@ import shutil
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from config.settings import Settings
@@ -191,17 +190,9 @@ def commit(store: ObjectStore, index: Index, processed: Processed, lookup: Regis
             if page.hocr_path:
                 store.put_file(hocr_key(task.doc_id, page.number), page.hocr_path, content_type="text/html")
         store.put_file(pdf_key(task.doc_id), processed.ocr.pdf_path, content_type="application/pdf")
-        record["read_at"] = read_now()
     write_record(store, index, record, settlement)
     shutil.rmtree(task.workdir, ignore_errors=True)
     return record
-
-
-def read_now() -> str:
-    """When a run's reading of a document's persons comes into force, to the microsecond (``read_at``): staff
-    work made before it and not on it was made on a reading no record keeps (``workers.reapply``). Taken as late
-    as can be, just before the record is written."""
-    return datetime.now(UTC).isoformat()
 
 
 def write_record(store: ObjectStore, index: Index, record: dict, settlement: Settlement | None = None) -> None:

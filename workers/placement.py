@@ -41,7 +41,7 @@ _EXACT = 100.0  # the resemblance of a person read exactly as before: above any 
 SURE = 1.0  # the least resemblance that pairs two persons: the same name, or a near one and something more
 NEAR = 0.02  # two pairs for one person within this of each other are a guess (an exact name against a near one
 # is not: 1.0 against 0.96 at most)
-FOLDED = 0.95  # what a name alike only without marks weighs, of one alike as printed
+MARKS = 0.5  # of the likeness a name's marks take away, what counts against a pair (ranking, not pairing)
 _BOX_FIELDS = ("full_name", "date_of_birth", "citizen_id", "old_id_number")
 
 
@@ -92,10 +92,11 @@ class Seen:
                     boxes)
 
 
-def resemblance(old: Seen, new: Seen) -> tuple[float, bool] | None:
+def resemblance(old: Seen, new: Seen) -> tuple[float, float, bool] | None:
     """How surely ``new`` is ``old`` read again: None when something read tells them apart; else the weight of
-    what ties them (0: nothing does) and whether they are printed on the same lines (which only settles between
-    two that weigh the same: a newer reading may straighten or lay out the page otherwise)."""
+    what ties them (0: nothing does), the same with names compared without their marks (what may pair them:
+    OCR drops and swaps marks), and whether they are printed on the same lines (which only settles between two
+    that weigh the same: a newer reading may straighten or lay out the page otherwise)."""
     if old.role != new.role:
         return None
     score = 0.0
@@ -113,22 +114,26 @@ def resemblance(old: Seen, new: Seen) -> tuple[float, bool] | None:
             score += 1.0
         elif apart > 1:
             return None
+    printed = bare = 0.0
     if new.name:
-        score += max((_name_weight(new.name, n) for n in (old.name, *old.also) if n), default=0.0)
+        names = [n for n in (old.name, *old.also) if n]
+        bare = max((_ratio(fold(new.name), fold(n)) for n in names), default=0.0)
+        # The same letters with other marks weigh less than the same name (HÙNG and HƯNG are two names), but
+        # enough to pair by: OCR misreads marks more than letters.
+        printed = max((_ratio(new.name, n) for n in names), default=0.0)
+        printed = bare - MARKS * (bare - printed) if bare else 0.0
         # A name read clearly that is far from every name the person is known by clearly (read so, corrected,
         # registered) is another person's.
         known = [fold(n) for n in (old.name if old.name_confidence >= CLEAR else None, *old.also) if n]
         if known and new.name_confidence >= CLEAR and max(fuzz.ratio(fold(new.name), n) for n in known) < NAME_OTHER:
             return None
-    return score, _same_lines(old, new)
+    return score + printed, score + bare, _same_lines(old, new)
 
 
-def _name_weight(a: str, b: str) -> float:
-    """The weight of two names alike: their likeness as printed, or a little less for their likeness without
-    marks (OCR drops marks; but HÙNG and HƯNG are two names); 0 under ``NAME_SAME``."""
-    printed, bare = fuzz.ratio(a, b), FOLDED * fuzz.ratio(fold(a), fold(b))
-    best = max(printed, bare)
-    return best / 100.0 if best >= NAME_SAME else 0.0
+def _ratio(a: str, b: str) -> float:
+    """Two names' likeness, 0..1; 0 under ``NAME_SAME``."""
+    r = fuzz.ratio(a, b)
+    return r / 100.0 if r >= NAME_SAME else 0.0
 
 
 def _same_lines(old: Seen, new: Seen) -> bool:
@@ -157,9 +162,9 @@ def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int,
     pairs = []
     for i, old in enumerate(before):
         for j, new in enumerate(current):
-            found = (_EXACT, True) if new == old else resemblance(old, new)
-            if found is not None and found[0] >= SURE:
-                pairs.append((found[0], found[1], i, j))
+            found = (_EXACT, _EXACT, True) if new == old else resemblance(old, new)
+            if found is not None and found[1] >= SURE:
+                pairs.append((found[0], found[2], i, j))
     pairs.sort(reverse=True)
     out: dict[int, int | str] = {}
     used: set[int] = set()

@@ -19,7 +19,6 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -32,12 +31,12 @@ from storage.corrections import Correction, corrections_for, settle_corrections
 from storage.index import Index
 from storage.reviews import Decision, decisions_for, settle_decisions
 from workers.corrections import CORRECTION_SET_ASIDE, Applied, apply_to_extraction, ocr_view, renewed_warnings
-from workers.placement import NAME_SAME, UNKNOWN_READING, Seen, anchor, correspondence, same_time, stamp_time, utc
+from workers.placement import NAME_SAME, UNKNOWN_READING, Seen, anchor, correspondence, same_time, stamp_time
 from workers.record import apply_decisions, extraction_from_record
 
 log = logging.getLogger(__name__)
 
-MEANWHILE = "it was made while the document was being read again"
+MEANWHILE = "it was made on another reading of the document, while it was being read again"
 DECISION_SET_ASIDE = "set aside: review decision "  # how a record's warning about a decision set aside starts
 _DECISION_WARNING = re.compile(r'^set aside: review decision of person \d+ "(.*)" \((accept \d+|reject)\) by ')
 _CORRECTION_WARNING = re.compile(r'^set aside: correction of person \d+ "(.*)" (\w+) by ')
@@ -127,7 +126,8 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
     person's position and name in the last reading (when known) and why. With no earlier record (a first run)
     work stays where it is stored; a later piece of work takes a ``slot`` (a person, a field of one) before an
     earlier one. Work without a stamp in the previous record was made since it was written, on whoever stood at
-    its position then; made before its reading came into force, it was made on a reading no record keeps."""
+    its position then, unless it was made on another reading (``Decision.reading``): a run's, read again while it
+    was being made, which no record keeps."""
     before = [Seen.of_record(p, s) for p, s in zip(ocr_view(previous).get("persons") or [],
                                                        previous.get("persons") or [], strict=True)] \
         if previous is not None else current
@@ -140,7 +140,7 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
         if at is None and not before:
             aside.append((work, work.person_idx, None, UNKNOWN_READING))
             continue
-        if at is None and _older(work, previous):
+        if at is None and work.reading is not None and work.reading != reading_of(previous):
             aside.append((work, work.person_idx, None, MEANWHILE))
             continue
         at = work.person_idx if at is None else at
@@ -153,17 +153,6 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
         else:
             aside.append((work, at, _name(previous, at), where))
     return placed, aside
-
-
-def _older(work: Decision | Correction, record: dict | None) -> bool:
-    """Whether ``work`` was made before the reading ``record`` shows came into force (``read_at``; older records
-    do not say when: no)."""
-    written = (record or {}).get("read_at")
-    when = work.decided_at if isinstance(work, Decision) else work.corrected_at
-    try:
-        return bool(written) and utc(when) < utc(datetime.fromisoformat(written))
-    except ValueError:
-        return False
 
 
 def _bears_decision(person: dict, d: Decision) -> bool:

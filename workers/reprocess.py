@@ -18,7 +18,7 @@ from workers import corrections
 from workers import record as records
 from workers.batch import Reporter, Summary, run_tasks, settle
 from workers.context import Context
-from workers.pipeline import Options, Task, match_step, read_now, write_record
+from workers.pipeline import Options, Task, match_step, write_record
 from workers.reapply import Settlement, corrections_in_force, decisions_in_force
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,6 @@ def _re_extract(ctx: Context, record: dict, work: Path, stage: str) -> dict:
             store.download(record["objects"]["pdf"], pdf)
             stamp(pdf, doc_id=record["doc_id"], doc_type=updated["doc_type"], source_sha256=record["source"]["sha256"])
             store.put_file(record["objects"]["pdf"], pdf, content_type="application/pdf")
-        if stage == "extract":
-            updated["read_at"] = read_now()
         write_record(store, index, updated, settlement)
         return updated
     finally:

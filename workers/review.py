@@ -8,7 +8,15 @@ from storage.queries import DocumentNotFound, get_record
 from storage.registry_lookup import SqlRegistryLookup
 from storage.reviews import new_decision, record_decision
 from workers.pipeline import write_record
-from workers.reapply import READ_AGAIN, Settlement, decisions_in_force, read_again, read_names, settle_in_force
+from workers.reapply import (
+    READ_AGAIN,
+    Settlement,
+    decisions_in_force,
+    read_again,
+    read_names,
+    reading_of,
+    settle_in_force,
+)
 
 
 class ReviewError(DocumentNotFound):
@@ -30,7 +38,7 @@ def decide(
     if action == "accept" and not (citizen_id and citizen_id.isdigit() and len(citizen_id) == 12):
         raise ReviewError("--citizen-id must be the 12-digit personal ID")
     settle_in_force(index, record)
-    record_decision(index, new_decision(doc_id, person_idx, action, citizen_id, user))
+    record_decision(index, new_decision(doc_id, person_idx, action, citizen_id, user, reading_of(record)))
     settlement = Settlement(doc_id)
     updated = decisions_in_force(index, record, record, SqlRegistryLookup(index), settlement=settlement,
                                  decided=(action, citizen_id, read_names(record, person_idx)))
