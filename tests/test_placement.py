@@ -371,3 +371,13 @@ def test_a_mark_read_otherwise_still_pairs_a_person_where_nothing_else_does():
     cuong = _member("LÊ VĂN CƯỜNG", None, 400)
     again = [_member("LÊ THỊ HOA", None, 300), _member("LÊ VĂN CUỜNG", None, 400)]  # Ư read as U
     assert correspondence(_seen(cuong), _seen(*again)) == {0: 1}
+
+
+def test_brothers_whose_names_differ_only_by_marks_are_not_paired_by_their_names_without_marks():
+    hung, hung2 = _member("TRẦN VĂN HÙNG", None, 400), _member("TRẦN VĂN HƯNG", None, 600)
+    # A newer reading lost the marks of both: either could be either.
+    lost = [_member("TRẦN VĂN HUNG", None, 600), _member("TRẦN VĂN HUNG", None, 800)]
+    assert correspondence(_seen(hung, hung2), _seen(*lost)) == {0: NOT_FOUND, 1: NOT_FOUND}
+    # Read with their marks, each is his own.
+    assert correspondence(_seen(hung, hung2), _seen(_member("TRẦN VĂN HƯNG", None, 650),
+                                                  _member("TRẦN VĂN HÙNG", None, 450))) == {0: 1, 1: 0}

@@ -159,11 +159,15 @@ def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int,
     """
     if list(before) == list(current):
         return dict(enumerate(range(len(before))))
+    # Names alike without their marks pair two readings of one person whose marks OCR read otherwise; not where
+    # a reading has two persons of that name without marks (brothers HÙNG and HƯNG both read "HUNG").
+    twins = _bare_namesakes(before) | _bare_namesakes(current)
     pairs = []
     for i, old in enumerate(before):
         for j, new in enumerate(current):
             found = (_EXACT, _EXACT, True) if new == old else resemblance(old, new)
-            if found is not None and found[1] >= SURE:
+            marked = {_bare(old.name), _bare(new.name)} & twins
+            if found is not None and found[0 if marked else 1] >= SURE:
                 pairs.append((found[0], found[2], i, j))
     pairs.sort(reverse=True)
     out: dict[int, int | str] = {}
@@ -180,6 +184,15 @@ def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int,
         else:
             out[i] = j
     return {i: out.get(i, NOT_FOUND) for i in range(len(before))}
+
+
+def _bare(name: str | None) -> str | None:
+    return " ".join(fold(name).split()) if name else None
+
+
+def _bare_namesakes(reading: Sequence[Seen]) -> set[str]:
+    names = [_bare(s.name) for s in reading if s.name]
+    return {n for n in names if names.count(n) > 1}
 
 
 def anchor(previous: dict | None, position: int, bears: Callable[[dict], bool]) -> int | None:

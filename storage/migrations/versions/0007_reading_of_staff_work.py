@@ -22,8 +22,11 @@ TABLES = ("review_decisions", "field_corrections")
 
 
 def upgrade() -> None:
+    # Only where it is missing, like the baseline: an index adopted from ``create_all`` may have it already.
+    inspector = sa.inspect(op.get_bind())
     for table in TABLES:
-        op.add_column(table, sa.Column("reading", sa.String(16), nullable=True))
+        if "reading" not in {c["name"] for c in inspector.get_columns(table)}:
+            op.add_column(table, sa.Column("reading", sa.String(16), nullable=True))
 
 
 def downgrade() -> None:
