@@ -381,3 +381,17 @@ def test_brothers_whose_names_differ_only_by_marks_are_not_paired_by_their_names
     # Read with their marks, each is his own.
     assert correspondence(_seen(hung, hung2), _seen(_member("TRẦN VĂN HƯNG", None, 650),
                                                   _member("TRẦN VĂN HÙNG", None, 450))) == {0: 1, 1: 0}
+
+
+def test_staff_deciding_on_a_document_with_a_corrected_name_keep_every_decision_in_place(tmp_path):
+    ctx = Context(Settings(home=tmp_path / "home"))
+    persons = [_member("TRẦN VĂN HÙNG", "1970-02-03", 400), {"role": "member", "fields": {}}]
+    write_record(ctx.store, ctx.index, _household("dochh8", persons))
+    # The second person had nothing read; staff gave it a name, and reject its link.
+    correct(ctx, "dochh8", "full_name", "TRẦN VĂN HƯNG", person=1, user="can.bo")
+    decide(ctx.index, ctx.store, "dochh8", 1, "reject", None, "can.bo")
+    record = decide(ctx.index, ctx.store, "dochh8", 0, "reject", None, "can.bo")
+    # Nothing ties that person to itself but being read the same: its work stays.
+    assert [p["match"].get("decision", {}).get("action") for p in record["persons"]] == ["reject", "reject"]
+    assert record["persons"][1]["fields"]["full_name"]["value"] == "TRẦN VĂN HƯNG"
+    assert sorted(decisions_for(ctx.index, "dochh8")) == [0, 1]

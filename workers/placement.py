@@ -20,7 +20,7 @@ Pure functions over plain data.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
@@ -157,7 +157,8 @@ def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int,
     about as sure as each other (``NEAR``) are a guess, so neither, unless one of them alone is printed on the same
     lines. A reading the same as before pairs each with itself.
     """
-    if list(before) == list(current):
+    read = [replace(s, also=()) for s in before]  # as read: the names it is known by besides only help pair
+    if read == list(current):
         return dict(enumerate(range(len(before))))
     # Names alike without their marks pair two readings of one person whose marks OCR read otherwise; not where
     # a reading has two persons of that name without marks (brothers HÙNG and HƯNG both read "HUNG").
@@ -165,7 +166,7 @@ def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int,
     pairs = []
     for i, old in enumerate(before):
         for j, new in enumerate(current):
-            found = (_EXACT, _EXACT, True) if new == old else resemblance(old, new)
+            found = (_EXACT, _EXACT, True) if new == read[i] else resemblance(old, new)
             marked = {_bare(old.name), _bare(new.name)} & twins
             if found is not None and found[0 if marked else 1] >= SURE:
                 pairs.append((found[0], found[2], i, j))
