@@ -381,6 +381,10 @@ def test_brothers_whose_names_differ_only_by_marks_are_not_paired_by_their_names
     # Read with their marks, each is his own.
     assert correspondence(_seen(hung, hung2), _seen(_member("TRẦN VĂN HƯNG", None, 650),
                                                   _member("TRẦN VĂN HÙNG", None, 450))) == {0: 1, 1: 0}
+    # A head HÙNG and a member HƯNG are told apart by their roles: the head read "HUNG" is still the head.
+    head = {**hung, "role": "head"}
+    assert correspondence(_seen(head, hung2), _seen({**_member("TRẦN VĂN HUNG", None, 400), "role": "head"},
+                                                   hung2)) == {0: 0, 1: 1}
 
 
 def test_staff_deciding_on_a_document_with_a_corrected_name_keep_every_decision_in_place(tmp_path):

@@ -161,13 +161,14 @@ def correspondence(before: Sequence[Seen], current: Sequence[Seen]) -> dict[int,
     if read == list(current):
         return dict(enumerate(range(len(before))))
     # Names alike without their marks pair two readings of one person whose marks OCR read otherwise; not where
-    # a reading has two persons of that name without marks (brothers HÙNG and HƯNG both read "HUNG").
+    # a reading has two persons of one role and of that name without marks (brothers HÙNG and HƯNG both read
+    # "HUNG"; a head and a member are told apart by their roles).
     twins = _bare_namesakes(before) | _bare_namesakes(current)
     pairs = []
     for i, old in enumerate(before):
         for j, new in enumerate(current):
             found = (_EXACT, _EXACT, True) if new == read[i] else resemblance(old, new)
-            marked = {_bare(old.name), _bare(new.name)} & twins
+            marked = {(old.role, _bare(old.name)), (new.role, _bare(new.name))} & twins
             if found is not None and found[0 if marked else 1] >= SURE:
                 pairs.append((found[0], found[2], i, j))
     pairs.sort(reverse=True)
@@ -191,8 +192,8 @@ def _bare(name: str | None) -> str | None:
     return " ".join(fold(name).split()) if name else None
 
 
-def _bare_namesakes(reading: Sequence[Seen]) -> set[str]:
-    names = [_bare(s.name) for s in reading if s.name]
+def _bare_namesakes(reading: Sequence[Seen]) -> set[tuple[str, str | None]]:
+    names = [(s.role, _bare(s.name)) for s in reading if s.name]
     return {n for n in names if names.count(n) > 1}
 
 
