@@ -132,6 +132,7 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
                                                        previous.get("persons") or [], strict=True)] \
         if previous is not None else current
     mapping = correspondence(before, current)
+    was = _digest(before)  # the reading of the previous record (``reading_of``), once for all the work
     placed: list[tuple[W, int]] = []
     aside: list[tuple[W, int, str | None, str]] = []
     taken: dict[object, W] = {}
@@ -140,7 +141,7 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
         if at is None and not before:
             aside.append((work, work.person_idx, None, UNKNOWN_READING))
             continue
-        if at is None and work.reading is not None and work.reading != reading_of(previous):
+        if at is None and work.reading is not None and work.reading != was:
             aside.append((work, work.person_idx, None, MEANWHILE))
             continue
         at = work.person_idx if at is None else at
@@ -151,7 +152,7 @@ def _place(works: Sequence[W], previous: dict | None, current: list[Seen], bears
             taken[slot(work, where)] = work
             placed.append((work, where))
         else:
-            aside.append((work, at, _name(previous, at), where))
+            aside.append((work, at, before[at].name if at < len(before) else None, where))
     return placed, aside
 
 
@@ -196,16 +197,15 @@ def _seen(record: dict) -> list[Seen]:
     return [Seen.of_record(p) for p in ocr_view(record).get("persons") or []]
 
 
-def _name(record: dict | None, k: int) -> str | None:
-    persons = (ocr_view(record) if record is not None else {}).get("persons") or []
-    return Seen.of_record(persons[k]).name if k < len(persons) else None
-
-
 def reading_of(record: dict) -> str:
     """A short digest of the persons a record's reading lists (role, name, birth date as OCR read them): a page
     sends it with what staff decide or correct, so that work chosen by position on a reading since replaced is
     refused, not put on whoever now stands there. Staff work itself leaves it unchanged."""
-    persons = [(s.role, s.name, s.birth) for s in _seen(record)]
+    return _digest(_seen(record))
+
+
+def _digest(reading: Sequence[Seen]) -> str:
+    persons = [(s.role, s.name, s.birth) for s in reading]
     return hashlib.sha256(json.dumps(persons, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
@@ -222,7 +222,7 @@ def read_names(record: dict, person: int | None) -> tuple[str, ...]:
     if person is None or person >= len(record.get("persons") or []):
         return ()
     shown = ((record["persons"][person].get("fields") or {}).get("full_name") or {}).get("value")
-    return tuple(dict.fromkeys(n for n in (_name(record, person), shown) if n))
+    return tuple(dict.fromkeys(n for n in (_seen(record)[person].name, shown) if n))
 
 
 def _told(previous: dict | None, prefix: str) -> list[str]:
