@@ -221,6 +221,19 @@ def test_many_line_images_are_read_in_one_tesseract_run():
     assert "".join(w.text for w in digits[0]) == "21/03/2002"
 
 
+def test_a_bold_typewritten_name_before_leader_dots_is_read_not_dropped_as_noise():
+    # Forty dots are forty specks: beside them Tesseract drops the row of bold letters as noise and reads nothing.
+    face = faces("typewriter")[0]
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(face.path("bold"), 24)
+    text = "NGUYỄN THỊ NGA " + "." * 40
+    img = Image.new("L", (40 + int(font.getlength(text)), 72), 255)
+    ImageDraw.Draw(img).text((20, 24), text, font=font, fill=0)
+    words = read_lines([np.asarray(img)])[0]
+    assert " ".join(w.text for w in words[:3]) == "NGUYỄN THỊ NGA"
+
+
 def test_a_block_is_read_line_by_line_without_the_frame_around_it():
     # A zone's three lines, tight, inside a card's edge that runs through the crop's sides.
     rows = [_line_image(t) for t in ("IDVNM0461843846", "8408152F991231", "NGUYEN<<THI<LAN")]
