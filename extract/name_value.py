@@ -18,6 +18,8 @@ _INNER_COLON = re.compile(r"(?<=[^\W\d_])[:;](?=[^\W\d_])")
 _MAX_NAME_WORDS = 7
 NUMBER_DIGITS = 3  # a word with letters and this many digits ends a name: a number ("SID12502"), no misread word
 DIGIT_IN_NAME = 0.8
+DOT_HEIGHT = 0.5  # of the shortest name word's height: lower ink after a name is leader dots, no letter
+SPECK_CONFIDENCE = 0.3  # Tesseract reads dots as letters at 0; a short real word it is sure of (a mark) stays
 # Words of kinship and address that are name syllables too: in small letters after a name they are running text,
 # the next person's ("TRẦN VĂN BÌNH anh Nam", "Nguyễn Văn An ông Trần Văn B").
 _KIN = frozenset({"ÔNG", "BÀ", "ANH", "CHỊ", "EM", "CON", "CHÁU", "CÔ", "CHÚ", "BÁC", "DÌ", "CẬU", "VỢ", "CHỒNG"})
@@ -72,6 +74,10 @@ def read_name(field: str, piece: Piece, pattern: str | None) -> Read:
         if len(last) > 1:
             dropped.append(f"{last} after the name left out: one letter and digits")
         words.pop()
+    # Leader dots read as letters after the name, measured against its first two words, which always stay.
+    while len(words) > 2 and _dot_sized(piece, words[-1], words[:2]):
+        dropped.append(f"{text[words[-1][0]:words[-1][1]]} after the name left out: ink the height of a dot")
+        words.pop()
     if not words:
         return None
     span = piece.sub(words[0][0], words[-1][1])
@@ -80,6 +86,18 @@ def read_name(field: str, piece: Piece, pattern: str | None) -> Read:
     digits = [note for at, note in notes if at < words[-1][1]]
     factor *= DIGIT_IN_NAME ** (len(digits) + len(dropped))
     return value, span, factor * _name_factor(value, printed), digits + dropped + repairs
+
+
+def _dot_sized(piece: Piece, word: tuple[int, int], name: list[tuple[int, int]]) -> bool:
+    """Whether ``word``, after the ``name`` words, is leader dots OCR read as letters ("TRẦN QUỐC SƠN Nà"): one OCR
+    word boxed under half as tall as the shortest name word and read with next to no confidence. A name word whose
+    box Tesseract drew round its dots alone has the dots in its own text ("CÚC......"), and stays."""
+    found = piece.sub(*word).words
+    heights = [w.bbox[3] - w.bbox[1] for start, end in name for w in piece.sub(start, end).words]
+    if len(found) != 1 or not heights or "." in found[0].text:
+        return False
+    _, y0, _, y1 = found[0].bbox
+    return y1 - y0 < DOT_HEIGHT * min(heights) and found[0].confidence < SPECK_CONFIDENCE
 
 
 def _lone_letter(word: str, after: int) -> bool:

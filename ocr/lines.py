@@ -50,11 +50,15 @@ def read_lines(images: Sequence[NDArray[np.uint8]], *, language: str = "vie", wh
         return []
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     psm = "--psm 6" if block else "--psm 7"
-    # A value's leader dots are many specks to Tesseract, and beside them it drops the row of a bold typewritten
-    # name as noise: the name is read right once no row is rejected.
-    config = f"{psm} {LINE_SETTINGS}"
+    config = psm
     if whitelist:
         config += f" -c load_system_dawg=0 -c tessedit_char_whitelist={whitelist}"
+    elif not block:
+        # A value's leader dots are many specks to Tesseract, and beside them it drops the row of a bold
+        # typewritten name as noise: the name is read right once no row is rejected. Not for digits (on a grainy
+        # crop read with a whitelist Tesseract then often dies, SIGFPE, and the crop loses its reading), nor in a
+        # block, where a row of specks would be read as one more line.
+        config += f" {LINE_SETTINGS}"
     if tessdata:
         config = f"--tessdata-dir {shlex.quote(tessdata)} {config}"
     with tempfile.TemporaryDirectory(prefix="sohoa-lines-") as tmp:

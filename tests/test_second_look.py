@@ -222,7 +222,8 @@ def test_many_line_images_are_read_in_one_tesseract_run():
 
 
 def test_a_bold_typewritten_name_before_leader_dots_is_read_not_dropped_as_noise():
-    # Forty dots are forty specks: beside them Tesseract drops the row of bold letters as noise and reads nothing.
+    # Forty dots are forty specks: beside them Tesseract drops the row of bold letters as noise and reads nothing
+    # (at this size: at some others it keeps the row anyway).
     face = faces("typewriter")[0]
     from PIL import ImageFont
 
