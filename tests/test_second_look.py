@@ -3,6 +3,7 @@ validation that decides, and the reasons that say so in the record."""
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -177,7 +178,7 @@ def test_a_line_the_page_reading_lost_is_read_on_its_own(tmp_path, monkeypatch):
 
 def test_a_line_the_page_reading_garbled_is_read_again_in_its_place(tmp_path, monkeypatch):
     """A clean 300 dpi typewritten death certificate: the page reading garbles the birth date's line, tight under
-    the bold name ("J[6/Sjy/ 16lel-bsfej ...", mean confidence 0.18). Its ink is read again as a line of its own
+    the bold name ("Tivi 0 Ellcn nan mi. | 3/0/1902.", mean confidence 0.22). Its ink is read again as a line of its own
     (label, colon and date as one line: the date alone reads "13/0/12"); the reading gives the birth date and
     takes the garbled words' place."""
     doc = make_document(940293, "death_certificate", "clean", registry=make_registry(940000, 5000))
@@ -185,7 +186,8 @@ def test_a_line_the_page_reading_garbled_is_read_again_in_its_place(tmp_path, mo
     ocr = _ocr(doc, tmp_path)
     words = parse_hocr(Path(ocr.pages[0].hocr_path).read_text(encoding="utf-8")).words
     noise = garbled_lines(words)
-    assert noise and all(w.confidence < 0.5 for w in words if w.line in noise)
+    # Lines of noise, if a speck on one ("|") is read with some confidence.
+    assert noise and all(statistics.fmean(w.confidence for w in words if w.line == n) < 0.5 for n in noise)
     found = subject(extraction_from_ocr(ocr), "deceased").fields
     assert found["date_of_birth"].value == truth["date_of_birth"] == "1952-07-13"
     monkeypatch.setattr("extract.second_look.garbled_lines", lambda words: set())
