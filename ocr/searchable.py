@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,10 +22,9 @@ from ocr.tessdata import models_from
 log = logging.getLogger(__name__)
 
 PLUGIN = "ocr.ocrmypdf_plugin"
-# Tesseract tries each line inverted too (white on black) and keeps what reads with more confidence: a thin
-# typewritten line before leader dots the cleanup left then comes out as "h2. sa c0 in c.(((/(á..". No paper
-# here prints inverted. (OCRmyPDF passes Tesseract settings as files; an empty one fails every page.)
-PAGE_SETTINGS = "tessedit_do_invert 0\n"
+# Tesseract's settings for the page (no line tried as white on black: see the file); OCRmyPDF hands Tesseract
+# settings as files only.
+PAGE_SETTINGS = Path(__file__).with_name("page.cfg")
 
 # OCRmyPDF logs every page at INFO; a batch of thousands would bury sohoa's own messages.
 logging.getLogger("ocrmypdf").setLevel(logging.WARNING)
@@ -42,15 +40,6 @@ def _stdio_kept() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = out, err
-
-
-@contextmanager
-def _page_settings() -> Iterator[str]:
-    """A Tesseract config file of ``PAGE_SETTINGS`` (OCRmyPDF hands Tesseract files, not ``-c`` settings)."""
-    with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as tmp:
-        path = Path(tmp) / "sohoa.cfg"
-        path.write_text(PAGE_SETTINGS, encoding="utf-8")
-        yield str(path)
 
 
 def limit_threads() -> None:
@@ -115,8 +104,8 @@ def run_ocrmypdf(
     if thresholding:
         kwargs["tesseract_thresholding"] = thresholding
     try:
-        with models_from(tessdata), _stdio_kept(), _page_settings() as settings:
-            code = ocrmypdf.ocr(input_pdf, output_pdf, tesseract_config=[settings], **kwargs)
+        with models_from(tessdata), _stdio_kept():
+            code = ocrmypdf.ocr(input_pdf, output_pdf, tesseract_config=[str(PAGE_SETTINGS)], **kwargs)
     except ox.EncryptedPdfError:
         raise BadInputError("the PDF is protected by a password; export it without one", code="encrypted_pdf") from None
     except (ox.InputFileError, ox.UnsupportedImageFormatError) as exc:
