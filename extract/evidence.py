@@ -214,12 +214,19 @@ class Assessment:
     reasons: tuple[str, ...]
 
     @property
+    def identified(self) -> bool:
+        """The ID or old ID the page prints is this citizen's, and so is the exact birth date: no one else's papers
+        give both, so a place of origin read otherwise is the scan's doing (a garbled "Xã. thuc. 1o: huyện. Tê
+        Thành, tinh tệ", seed 1060003), not another person."""
+        return self.ident in ("id_same", "old_id_same") and self.birth == "exact"
+
+    @property
     def conflict(self) -> bool:
         return (
             self.birth == "mismatch"
             or self.gender == "differ"
             or self.ident in ("id_conflict", "old_id_conflict", "old_id_unknown")
-            or (self.origin is not None and self.origin < ORIGIN_CONFLICT)
+            or (self.origin is not None and self.origin < ORIGIN_CONFLICT and not self.identified)
         )
 
 

@@ -22,6 +22,7 @@ from extract.text import fold
 __all__ = ["UNFIT", "Alias", "bracketed_tail", "case_fits", "flow_title", "genders", "misread_title",
            "sentence_case", "signers_instruction", "value_after_colon", "value_fits", "words_close"]
 
+_WORD_BREAK = re.compile(r"[\s\-–—]+")
 _AFTER_COLON = re.compile(r"[:;]\s*([^\W\d_])")
 # A last word in brackets ("(bà)"), either bracket maybe lost or misread ("bà)", "(bà]", "{bà"), a colon or full stop
 # after it.
@@ -81,7 +82,8 @@ def case_fits(alias: Alias, cand: str, colon: bool) -> bool:
     letters = [c for c in cand if c.isalpha()]
     if colon and letters and all(c.isupper() for c in letters):
         return True
-    words = [w for w in cand.split() if any(c.isalpha() for c in w)][1:]
+    # A hyphen OCR made of a space splits words too: "CRND-cỐ:" is "CMND số:".
+    words = [w for w in _WORD_BREAK.split(cand) if any(c.isalpha() for c in w)][1:]
     # A word in parentheses is the label's other title, printed either way: "Ông (bà)", "Ông (Bà)".
     later = _initials(" ".join(w for w in words if not w.startswith("(")))
     if not later:

@@ -8,6 +8,7 @@ the longer one wins.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,6 +52,12 @@ LABEL_LAYOUT_MIN = 7  # skeleton length from which a label laid out as one gets 
 LABEL_LAYOUT_LONG = 18
 _BRACKETS = frozenset("()[]{}")
 _HEAD_WORD = 3  # skeleton letters of a garbled head left before a bracketed title ("co" of "Ông")
+# A word this unsure, of at most this many letters, opening a row may be a speck read as letters ("vs" left of the
+# margin in "vs _Rg vã tén: LÊ ĐỨC LẮM", seed 1060003): the label may open the row after it.
+_SPECK_CONFIDENCE = 0.5
+_SPECK_LETTERS = 2
+# A whole date right after a window opening its row says it is laid out as a date's label, as a colon would.
+_DATE_AFTER = re.compile(r"[\s:;.,]*\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{4}\b")
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,18 @@ class Hit:
     @property
     def x0(self) -> int:
         return self.row.words[self.first].bbox[0]
+
+
+def _leads(row: Row) -> set[int]:
+    """Indexes of the words a label laid out as one may open its row at: its first word of letters or digits, or a
+    bullet; and the word after that first one when it is unsure and short enough to be a speck read as letters."""
+    first = next((i for i, w in enumerate(row.words) if skeleton(w.text) or w.text in BULLETS), 0)
+    leads = {first}
+    word = row.words[first] if row.words else None
+    if word is not None and word.text not in BULLETS and word.confidence < _SPECK_CONFIDENCE \
+            and len(skeleton(word.text)) <= _SPECK_LETTERS and first + 1 < len(row.words):
+        leads.add(first + 1)
+    return leads
 
 
 class LabelIndex:
@@ -86,6 +105,7 @@ class LabelIndex:
         self._limits = np.array([a.limit for a in self.aliases], dtype=np.int32)
         self._words = np.array([a.words for a in self.aliases], dtype=np.int32)
         self._sizes = np.array([len(a.skel) for a in self.aliases], dtype=np.int32)
+        self._dates = np.array([a.spec.kind == "date" for a in self.aliases], dtype=bool)
         self._span = max((a.words for a in self.aliases), default=0) + 1
         # The shortest alias ending in a bracketed title ("Ông (bà)"), by that title's skeleton ("ba"), where the
         # label says no gender: the bracket is the other one's.
@@ -107,15 +127,18 @@ class LabelIndex:
         text = row.text
         # A window opening its row and closed by a colon (or what OCR makes of one) is laid out as a label: it may
         # be read a little worse ("Họ văinentcha:" is "Họ và tên cha").
-        # Specks before it ("` ÉQ và tên;") leave a label opening its row.
-        lead = next((i for i, w in enumerate(row.words) if skeleton(w.text) or w.text in BULLETS), 0)
-        opening = np.array([w.first == lead and colon_at(text, w.end, COLONS + ".?") for w in windows], dtype=bool)
+        # Specks before it ("` ÉQ và tên;") leave a label opening its row. So does a date's label a whole date
+        # follows: "Ngày, thắng, nh sínhz 16/5/1946" is "Ngày, tháng, năm sinh" with its colon lost.
+        leads = _leads(row)
+        opening = np.array([w.first in leads and colon_at(text, w.end, COLONS + ".?") for w in windows], dtype=bool)
+        dated = np.array([w.first in leads and _DATE_AFTER.match(text, w.end) is not None for w in windows],
+                         dtype=bool)
         # Laid out so, a label may have a letter more misread, a long one two; a short title ("Bà:") its one
         # misread letter ("Mã:"), if a name follows (``misread_title``).
         sizes = self._sizes[:, None]
         extra = (sizes >= LABEL_LAYOUT_MIN).astype(np.int32) + (sizes >= LABEL_LAYOUT_LONG) \
             + ((sizes > 1) & (sizes <= SHORT))
-        slack = np.where(opening[None, :], extra, 0)
+        slack = np.where(opening[None, :] | (dated[None, :] & self._dates[:, None]), extra, 0)
         fits = (dist <= self._limits[:, None] + slack) & (np.abs(wwords[None, :] - self._words[:, None]) <= 1)
         best: dict[tuple[int, int], Hit] = {}
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):

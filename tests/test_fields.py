@@ -953,6 +953,35 @@ def test_a_misread_name_label_after_specks_still_opens_its_row():
         ("head", "PHẠM MINH TUẤN", "1960-05-09"), ("member", "PHẠM THỊ TÂM", "1996-07-27")]
 
 
+def test_a_member_block_read_at_the_edge_of_its_labels_keeps_name_birth_date_and_old_id():
+    # Seed 1060003, a 150 dpi page: a speck left of the margin read as an unsure "vs" before "Họ và tên" two
+    # letters off; "Ngày, tháng, năm sinh" three letters off with its colon lost, a whole date after it; "CMND số"
+    # read as one word with a hyphen.
+    page = layout([
+        [(800, "SỔ HỘ KHẨU")],
+        "Họ và tên chủ hộ: TRẦN THỊ PHƯƠNG",
+        [(100, "Họ và tên: TRẦN THỊ PHƯƠNG"), (1100, "Quan hệ với chủ hộ: Chủ hộ")],
+        "Ngày, tháng, năm sinh: 7/5/1951",
+        "vs _Rg vã tén: LÊ ĐỨC LÂM -",
+        "9uan hệ ytí chủ hộ: Chồng",
+        "_ Ngày, thắng, nh sínhz 16/5/1946.",
+        "CRND-cỐ: 275444433",
+    ])
+    unsure = [replace(w, confidence=0.22) if w.text == "vs" else w for w in page.words]
+    member = person(extract(replace(page, words=unsure)), "member")
+    assert values(member) == {"full_name": "LÊ ĐỨC LÂM", "date_of_birth": "1946-05-16", "old_id_number": "275444433"}
+    # Read surely, "vs" is a word of the row: a label two letters off after it is not laid out as one.
+    assert "full_name" not in person(extract(page), "member").fields
+    # Not every date after words a few letters off a date's label is that label's.
+    page = layout([
+        [(800, "SỔ HỘ KHẨU")],
+        "Họ và tên chủ hộ: TRẦN THỊ PHƯƠNG",
+        [(100, "Họ và tên: TRẦN THỊ PHƯƠNG"), (1100, "Quan hệ với chủ hộ: Chủ hộ")],
+        "Ngày, tháng, năm chết 16/5/1946",
+    ])
+    assert "date_of_birth" not in person(extract(page), "head").fields
+
+
 @pytest.mark.parametrize("relation", ["Chủbộ", "Chủ hô", "ChủHộ."])
 def test_the_head_listed_with_a_misread_relation_is_still_the_head(relation):
     ex = extract(layout([

@@ -621,6 +621,19 @@ def test_a_place_of_origin_the_scan_garbled_is_no_conflict(lookup):
     assert m.status == "review" and "place of origin differs" in m.reasons
 
 
+def test_the_old_id_and_the_exact_birth_date_outweigh_a_place_of_origin_read_as_another(lookup):
+    # Seed 1060003: a household member's origin garbled past recognition ("Xã. thuc. 1o: huyện. Tê Thành, tinh tệ")
+    # reads as another place, yet the old ID and the birth date printed are both BÙI THỊ PHƯƠNG's.
+    printed = {"full_name": "BÙI THỊ PHƯƠNG", "date_of_birth": "1970-06-16", "gender": "female",
+               "place_of_origin": "Xã Tân Thạnh, huyện Bến Lức, tỉnh Long An"}  # hers: Xã Yên Sở, huyện Hoài Đức
+    m = link(lookup, **printed, old_id_number="080268618")
+    assert (m.status, m.citizen_id) == ("matched", "036170100014")
+    assert "place of origin differs" in m.reasons
+    # Without the old ID, or with a birth date a digit off, the other place still holds the link back.
+    assert link(lookup, **printed).status == "review"
+    assert link(lookup, **{**printed, "date_of_birth": "1970-06-18"}, old_id_number="080268618").status == "review"
+
+
 def test_gender_from_the_role(lookup):
     m = link(lookup, role="mother", full_name="ĐINH THỊ KHẢI", date_of_birth="1985-03-18")
     assert (m.status, m.citizen_id) == ("matched", "001185100004")
