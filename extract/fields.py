@@ -17,13 +17,14 @@ from pathlib import Path
 
 from config.templates import Template, load_templates
 from extract import sources
+from extract.card_birth import birth_in_id_year
 from extract.card_look import card_from_blocks, front_values
 from extract.doctype import UNKNOWN, classify_detail
 from extract.family_names import share_family_names
 from extract.layout import PageText, PageWords, page_from_text, page_text
 from extract.lifespan import check_lifespans
 from extract.model import Extraction, FieldValue, Person
-from extract.mrz import find_mrz
+from extract.mrz import Mrz, find_mrz
 from extract.persons import PersonBuilder
 from extract.reader import walk
 from extract.second_look import SecondLook
@@ -69,10 +70,24 @@ def read_document(texts: list[PageText], template: Template, *, title: Sequence 
     if template.mrz and look is not None:
         front = front_values(look, texts, template, title, builder.values_of(template.mrz), mrz, today)
         builder.add_read(template.mrz, front.values, front.spots)
+    if template.mrz:
+        _birth_by_id_year(builder, template.mrz, texts, mrz)
     persons = builder.persons(mrz, today, look)
     fields = _document_fields(builder.doc, template, texts, title, persons, today)
     persons = share_family_names(check_lifespans(persons, template, fields), template)
     return Extraction(template.doc_type, fields, persons)
+
+
+def _birth_by_id_year(builder: PersonBuilder, role: str, texts: list[PageText], mrz: Mrz | None) -> None:
+    """A card holder with no birth date read under its label nor in the zone gets the date the card prints in the
+    ID's birth year (``extract.card_birth``)."""
+    held = builder.values_of(role)
+    if held.get("date_of_birth") or (mrz is not None and mrz.birth):
+        return
+    ids = [c.value for c in held.get("citizen_id", [])] + ([mrz.citizen_id] if mrz and mrz.citizen_id else [])
+    found = birth_in_id_year(texts, ids)
+    if found is not None:
+        builder.add_read(role, [found])
 
 
 def _document_fields(labelled: dict[str, list[Candidate]], template: Template, texts: list[PageText],

@@ -74,6 +74,36 @@ def test_old_identity_card_gives_the_old_number():
     assert ex.fields["document_number"].value == "024525147"
 
 
+def _front(id_line: str, birth_line: str) -> list:
+    return [
+        [(500, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+        [(600, "CĂN CƯỚC CÔNG DÂN")],
+        [(600, id_line)],
+        [(600, "Họ và tên / Full name:")],
+        [(600, "NGUYỄN MINH HÙNG")],
+        [(600, birth_line)],
+        [(600, "Giới tính / Sex: Nam"), (1000, "Quốc tịch / Nationality: Việt Nam")],
+        [(600, "Có giá trị đến / Date of expiry: 04/11/2036")],
+        [(400, "Ngày, tháng, năm / Date, month, year:")],
+        [(400, "05/03/2021")],
+    ]
+
+
+def test_a_birth_date_under_a_garbled_label_is_the_one_date_in_the_ids_birth_year():
+    # Seed 1060296, a 150 dpi copy: "Ngày sinh / Date of birth" read past recognition; the ID says born in 1976.
+    holder = person(extract(layout(_front("Số / No.: 040076473982", 'gây si" / Daào cớ be: 4/11/1976'))), "holder")
+    born = holder.fields["date_of_birth"]
+    assert born.value == "1976-11-04" and born.confidence <= 0.6
+    assert born.reasons == ("the only whole date the card prints in the birth year its ID gives",)
+    # An ID misread in its year digits finds no date of its year: nothing is taken.
+    holder = person(extract(layout(_front("Số / No.: 040054473982", 'gây si" / Daào cớ be: 4/11/1976'))), "holder")
+    assert "date_of_birth" not in holder.fields
+    # Read under its label, the date needs no year to be found by.
+    holder = person(extract(layout(_front("Số / No.: 040076473982", "Ngày sinh / Date of birth: 04/11/1976"))),
+                    "holder")
+    assert holder.fields["date_of_birth"].reasons == ()
+
+
 def test_a_misread_mrz_is_ignored():
     mrz = _mrz("001038631122", "381108", "M", "LUONG VAN AN")
     mrz[0] = mrz[0].replace("0386", "6386")  # the check digit no longer holds
