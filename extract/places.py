@@ -28,6 +28,9 @@ _PLACE_PART_MATCH = 85  # rapidfuzz ratio for two address parts to count as the 
 # ... and the ratio under which they are surely different ones: "xn tan an" (Xñ for Xã) is 80 like "tan an", "ea
 # kac" 83 like "ea kar", while other districts ("ea sup", "hoai nhon" for "hoai duc") are under 60.
 PART_UNLIKE = 75
+# ... and under which a part read matches none of the other place's: what another place has and a garbled reading of
+# the same one does not ("x ton tap" for Xã Tân Lập is 62 like "tan lap", "hoa hien tuo" for Thừa Thiên Huế 69).
+PART_OTHER = 60
 _CUT_LEFT = 3  # letters at least of a last part cut short
 _CUT_WHOLE = 2  # named parts at least read whole before it
 # What OCR makes of a letter in a place name's word ("8inh Định", "xã wam $ơn"), read back as that letter on both
@@ -117,15 +120,29 @@ def place_similarity(a: str | None, b: str | None, *, part_match: float = _PLACE
 
 def surely_another_place(a: str | None, b: str | None, share: float) -> bool:
     """Whether place ``a`` (read) is another place than ``b`` whatever OCR did to it: under ``share`` of its parts
-    alike even read leniently (``PART_UNLIKE``), or its province read as another province more than as ``b``'s
+    alike even read leniently (``PART_UNLIKE``) and one at least like none of ``b``'s (``_unlike_part``), or its
+    province read as another province more than as ``b``'s
     ("Quảng Nam" for Quảng Ngãi, 84 alike, and "Bình Thuận" for Ninh Thuận, 90, are provinces of their own; "BÁI
     Gương" is no province, so Hải Dương misread). A place the reader cut short (``_cut_short``) is no other."""
     loose = place_similarity(a, b, part_match=PART_UNLIKE)
-    if loose is None or (loose < share and not _cut_short(a or "", b or "")):
+    if loose is None or (loose < share and not _cut_short(a or "", b or "") and _unlike_part(a or "", b or "")):
         return True
     read, registered = _place_parts(a or "")[-1], _place_parts(b or "")[-1]
     province = _province_of(read)
     return province is not None and fuzz.ratio(read, province) > fuzz.ratio(read, registered)
+
+
+def _unlike_part(a: str, b: str) -> bool:
+    """Whether a part of place ``a`` is like none of ``b``'s (``PART_OTHER``), or is the first words of the one it is
+    most like (a district "Tân Phú" beside Tân Phú Đông): a commune or district of its own. A reading every part of
+    which is near one of ``b``'s, however garbled ("X& Tôn tập, tuyện Quảng Điền, tỉnh hòa hiên tuố", seed 1010097),
+    is ``b`` read unclearly."""
+    theirs = _place_parts(b)
+    for part in _place_parts(a):
+        best = max(theirs, key=lambda other: fuzz.ratio(part, other), default=None)
+        if best is None or fuzz.ratio(part, best) < PART_OTHER or best.startswith(part + " "):
+            return True
+    return False
 
 
 def _cut_short(a: str, b: str) -> bool:

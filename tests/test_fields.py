@@ -482,6 +482,25 @@ def test_leader_dots_read_as_words_after_a_name_are_left_out(after):
     assert person(extract(replace(page, words=words)), "head").fields["full_name"].value.endswith(after[-2:].upper())
 
 
+def test_a_name_word_the_line_break_put_on_the_next_row_is_not_taken_for_leader_dots():
+    # Seed 900103: "... đối với bà NguyỄt Ngộc" / "Phương, sinh ngày 10/2/1953": the first two words boxed tall (81 px)
+    # on their row, the third, on the next, a row's height (30 px), read unsurely.
+    page = layout([
+        [(800, "QUYẾT ĐỊNH")],
+        "Điều 1. Thực hiện chi trả trợ cấp xã hội hằng tháng đối với bà Nguyễn Ngọc",
+        "Phương, sinh ngày 10/2/1953, thường trú tại Ấp Tân Lợi, xã Hưng Đạo.",
+    ])
+    words = list(page.words)
+    for k, w in enumerate(words):
+        x0, y0, x1, y1 = w.bbox
+        if w.text in ("Nguyễn", "Ngọc"):
+            words[k] = replace(w, bbox=(x0, y1 - 81, x1, y1))
+        elif w.text == "Phương,":
+            words[k] = replace(w, bbox=(x0, y1 - 30, x1, y1), confidence=0.23)
+    name = person(extract(replace(page, words=words)), "subject").fields["full_name"]
+    assert name.value == "NGUYỄN NGỌC PHƯƠNG"
+
+
 @pytest.mark.parametrize(("printed", "value", "note"), [
     ("Nguyễn Thị 1an", "NGUYỄN THỊ LAN", "1an read as Lan"),  # l read as 1
     ("TRẦN VĂN 8ÌNH", "TRẦN VĂN BÌNH", "8ÌNH read as BÌNH"),
