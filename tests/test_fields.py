@@ -492,7 +492,7 @@ def test_a_name_word_the_line_break_put_on_the_next_row_is_not_taken_for_leader_
     ])
     words = list(page.words)
     for k, w in enumerate(words):
-        x0, y0, x1, y1 = w.bbox
+        x0, _, x1, y1 = w.bbox
         if w.text in ("Nguyễn", "Ngọc"):
             words[k] = replace(w, bbox=(x0, y1 - 81, x1, y1))
         elif w.text == "Phương,":
