@@ -1,10 +1,11 @@
 """A card's birth date where OCR lost its label: the one whole date the card prints in the year its ID gives.
 
 A 12-digit personal ID carries its holder's birth year (the century digit and two year digits). The other dates
-a card prints are never in that year: it expires at 25, 40 or 60 years of age, and is issued at 14 or later. So a
-whole date in the ID's birth year is the birth date, even under a label read as "gây si" / Daào cớ be:" (seed
-1060296, a 150 dpi copy). The ID and the date are two readings that back each other: an ID misread in its year
-digits finds no date of that year, and nothing is taken.
+a card prints are rarely in that year: it expires at 25, 40 or 60 years of age, and until mid-2024 was issued at
+14 or later (a child's card since then may be issued in its birth year: two dates of the year, nothing is taken).
+So the one whole date in the ID's birth year is the birth date, even under a label read as "gây si" / Daào cớ be:"
+(seed 1060296, a 150 dpi copy). The ID and the date are two readings that back each other: an ID misread in its
+year digits finds no date of that year, and nothing is taken.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def birth_in_id_year(texts: Sequence[PageText], citizen_ids: Iterable[str]) -> C
     for page in texts:
         for row in page.rows:
             for parsed in parse_all_dates(row.text, years=False):
-                if int(parsed.value[:4]) in years:
+                if len(parsed.value) == len("YYYY-MM-DD") and int(parsed.value[:4]) in years:
                     found.setdefault(parsed.value, Piece.of_row(row, *parsed.span))
     if len(found) != 1:
         return None

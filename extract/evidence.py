@@ -26,6 +26,9 @@ from extract.text import DIGIT_CONFUSIONS, fold
 NAME_CANDIDATE = 0.60  # below this the names are different people's: not worth comparing anything else
 ADDRESS_STRONG = 0.90
 ADDRESS_CLOSE = 0.80
+# A place read with less confidence than this may be garbled past the letters OCR usually slips on (seed 1010097:
+# 0.59); clean readings of a place, another one or not, are read at 0.85 and more.
+UNSURE_PLACE = 0.7
 ORIGIN_CONFLICT = 0.60  # quê quán does not change over a life: a clearly different one is counter-evidence
 MIN_YEAR, MAX_YEAR = 1850, 2100
 
@@ -123,6 +126,8 @@ class Evidence:
     # The ID is a card's own, its machine-readable zone's check digits covering every digit
     # (``extract.mrz.ZONE_PROOF``): no housemate's or parent's ID read under this person's name.
     id_proved: bool = False
+    # The place of origin was read with little confidence: parts near the registered ones are that place garbled.
+    origin_unsure: bool = False
 
 
 def home_key(address: str) -> str:
@@ -193,6 +198,7 @@ def evidence_from_fields(
         province=birth_province or (cid[:3] if cid and valid else None),
         kin_homes=kin_homes,
         id_proved=bool(cid) and ZONE_PROOF in fields["citizen_id"].reasons,
+        origin_unsure="place_of_origin" in fields and fields["place_of_origin"].confidence < UNSURE_PLACE,
     )
 
 
@@ -314,12 +320,13 @@ def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str
     return "none", None
 
 
-def origin_differs(read: str | None, registered: str | None) -> bool:
+def origin_differs(read: str | None, registered: str | None, unsure: bool = False) -> bool:
     """Whether the place of origin read is another than the registered one. Parts the scan garbled ("Xñ Tân An,
-    huyện Ea Kac" for Xã Tân An, huyện Ea Kar) make no other place: the origin then says nothing either way."""
+    huyện Ea Kac" for Xã Tân An, huyện Ea Kar; read ``unsure``, every part near one of the registered) make no other
+    place: the origin then says nothing either way."""
     similarity = place_similarity(read, registered)
     return similarity is not None and similarity < ORIGIN_CONFLICT and surely_another_place(
-        read, registered, ORIGIN_CONFLICT)
+        read, registered, ORIGIN_CONFLICT, unsure=unsure)
 
 
 def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assessment:
@@ -365,7 +372,8 @@ def assess(ev: Evidence, e: CitizenEntry, old_ids_known: bool = False) -> Assess
         extra += W_ADDRESS_CLOSE
         reasons.append("address close")
     origin = place_similarity(ev.origin, e.place_of_origin)
-    if origin is not None and origin < ORIGIN_CONFLICT and not origin_differs(ev.origin, e.place_of_origin):
+    if origin is not None and origin < ORIGIN_CONFLICT and not origin_differs(ev.origin, e.place_of_origin,
+                                                                              ev.origin_unsure):
         origin = None
         reasons.append("place of origin read unclearly")
     if origin is not None and origin >= ADDRESS_STRONG:

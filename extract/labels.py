@@ -54,7 +54,7 @@ _BRACKETS = frozenset("()[]{}")
 _HEAD_WORD = 3  # skeleton letters of a garbled head left before a bracketed title ("co" of "Ông")
 # A word this unsure, of at most this many letters, opening a row may be a speck read as letters ("vs" left of the
 # margin in "vs _Rg vã tén: LÊ ĐỨC LẮM", seed 1060003): the label may open the row after it.
-_SPECK_CONFIDENCE = 0.5
+_SPECK_WORD_CONFIDENCE = 0.5
 _SPECK_LETTERS = 2
 # A whole date right after a window opening its row says it is laid out as a date's label, as a colon would.
 _DATE_AFTER = re.compile(r"[\s:;.,]*\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{4}\b")
@@ -82,7 +82,7 @@ def _leads(row: Row) -> set[int]:
     first = next((i for i, w in enumerate(row.words) if skeleton(w.text) or w.text in BULLETS), 0)
     leads = {first}
     word = row.words[first] if row.words else None
-    if word is not None and word.text not in BULLETS and word.confidence < _SPECK_CONFIDENCE \
+    if word is not None and word.text not in BULLETS and word.confidence < _SPECK_WORD_CONFIDENCE \
             and len(skeleton(word.text)) <= _SPECK_LETTERS and first + 1 < len(row.words):
         leads.add(first + 1)
     return leads

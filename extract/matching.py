@@ -219,7 +219,8 @@ def _nameless(ev: Evidence, lookup: RegistryLookup) -> Match:
     a = assess(replace(ev, name=""), entry)
     born = born_that_day(ev, lookup)
     alone = not _housemate_born(entry, born) and not _id_neighbour_born(ev, entry, born)
-    if a.birth == "exact" and not a.conflict and alone and not origin_differs(ev.origin, entry.place_of_origin):
+    if a.birth == "exact" and not a.conflict and alone and not origin_differs(ev.origin, entry.place_of_origin,
+                                                                                  ev.origin_unsure):
         log.debug("person without a name linked on ID %s and birth date", mask_id(entry.citizen_id))
         return _as_match("matched", a, [a], [NAMELESS_LINK, *a.reasons])
     return _as_match("review", a, [a], [NO_NAME, *a.reasons])

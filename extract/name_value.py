@@ -79,8 +79,8 @@ def read_name(field: str, piece: Piece, pattern: str | None) -> Read:
     # otherwise on the next one.
     first = [w for start, end in words[:2] for w in piece.sub(start, end).words]
     heights = [w.bbox[3] - w.bbox[1] for w in first]
-    line = first[0].line if first else None
-    while len(words) > 2 and heights and _dot_sized(piece, words[-1], DOT_HEIGHT * min(heights), line):
+    bottom = max((w.bbox[3] for w in first), default=0)
+    while len(words) > 2 and heights and _dot_sized(piece, words[-1], DOT_HEIGHT * min(heights), bottom):
         dropped.append(f"{text[words[-1][0]:words[-1][1]]} after the name left out: ink the height of a dot")
         words.pop()
     if not words:
@@ -93,12 +93,13 @@ def read_name(field: str, piece: Piece, pattern: str | None) -> Read:
     return value, span, factor * _name_factor(value, printed), digits + dropped + repairs
 
 
-def _dot_sized(piece: Piece, word: tuple[int, int], dot: float, line: int | None) -> bool:
-    """Whether ``word`` is leader dots OCR read as letters ("TRẦN QUỐC SƠN Nà"): one OCR word on hOCR ``line`` boxed
-    less than ``dot`` pixels tall (half the shortest name word) and read with next to no confidence. A name word
-    whose box Tesseract drew round its dots alone has the dots in its own text ("CÚC......"), and stays."""
+def _dot_sized(piece: Piece, word: tuple[int, int], dot: float, bottom: int) -> bool:
+    """Whether ``word`` is leader dots OCR read as letters ("TRẦN QUỐC SƠN Nà"): one OCR word boxed less than ``dot``
+    pixels tall (half the shortest name word), not below the name's first words (their ``bottom``: the next row),
+    and read with next to no confidence. A name word whose box Tesseract drew round its dots alone has the dots in
+    its own text ("CÚC......"), and stays."""
     found = piece.sub(*word).words
-    if len(found) != 1 or "." in found[0].text or found[0].line != line:
+    if len(found) != 1 or "." in found[0].text or found[0].bbox[1] >= bottom:
         return False
     _, y0, _, y1 = found[0].bbox
     return y1 - y0 < dot and found[0].confidence < SPECK_CONFIDENCE

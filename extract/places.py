@@ -118,14 +118,15 @@ def place_similarity(a: str | None, b: str | None, *, part_match: float = _PLACE
     return 2.0 * common / (len(pa) + len(pb))
 
 
-def surely_another_place(a: str | None, b: str | None, share: float) -> bool:
+def surely_another_place(a: str | None, b: str | None, share: float, *, unsure: bool = False) -> bool:
     """Whether place ``a`` (read) is another place than ``b`` whatever OCR did to it: under ``share`` of its parts
-    alike even read leniently (``PART_UNLIKE``) and one at least like none of ``b``'s (``_unlike_part``), or its
-    province read as another province more than as ``b``'s
+    alike even read leniently (``PART_UNLIKE``) and, for a reading OCR was ``unsure`` of, one at least like none of
+    ``b``'s (``_unlike_part``), or its province read as another province more than as ``b``'s
     ("Quảng Nam" for Quảng Ngãi, 84 alike, and "Bình Thuận" for Ninh Thuận, 90, are provinces of their own; "BÁI
     Gương" is no province, so Hải Dương misread). A place the reader cut short (``_cut_short``) is no other."""
     loose = place_similarity(a, b, part_match=PART_UNLIKE)
-    if loose is None or (loose < share and not _cut_short(a or "", b or "") and _unlike_part(a or "", b or "")):
+    if loose is None or (loose < share and not _cut_short(a or "", b or "")
+                         and (not unsure or _unlike_part(a or "", b or ""))):
         return True
     read, registered = _place_parts(a or "")[-1], _place_parts(b or "")[-1]
     province = _province_of(read)
@@ -133,15 +134,17 @@ def surely_another_place(a: str | None, b: str | None, share: float) -> bool:
 
 
 def _unlike_part(a: str, b: str) -> bool:
-    """Whether a part of place ``a`` is like none of ``b``'s (``PART_OTHER``), or is the first words of the one it is
-    most like (a district "Tân Phú" beside Tân Phú Đông): a commune or district of its own. A reading every part of
-    which is near one of ``b``'s, however garbled ("X& Tôn tập, tuyện Quảng Điền, tỉnh hòa hiên tuố", seed 1010097),
-    is ``b`` read unclearly."""
-    theirs = _place_parts(b)
+    """Whether a part of place ``a`` is like none of ``b``'s left (``PART_OTHER``; each of ``b``'s parts pairs with
+    one of ``a``'s only, so two communes sharing a first syllable with one registered are not both like it), or is
+    the first words of the one it is most like (a district "Tân Phú" beside Tân Phú Đông): a commune or district of
+    its own. An unsure reading every part of which is near one of ``b``'s ("X& Tôn tập, tuyện Quảng Điền, tỉnh hòa
+    hiên tuố", seed 1010097) is ``b`` read unclearly."""
+    left = list(_place_parts(b))
     for part in _place_parts(a):
-        best = max(theirs, key=lambda other: fuzz.ratio(part, other), default=None)
+        best = max(left, key=lambda other: fuzz.ratio(part, other), default=None)
         if best is None or fuzz.ratio(part, best) < PART_OTHER or best.startswith(part + " "):
             return True
+        left.remove(best)
     return False
 
 

@@ -98,6 +98,11 @@ def test_a_birth_date_under_a_garbled_label_is_the_one_date_in_the_ids_birth_yea
     # An ID misread in its year digits finds no date of its year: nothing is taken.
     holder = person(extract(layout(_front("Số / No.: 040054473982", 'gây si" / Daào cớ be: 4/11/1976'))), "holder")
     assert "date_of_birth" not in holder.fields
+    # Two dates in the ID's year (a child's card issued the year she was born): neither is taken.
+    page = layout([*_front("Số / No.: 001324473982", 'gây si" / Daào cớ be: 4/11/2024')[:-1], [(400, "20/12/2024")]])
+    assert "date_of_birth" not in person(extract(page), "holder").fields
+    page = layout([*_front("Số / No.: 001324473982", 'gây si" / Daào cớ be: 4/11/2024')])  # century digit 3: 2024
+    assert person(extract(page), "holder").fields["date_of_birth"].value == "2024-11-04"
     # Read under its label, the date needs no year to be found by.
     holder = person(extract(layout(_front("Số / No.: 040076473982", "Ngày sinh / Date of birth: 04/11/1976"))),
                     "holder")

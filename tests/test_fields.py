@@ -482,6 +482,15 @@ def test_leader_dots_read_as_words_after_a_name_are_left_out(after):
     assert person(extract(replace(page, words=words)), "head").fields["full_name"].value.endswith(after[-2:].upper())
 
 
+def test_leader_dots_tesseract_put_on_a_line_of_their_own_are_left_out():
+    # Past a gap Tesseract may give the dots' word an hOCR line of its own, on the name's row.
+    page = layout([*HEADER, [(700, "SỔ HỘ KHẨU")], "Họ và tên chủ hộ: TRẦN QUỐC SƠN Nà",
+                   "Ngày, tháng, năm sinh: 31/03/1946"])
+    words = [replace(w, bbox=(w.bbox[0], w.bbox[3] - LINE_H // 4, w.bbox[2], w.bbox[3]), confidence=0.0,
+                     line=w.line + 100) if w.text == "Nà" else w for w in page.words]
+    assert person(extract(replace(page, words=words)), "head").fields["full_name"].value == "TRẦN QUỐC SƠN"
+
+
 def test_a_name_word_the_line_break_put_on_the_next_row_is_not_taken_for_leader_dots():
     # Seed 900103: "... đối với bà NguyỄt Ngộc" / "Phương, sinh ngày 10/2/1953": the first two words boxed tall (81 px)
     # on their row, the third, on the next, a row's height (30 px), read unsurely.

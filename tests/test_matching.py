@@ -615,11 +615,19 @@ def test_a_place_of_origin_the_scan_garbled_is_no_conflict(lookup):
              place_of_origin="Xn Yên Sở, huyện Hoài Đức, thành phố Hà Nộl")
     assert (m.status, m.citizen_id) == ("matched", "079072100006")
     assert "place of origin differs" not in m.reasons and "place of origin read unclearly" in m.reasons
-    # Seed 1010097: every part garbled, unit words too, yet each near one of his ("Tôn tập" 62 like Tân Lập).
-    m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
-             place_of_origin="X& Yên Sơ, tuyện Hoầi Đúc, thành phố Hà Nộl")
+    # Seed 1010097: every part garbled, unit words too, read unsurely, yet each near one of his ("Tôn tập" 62 like
+    # Tân Lập). Read surely, the same letters are another place.
+    printed = fields(full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male")
+    garbled = "X& Yên Sơ, tuyện Hoầi Đúc, thành phố Hà Nộl"
+    m = match_person({**printed, "place_of_origin": FieldValue(garbled, 0.59)}, lookup, role="subject")
     assert (m.status, m.citizen_id) == ("matched", "079072100006")
     assert "place of origin read unclearly" in m.reasons
+    assert link(lookup, **{k: f.value for k, f in printed.items()}, place_of_origin=garbled).status == "review"
+    # Two communes sharing a first syllable with his district ("Hoài Châu", "Hoài Ân" by Hoài Đức) are other places
+    # however unsurely read: each of his parts is like one of theirs only.
+    other = FieldValue("Xã Hoài Châu, huyện Hoài Ân, thành phố Hà Nội", 0.59)
+    m = match_person({**printed, "place_of_origin": other}, lookup, role="subject")
+    assert m.status == "review" and "place of origin differs" in m.reasons
     # Another district of the same province is still another place.
     m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
              place_of_origin="Xã Tân Lập, huyện Mỹ Đức, thành phố Hà Nội")
