@@ -57,6 +57,7 @@ _HEAD_WORD = 3  # skeleton letters of a garbled head left before a bracketed tit
 _SPECK_WORD_CONFIDENCE = 0.5
 _SPECK_LETTERS = 2
 # A whole date right after a window opening its row says it is laid out as a date's label, as a colon would.
+_LIST_MARKS = frozenset(",.")
 _DATE_AFTER = re.compile(r"[\s:;.,]*\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{4}\b")
 
 
@@ -152,6 +153,12 @@ class LabelIndex:
             if alias.spec.flow and alias.bracketed and not flow_title(win.text, alias.bracketed):
                 # In running text "Giao cho ông (bà)" needs its bracketed word as printed: "Giao cho ông Lê" and
                 # "cho ông (Hà" name a man.
+                continue
+            if dist[a_i, w_i] > 0 and not colon and win.first not in leads \
+                    and _LIST_MARKS & set(win.text.rstrip(".,")) and not _LIST_MARKS & set(alias.text):
+                # Inside a row, a comma (or the full stop OCR makes of one) the label lacks, no colon after it: a list
+                # of a value's parts read a letter or two off a label ("huyện Quảng Điền, tỉnh Thừa Thiên Huế" is no
+                # "Diện tích", seed 1030004).
                 continue
             if alias.limit == 0 and dist[a_i, w_i] > 0 and not misread_title(alias, win, text, colon):
                 continue

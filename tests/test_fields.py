@@ -409,6 +409,21 @@ def test_fuzzy_labels_but_values_are_not_labels():
     assert subject["place_of_birth"] == "Xã Quang Trung, huyện Nghĩa Hưng, tỉnh Nam Định"
 
 
+def test_a_place_inside_its_row_is_not_cut_at_a_list_of_its_parts_read_like_a_label():
+    # Seed 1030004: "Điền, tỉnh" is a letter off "Diện tích" (a land certificate's area), no colon after it.
+    lines = [
+        [(700, "GIẤY CHỨNG NHẬN")], [(600, "QUYỀN SỬ DỤNG ĐẤT")],
+        [(100, "Ông: HOÀNG ĐỨC TUẤN"), (900, "Năm sinh: 1942")],
+        "Địa chỉ thường trú: Xóm 7, xã Thanh Xuân, huyện Quảng Điền, tỉnh Thừa Thiên Huế",
+        "c) Diện tích: 547 m2 (Bằng chữ: Năm trăm bốn mươi bảy mét vuông)",
+    ]
+    want = "Xóm 7, xã Thanh Xuân, huyện Quảng Điền, tỉnh Thừa Thiên Huế"
+    assert person(extract(layout(lines)), "land_user").fields["permanent_address"].value == want
+    lines[3] = lines[3].replace("Điền,", "Điền.")  # a comma read as a full stop
+    address = person(extract(layout(lines)), "land_user").fields["permanent_address"]
+    assert address.value == want.replace("Điền,", "Điền.")
+
+
 def test_a_wrapped_place_runs_on_to_the_next_row():
     long_line = "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Quang Trung, huyện Nghĩa Hưng, tỉnh"
     ex = extract(layout([
