@@ -89,6 +89,20 @@ def _leads(row: Row) -> set[int]:
     return leads
 
 
+_GENDER_AFTER = re.compile(r"[\s:;.,]*(?:nam|nữ|nu)\b", re.IGNORECASE)
+_NUMBER_AFTER = re.compile(r"[\s:;.,]*\d")
+
+
+def _value_follows(kind: str, after: str) -> bool:
+    """Whether ``after`` opens with a value of ``kind`` that no part of an address is: a number for a date, Nam or
+    Nữ for a gender."""
+    if kind == "date":
+        return _NUMBER_AFTER.match(after) is not None
+    if kind == "gender":
+        return _GENDER_AFTER.match(after) is not None
+    return False
+
+
 class LabelIndex:
     """The aliases of a set of label specs, ready to be looked for in rows."""
 
@@ -155,10 +169,11 @@ class LabelIndex:
                 # "cho ông (Hà" name a man.
                 continue
             if dist[a_i, w_i] > 0 and not colon and win.first not in leads \
-                    and _LIST_MARKS & set(win.text.rstrip(".,")) and not _LIST_MARKS & set(alias.text):
-                # Inside a row, a comma (or the full stop OCR makes of one) the label lacks, no colon after it: a list
-                # of a value's parts read a letter or two off a label ("huyện Quảng Điền, tỉnh Thừa Thiên Huế" is no
-                # "Diện tích", seed 1030004).
+                    and _LIST_MARKS & set(win.text.rstrip(".,")) and not _LIST_MARKS & set(alias.text) \
+                    and not _value_follows(alias.spec.kind, text[win.end:]):
+                # Inside a row, a comma (or the full stop OCR makes of one) the label lacks, no colon after it and no
+                # value of its kind: a list of a value's parts read a letter or two off a label ("huyện Quảng Điền,
+                # tỉnh Thừa Thiên Huế" is no "Diện tích", seed 1030004); "Năm, slnh 1942" is a speck and a label.
                 continue
             if alias.limit == 0 and dist[a_i, w_i] > 0 and not misread_title(alias, win, text, colon):
                 continue

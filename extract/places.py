@@ -139,10 +139,11 @@ def _unlike_part(a: str, b: str) -> bool:
     the first words of the one it is most like (a district "Tân Phú" beside Tân Phú Đông): a commune or district of
     its own. An unsure reading every part of which is near one of ``b``'s ("X& Tôn tập, tuyện Quảng Điền, tỉnh hòa
     hiên tuố", seed 1010097) is ``b`` read unclearly."""
-    left = list(_place_parts(b))
+    theirs = _place_parts(b)
+    left = list(theirs)
     for part in _place_parts(a):
         best = max(left, key=lambda other: fuzz.ratio(part, other), default=None)
-        if best is None or fuzz.ratio(part, best) < PART_OTHER or best.startswith(part + " "):
+        if best is None or fuzz.ratio(part, best) < PART_OTHER or any(o.startswith(part + " ") for o in theirs):
             return True
         left.remove(best)
     return False

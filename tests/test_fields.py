@@ -419,6 +419,9 @@ def test_a_place_inside_its_row_is_not_cut_at_a_list_of_its_parts_read_like_a_la
     ]
     want = "Xóm 7, xã Thanh Xuân, huyện Quảng Điền, tỉnh Thừa Thiên Huế"
     assert person(extract(layout(lines)), "land_user").fields["permanent_address"].value == want
+    # A speck read as a comma inside a label a letter off, its value after it, is still that label.
+    lines[2] = [(100, "Ông: HOÀNG ĐỨC TUẤN"), (900, "Năm, slnh 1942")]
+    assert person(extract(layout(lines)), "land_user").fields["date_of_birth"].value == "1942"
     lines[3] = lines[3].replace("Điền,", "Điền.")  # a comma read as a full stop
     address = person(extract(layout(lines)), "land_user").fields["permanent_address"]
     assert address.value == want.replace("Điền,", "Điền.")
@@ -523,6 +526,10 @@ def test_a_name_word_the_line_break_put_on_the_next_row_is_not_taken_for_leader_
             words[k] = replace(w, bbox=(x0, y1 - 30, x1, y1), confidence=0.23)
     name = person(extract(replace(page, words=words)), "subject").fields["full_name"]
     assert name.value == "NGUYỄN NGỌC PHƯƠNG"
+    # The tall boxes may hang down from their row instead, over the next row's top.
+    words = [replace(w, bbox=(w.bbox[0], w.bbox[3] - LINE_H, w.bbox[2], w.bbox[3] - LINE_H + 81))
+             if w.text in ("Nguyễn", "Ngọc") else w for w in words]
+    assert person(extract(replace(page, words=words)), "subject").fields["full_name"].value == "NGUYỄN NGỌC PHƯƠNG"
 
 
 @pytest.mark.parametrize(("printed", "value", "note"), [
