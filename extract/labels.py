@@ -57,8 +57,11 @@ _HEAD_WORD = 3  # skeleton letters of a garbled head left before a bracketed tit
 _SPECK_WORD_CONFIDENCE = 0.5
 _SPECK_LETTERS = 2
 # A whole date right after a window opening its row says it is laid out as a date's label, as a colon would.
-_LIST_MARKS = frozenset(",.")
 _DATE_AFTER = re.compile(r"[\s:;.,]*\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{4}\b")
+# Marks inside a window that its label lacks make it a list of a value's parts, unless such a value follows.
+_LIST_MARKS = frozenset(",.")
+_GENDER_AFTER = re.compile(r"[\s:;.,]*(?:nam|nữ|nu)\b", re.IGNORECASE)
+_NUMBER_AFTER = re.compile(r"[\s:;.,]*\d")
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,6 @@ def _leads(row: Row) -> set[int]:
             and len(skeleton(word.text)) <= _SPECK_LETTERS and first + 1 < len(row.words):
         leads.add(first + 1)
     return leads
-
-
-_GENDER_AFTER = re.compile(r"[\s:;.,]*(?:nam|nữ|nu)\b", re.IGNORECASE)
-_NUMBER_AFTER = re.compile(r"[\s:;.,]*\d")
 
 
 def _value_follows(kind: str, after: str) -> bool:

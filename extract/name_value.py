@@ -95,10 +95,9 @@ def read_name(field: str, piece: Piece, pattern: str | None) -> Read:
 
 def _dot_sized(piece: Piece, word: tuple[int, int], dot: float, bottom: int) -> bool:
     """Whether ``word`` is leader dots OCR read as letters ("TRẦN QUỐC SƠN Nà"): one OCR word boxed less than ``dot``
-    pixels tall (half the shortest name word), its middle not below the name's first words (their ``bottom``: on
-    the next row; dots sit on the name's baseline),
-    and read with next to no confidence. A name word whose box Tesseract drew round its dots alone has the dots in
-    its own text ("CÚC......"), and stays."""
+    pixels tall (half the shortest name word), its middle not below the name's first words (their ``bottom``: that
+    is the next row; dots sit on the name's baseline), and read with next to no confidence. A name word whose box
+    Tesseract drew round its dots alone has the dots in its own text ("CÚC......"), and stays."""
     found = piece.sub(*word).words
     if len(found) != 1 or "." in found[0].text or (found[0].bbox[1] + found[0].bbox[3]) / 2 >= bottom:
         return False

@@ -136,8 +136,8 @@ def surely_another_place(a: str | None, b: str | None, share: float, *, unsure: 
 def _unlike_part(a: str, b: str) -> bool:
     """Whether a part of place ``a`` is like none of ``b``'s left (``PART_OTHER``; each of ``b``'s parts pairs with
     one of ``a``'s only, so two communes sharing a first syllable with one registered are not both like it), or is
-    the first words of the one it is most like (a district "Tân Phú" beside Tân Phú Đông): a commune or district of
-    its own. An unsure reading every part of which is near one of ``b``'s ("X& Tôn tập, tuyện Quảng Điền, tỉnh hòa
+    the first words of one of ``b``'s (a district "Tân Phú" beside Tân Phú Đông): a commune or district of its
+    own. An unsure reading every part of which is near one of ``b``'s ("X& Tôn tập, tuyện Quảng Điền, tỉnh hòa
     hiên tuố", seed 1010097) is ``b`` read unclearly."""
     theirs = _place_parts(b)
     left = list(theirs)
