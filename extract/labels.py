@@ -61,7 +61,6 @@ _DATE_AFTER = re.compile(r"[\s:;.,]*\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{4}\b")
 # Marks inside a window that its label lacks make it a list of a value's parts, unless such a value follows.
 _LIST_MARKS = frozenset(",.")
 _GENDER_AFTER = re.compile(r"[\s:;.,]*(?:nam|nữ|nu)\b", re.IGNORECASE)
-_NUMBER_AFTER = re.compile(r"[\s:;.,]*\d")
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def _value_follows(kind: str, after: str) -> bool:
     """Whether ``after`` opens with a value of ``kind`` that no part of an address is: a number for a date, Nam or
     Nữ for a gender."""
     if kind == "date":
-        return _NUMBER_AFTER.match(after) is not None
+        return value_fits(kind, after)
     if kind == "gender":
         return _GENDER_AFTER.match(after) is not None
     return False

@@ -142,8 +142,9 @@ def _unlike_part(a: str, b: str) -> bool:
     theirs = _place_parts(b)
     left = list(theirs)
     for part in _place_parts(a):
-        best = max(left, key=lambda other: fuzz.ratio(part, other), default=None)
-        if best is None or fuzz.ratio(part, best) < PART_OTHER or any(o.startswith(part + " ") for o in theirs):
+        ratio, best = max(((fuzz.ratio(part, other), other) for other in left), key=lambda r: r[0],
+                          default=(0.0, None))
+        if best is None or ratio < PART_OTHER or any(o.startswith(part + " ") for o in theirs):
             return True
         left.remove(best)
     return False
