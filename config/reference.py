@@ -26,9 +26,3 @@ def province_codes() -> dict[str, str]:
 def name_syllables() -> tuple[str, ...]:
     """Syllables of common Vietnamese middle and given names (upper case, NFC)."""
     return tuple(_load("name_syllables.json")["names"])
-
-
-def name_syllable_tiers() -> tuple[frozenset[str], frozenset[str]]:
-    """Of ``name_syllables``: the ones most people bear, and the ones in use but seldom (upper case, NFC)."""
-    table = _load("name_syllables.json")
-    return frozenset(table["most_borne"]), frozenset(table["seldom"])

@@ -7,9 +7,7 @@ exactly one common family name and is not itself one is read as that name, with 
 the change shows. Given names are an open set, but most people carry one of a few hundred syllables
 (``config/name_syllables.json``): a word that is neither a family name nor one of those, and is one misread
 letter or mark away from exactly one of them ("THÁO" → THẢO, "MINN" → MINH, "QOỐC" → QUỐC), is read as that
-name, with a reason and lower confidence. Among names it is about as near to, the one far more people bear wins
-("LAX": LAN, not LAM; "TUẦN": TUẤN, not the seldom TUÂN); a word two names are equally near and equally borne
-("TRANH": THANH or TRANG) stays as printed. A word carrying two
+name, with a reason and lower confidence. A word two names are equally near stays as printed. A word carrying two
 tone marks (OCR stacked a speck on it) only lowers the confidence, unless no name is near it and the two marks are
 one tone on two neighbouring vowels: one accented capital read twice ("TRẦỀN" → TRẦN).
 """
@@ -22,7 +20,7 @@ from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
-from config.reference import name_syllable_tiers, name_syllables
+from config.reference import name_syllables
 from extract.names import canonical_tones, without_tone
 from extract.syllables import is_syllable
 from extract.text import fold
@@ -44,11 +42,6 @@ RESPELLED = 0.9
 USUAL_SPELLING = "the family name's usual spelling"  # the reason a respelled name carries (THỊ for "THI" too)
 _MIDDLE = {"thi": "THỊ", "th": "THỊ", "tri": "THỊ", "van": "VĂN"}
 NEAR_NAME = 0.85  # a word read as the one name syllable a misread letter or mark away
-# Added to a name's edit cost when ranking the names a damaged word is near (family names are not ranked): a
-# syllable most people bear is the likelier reading of a word as near to a less borne one, or a mark nearer to a
-# seldom one ("TUẦN" is TUẤN with its tone misread far more often than TUÂN with a speck over it).
-LESS_BORNE = 0.15
-SELDOM = 0.3
 TWO_TONES = 0.7  # a word with two tone marks is no Vietnamese syllable: OCR stacked a speck on it
 _TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
 
@@ -106,16 +99,7 @@ def _known() -> frozenset[str]:
 @cache
 def _decomposed(family: bool) -> tuple[tuple[str, str], ...]:
     words = {canonical_tones(w) for w in (FAMILY_NAMES if family else name_syllables())}
-    return tuple((_apart(w), w) for w in words)
-
-
-_BAR = "\u0335"  # combining short stroke: the bar that makes D an Đ
-
-
-def _apart(word: str) -> str:
-    """``word`` decomposed, Đ as D and its bar: OCR loses the bar of Đ (or reads a speck as one) much as it does a
-    mark (``BAR_EDIT``)."""
-    return unicodedata.normalize("NFD", word).replace("Đ", "D" + _BAR)
+    return tuple((unicodedata.normalize("NFD", w), w) for w in words)
 
 
 @cache
@@ -132,30 +116,19 @@ def is_known(word: str) -> bool:
 @cache
 def nearest_name(word: str, family: bool = False) -> str | None:
     """The one middle or given name syllable (``family``: family name) one letter or mark away from ``word``, letters
-    and marks compared decomposed ("THÁO"/"THẢO" and "LƠNG"/"LONG" are one apart), the names near it ranked by
-    cost and, for given names, how many bear them; None if none is, if the first two rank alike, or if ``word``
-    is one already."""
+    and marks compared decomposed ("THÁO"/"THẢO" and "LƠNG"/"LONG" are one apart); None if none or several are,
+    or if ``word`` is one already."""
     canon = canonical_tones(word)
     if len(word) < 2 or (canon in _canonical(True) if family else is_known(word)):
         return None
-    target = _apart(canon)
-    near = [(d, w) for d, w in _decomposed(family) if abs(len(d) - len(target)) <= 2
+    target = unicodedata.normalize("NFD", canon)
+    near = [w for d, w in _decomposed(family) if abs(len(d) - len(target)) <= 2
             and Levenshtein.distance(d, target, score_cutoff=2) <= 2]
-    rarity = {} if family else _rarity()
-    costs = [(c, w) for d, w in near if (c := _cost(d, target)) <= 1.0]
-    ranked = sorted((round(c + rarity.get(w, 0.0), 3), w) for c, w in costs)
-    if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+    costs = sorted((_cost_with_bar(unicodedata.normalize("NFD", w), target), w) for w in near)
+    costs = [(c, w) for c, w in costs if c <= 1.0]
+    if not costs or (len(costs) > 1 and costs[1][0] == costs[0][0]):
         return None
-    return ranked[0][1]
-
-
-@cache
-def _rarity() -> dict[str, float]:
-    """Name syllable (tone placed canonically) → what its rarity adds to its cost in ``nearest_name``."""
-    most, seldom = name_syllable_tiers()
-    out = {canonical_tones(w): LESS_BORNE for w in name_syllables()}
-    out |= {canonical_tones(w): 0.0 for w in most}
-    return out | {canonical_tones(w): SELDOM for w in seldom}
+    return costs[0][1]
 
 
 def undoubled(word: str, family: bool = False) -> str | None:
@@ -186,30 +159,33 @@ def _canonical(family: bool) -> frozenset[str]:
 
 MARK_EDIT = 0.5  # of a letter's cost
 MARK_ADDED = 0.4  # a mark the read word has and the name lacks: a speck over a letter
-# The bar of Đ, lost or added: a stroke through the letter, lost less often than a tone mark and far more often than
-# a letter is swapped. "DÔNG" is ĐÔNG rather than CÔNG; "DƠNG" (bar and circumflex) is two misreadings from ĐÔNG.
+# The bar of Đ, lost or added on a D OCR read right: a stroke through the letter, lost less often than a tone mark
+# and more often than a letter is swapped. "DÔNG" is ĐÔNG rather than CÔNG, "ĐỮNG" DŨNG (bar and horn); "DƠNG" (bar
+# and circumflex) is past one letter from ĐÔNG.
 BAR_EDIT = 0.6
 
 
+def _cost_with_bar(name: str, read: str) -> float:
+    """``_cost``, Đ taken either as a letter of its own (misread whole: "BỨC" for ĐỨC) or as a D with a bar that OCR
+    may lose or add (``BAR_EDIT`` for each Đ one of the two words has more), whichever costs less."""
+    if "Đ" not in name and "Đ" not in read:
+        return _cost(name, read)
+    bars = abs(name.count("Đ") - read.count("Đ"))
+    return min(_cost(name, read), _cost(name.replace("Đ", "D"), read.replace("Đ", "D")) + BAR_EDIT * bars)
+
+
 def _cost(name: str, read: str) -> float:
-    """Edits from a name to the word read, both decomposed (``_apart``); an edit of a mark alone (tone, circumflex,
-    breve, horn) costs half a letter: OCR swaps "á" and "ả" far more often than it swaps letters; the bar of Đ costs
-    ``BAR_EDIT``. A mark added costs a little less than one swapped, so "HƯỚNG" is HƯƠNG (a speck read as a tone)
-    rather than HƯỜNG, and "DỤNG" is DUNG rather than DŨNG, where a cost alike would leave the word as misread."""
+    """Edits from a name to the word read, both decomposed; an edit of a mark alone (tone, circumflex, breve,
+    horn) costs half a letter: OCR swaps "á" and "ả" far more often than it swaps letters. A mark added costs a
+    little less than one swapped, so "HƯỚNG" is HƯƠNG (a speck read as a tone) rather than HƯỜNG, and "DỤNG" is
+    DUNG rather than DŨNG, where a cost alike would leave the word as misread."""
     letters = Levenshtein.distance(_bare(name), _bare(read))
     mark_edits = max(0, Levenshtein.distance(name, read) - letters)
     marks = [op for op in Levenshtein.editops(name, read)
              if unicodedata.combining(read[op.dest_pos] if op.tag != "delete" else name[op.src_pos])]
-    bars = abs(name.count(_BAR) - read.count(_BAR))
     if len(marks) != mark_edits:  # the alignment mixed letters and marks: every mark edit at half a letter
-        return letters + MARK_EDIT * (mark_edits - bars) + BAR_EDIT * bars
-    return letters + sum(BAR_EDIT if _BAR in _touched(op, name, read) else MARK_ADDED if op.tag == "insert"
-                         else MARK_EDIT for op in marks)
-
-
-def _touched(op, name: str, read: str) -> str:
-    """The characters an edit removes from ``name`` and puts in ``read``."""
-    return (name[op.src_pos] if op.tag != "insert" else "") + (read[op.dest_pos] if op.tag != "delete" else "")
+        return letters + MARK_EDIT * mark_edits
+    return letters + sum(MARK_ADDED if op.tag == "insert" else MARK_EDIT for op in marks)
 
 
 _TWO_PLACES = ("oa", "oe", "uy")  # open syllables ending so take their tone on either vowel: HÒA/HOÀ, THỦY/THUỶ

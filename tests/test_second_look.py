@@ -487,16 +487,12 @@ def test_vietnamese_syllables(word, ok):
     ("PRHẠM THỊ PHƯƠNG", "PHẠM THỊ PHƯƠNG"),
     ("LƯỜNG HỒNT", "LƯỜNG HỒNG"),
     ("NGUYỄN VĂN HOÀ", "NGUYỄN VĂN HOÀ"),  # old tone placement is a known name, kept as printed
-    # The bar of Đ is lost or added as a mark is: ĐÔNG is a mark away, CÔNG a letter (seed 960004: "ĐỮNG").
+    # The bar of Đ is lost or added as a mark is, if at a mark and a half: ĐÔNG is nearer than CÔNG (seed 960004:
+    # "ĐỮNG"); an Đ misread as another letter is one letter away; the bar and a mark make two misreadings.
     ("DƯƠNG VĂN DÔNG", "DƯƠNG VĂN ĐÔNG"),
     ("TRẦN VĂN ĐỮNG", "TRẦN VĂN DŨNG"),
-    ("LÊ NGỌC DƠNG", "LÊ NGỌC DƠNG"),  # the bar and the circumflex are two misreadings from ĐÔNG (seed 1060003)
-    # Names as near: the one most people bear (seeds 1040199, 1020101, 1020100), unless both are borne as often.
-    ("NGUYỄN VĂN TUẦN", "NGUYỄN VĂN TUẤN"),  # the seldom TUÂN is a mark nearer
-    ("LÊ NGỌC LAX", "LÊ NGỌC LAN"),  # rather than LAM or LA
-    ("ĐẶNG THỊ HGỌC", "ĐẶNG THỊ NGỌC"),  # rather than HỌC
-    ("ĐÀM TRANH LAN", "ĐÀM TRANH LAN"),  # THANH and TRANG: left as read
-    # A mark one name lacks and another has in its place: a speck read as a mark, not a mark misread.
+    ("NGUYỄN BỨC ANH", "NGUYỄN ĐỨC ANH"),
+    ("LÊ NGỌC DƠNG", "LÊ NGỌC DƠNG"),  # seed 1060003: DUNG, read better elsewhere
     ("NGUYỄN THỊ HƯỚNG", "NGUYỄN THỊ HƯƠNG"),  # rather than HƯỜNG
     ("NGUYỄN PHƯƠNG DỤNG", "NGUYỄN PHƯƠNG DUNG"),  # rather than DŨNG
     ("NGUY ỄT NGỌC PHƯƠNG", "NGUYỄN NGỌC PHƯƠNG"),  # a family name cut in two, its second piece no syllable
@@ -522,14 +518,6 @@ def test_one_misread_letter_from_exactly_one_common_name_is_repaired(read, repai
     value, factor, reasons = repair_name(read)
     assert value == repaired
     assert (factor < 1.0 and reasons) if value != read else (factor == 1.0 and not reasons)
-
-
-def test_name_tiers_rank_listed_syllables_only():
-    from config.reference import name_syllable_tiers, name_syllables
-
-    most, seldom = name_syllable_tiers()
-    assert most and seldom and not most & seldom
-    assert most | seldom <= set(name_syllables())
 
 
 def test_the_first_word_is_repaired_only_towards_a_family_name():
