@@ -9,6 +9,7 @@ catching what the others miss (``candidates``). Which of them links is extract.m
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 from typing import Protocol
 
 from rapidfuzz import process
@@ -16,8 +17,9 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.evidence import MAX_YEAR, MIN_YEAR, CitizenEntry, Evidence, misread_digits
 from extract.names import variant_key
+from extract.text import DIGIT_CONFUSIONS
 
-__all__ = ["RegistryLookup", "born_that_day", "candidates", "confused_years", "misread_years"]
+__all__ = ["RegistryLookup", "born_that_day", "candidates", "confused_dates", "confused_years", "misread_years"]
 
 YEAR_BLOCK_LIMIT = 20_000  # a year-and-gender block bigger than this is too loose to scan
 NAME_BLOCK_LIMIT = 500
@@ -75,6 +77,24 @@ def confused_years(year: int) -> list[int]:
     return [y for y in misread_years(year) if y == year or misread_digits(str(y), str(year), 1)]
 
 
+def confused_dates(dob: str) -> list[str]:
+    """The valid ISO dates one digit OCR confuses with another away from ``dob`` ("1913-04-13" → 1973-04-13,
+    1943-04-13, 1913-04-18 ...), ``dob`` not among them."""
+    out = []
+    for i, digit in enumerate(dob):
+        for pair in DIGIT_CONFUSIONS:
+            if digit in pair and len(pair) == 2:
+                (other,) = pair - {digit}
+                text = dob[:i] + other + dob[i + 1:]
+                try:
+                    when = date.fromisoformat(text)
+                except ValueError:
+                    continue
+                if MIN_YEAR <= when.year <= MAX_YEAR:
+                    out.append(text)
+    return sorted(set(out))
+
+
 def candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
     found: dict[str, CitizenEntry] = {}
 
@@ -85,6 +105,10 @@ def candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
     key = variant_key(ev.name)
     if ev.dob:
         add(lookup.by_birth(ev.dob, ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT))
+        # The name misread as well, so that no name key block below finds it: the dates a digit OCR confuses away
+        # ("MÔNG GIA KIÊN", "1913-04-13" for NÔNG GIA KIÊN, born 1973). A handful of days, each a small block.
+        for other in confused_dates(ev.dob):
+            add(lookup.by_birth(other, int(other[:4]), ev.gender, limit=YEAR_BLOCK_LIMIT))
     elif ev.year is not None and key:
         # Only the names of a year block are read; the full rows only for the names anywhere near.
         names = lookup.names_born_in(ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT + 1)

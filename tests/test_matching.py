@@ -467,6 +467,14 @@ def test_misread_birth_day_needs_more_than_the_name(lookup):
     assert "date of birth differs by one digit" in one_digit.reasons
 
 
+def test_a_name_and_a_birth_year_both_misread_still_find_the_citizen(lookup):
+    # "BÕ" for VÕ leaves no name key to block on, "1912" for 1972 no birth date: found on the dates a digit OCR
+    # confuses away (seed 1020197's "MÔNG GIA KIÊN", "1913-04-13"), and sent to review, a letter off being no link.
+    m = link(lookup, full_name="BÕ MINH TRIẾT", date_of_birth="1912-11-30", gender="male", permanent_address=HOME_D)
+    assert m.status == "review" and cands(m)[:1] == ["079072100006"]
+    assert "date of birth differs by one digit" in m.reasons
+
+
 def test_two_digits_ocr_confuses_in_a_birth_date_link_only_with_strong_backing(lookup):
     # 1970-06-16 typed on a worn ribbon, both sixes read 8. The address alone is not enough (a namesake of the
     # household may be born so); with the place of origin too, or her old ID, it is her.
