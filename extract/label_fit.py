@@ -66,6 +66,7 @@ class Alias:
     limit: int
     sentence_case: bool  # "Ngày, tháng, năm sinh": several words, the last in small letters
     bracketed: str | None = None  # the skeleton of its last word when in brackets: "ba" of "Ông (bà)"
+    headless: bool = False  # the label's last words alone, its first ones lost (``LabelIndex`` headless tails)
 
 
 def case_fits(alias: Alias, cand: str, colon: bool) -> bool:

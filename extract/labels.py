@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import process
@@ -61,6 +61,10 @@ _DATE_AFTER = re.compile(r"[\s:;.,]*\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{4}\b")
 # Marks inside a window that its label lacks make it a list of a value's parts, unless such a value follows.
 _LIST_MARKS = frozenset(",.")
 _GENDER_AFTER = re.compile(r"[\s:;.,]*(?:nam|nữ|nu)\b", re.IGNORECASE)
+# A label whose first words a stamp took ("người chết:" of "Họ và tên người chết", seed 990196): its last words
+# stand for it when they are two or more, this many skeleton letters, no other label's end, read exactly, and closed
+# by a colon (or opening their row as a label).
+HEADLESS_MIN = 8
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,29 @@ def _leads(row: Row) -> set[int]:
     return leads
 
 
+def _headless(aliases: Sequence[Alias]) -> list[Alias]:
+    """The last words of each alias of a person's field that may stand for it with its head lost
+    (``HEADLESS_MIN``): only its own label's aliases end with them, and none is them. Not of running text's labels
+    ("Hộ gia đình ông (bà)"), nor of labels no value is read after."""
+    owners: dict[str, set[int]] = {}
+    for a in aliases:
+        parts = a.skel.split(" ")
+        for k in range(1, len(parts) + 1):
+            owners.setdefault(" ".join(parts[-k:]), set()).add(id(a.spec))
+    out, seen = [], set()
+    for a in aliases:
+        if a.spec.field is None or a.spec.is_document_field or a.spec.flow or a.bracketed:
+            continue
+        parts = a.skel.split(" ")
+        for k in range(2, len(parts)):
+            tail = " ".join(parts[-k:])
+            if len(tail) >= HEADLESS_MIN and owners[tail] == {id(a.spec)} and (id(a.spec), tail) not in seen \
+                    and not any(b.skel == tail for b in aliases):
+                seen.add((id(a.spec), tail))
+                out.append(replace(a, skel=tail, words=k, limit=0, headless=True))
+    return out
+
+
 def _value_follows(kind: str, after: str) -> bool:
     """Whether ``after`` opens with a value of ``kind`` that no part of an address is: a number for a date, Nam or
     Nữ for a gender."""
@@ -104,7 +131,7 @@ def _value_follows(kind: str, after: str) -> bool:
 class LabelIndex:
     """The aliases of a set of label specs, ready to be looked for in rows."""
 
-    def __init__(self, specs: Sequence[LabelSpec]) -> None:
+    def __init__(self, specs: Sequence[LabelSpec], headless: bool = False) -> None:
         seen: set[tuple[int, str]] = set()
         self.aliases: list[Alias] = []
         for i, spec in enumerate(specs):
@@ -114,6 +141,8 @@ class LabelIndex:
                     seen.add((i, sk))
                     self.aliases.append(Alias(spec, a, sk, sk.count(" ") + 1, max_edits(len(sk)),
                                               sentence_case(a), bracketed_tail(a)))
+        if headless:
+            self.aliases += _headless(self.aliases)
         self._skels = [a.skel for a in self.aliases]
         self._limits = np.array([a.limit for a in self.aliases], dtype=np.int32)
         self._words = np.array([a.words for a in self.aliases], dtype=np.int32)
@@ -157,6 +186,11 @@ class LabelIndex:
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):
             alias, win = self.aliases[a_i], windows[w_i]
             colon = colon_at(text, win.end)
+            if alias.headless and not ((opening[w_i] or colon) and dist[a_i, w_i] == 0):
+                # Laid out as a label, a stamp's words before it or not ("SAO Y BẢN. người chết: VÕ THỊ HƯƠNG"),
+                # and read as printed: the last words of a label misread all along ("Xin cấp, tháng, nšềm sinh")
+                # are no more that label than its first ones.
+                continue
             if genders(alias) and (tail := bracketed_tail(win.text)) in self._tails \
                     and tail != alias.bracketed:
                 # "co (bà): NGUYỄN CÔNG MINH" is "Ông (bà)" with its head garbled (``_bracketed``), no "Hộ bà" or

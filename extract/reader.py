@@ -65,7 +65,7 @@ class Found:
 
 def walk(pages: Sequence[PageText], template: Template, title: Sequence[Row] = ()) -> list[Found]:
     """Labels and values in reading order; ``title`` (the title's rows) separates the header from the body."""
-    index = LabelIndex(template.labels)
+    index = LabelIndex(template.labels, headless=True)
     out: list[Found] = []
     for page in pages:
         header = {id(r) for r in _header_rows(page, title, index)}

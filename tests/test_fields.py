@@ -830,6 +830,20 @@ def test_an_identity_number_a_stamp_splits_is_read_whole():
     assert person(ex, "deceased").fields["old_id_number"].value == "360958340"
 
 
+def test_a_label_whose_head_a_stamp_took_is_known_by_its_last_words():
+    # Seed 990196: "SAO Y BẢN CHÍNH" stamped over "Họ và tên" left "SAO Y BẢN. người chết: VÕ THỊ HƯƠNG".
+    def deceased(line: str):
+        ex = extract(layout([*HEADER, [(700, "TRÍCH LỤC KHAI TỬ")], line, "Ngày, tháng, năm sinh: 25/08/1949",
+                             "Nơi cư trú cuối cùng: xã Cẩm Bình"]))
+        return values(person(ex, "deceased"))
+
+    assert deceased("SAO Y BẢN. người chết: VÕ THỊ HƯƠNG")["full_name"] == "VÕ THỊ HƯƠNG"
+    assert deceased("người chết: VÕ THỊ HƯƠNG")["full_name"] == "VÕ THỊ HƯƠNG"
+    # Without a colon, mid-row, the words are running text; a last word alone ("chết:") is no label's.
+    assert "full_name" not in deceased("SAO Y BẢN. người chết VÕ THỊ HƯƠNG")
+    assert "full_name" not in deceased("SAO Y BẢN. chết: VÕ THỊ HƯƠNG")
+
+
 def test_an_identity_number_after_its_papers_name_garbled_is_read():
     # Seed 920099: "CMND số 337652606" read "C@to số 337653606"; what the paper is, the digits tell.
     def deceased(papers: str):
