@@ -26,6 +26,9 @@ NAME_BLOCK_LIMIT = 500
 PREFILTER_ABOVE = 300  # blocks bigger than this are narrowed on the name key before full scoring
 PREFILTER_KEEP = 200
 PREFILTER_MIN = 0.5
+# A name key this close to the one read (a letter in five off) is that name misread: "mong gia kien" for "nong
+# gia kien". Another word is another person: "vu van triet" for "vu minh triet", "nguyen thi lan" for "... hoa".
+MISREAD_NAME = 0.8
 
 
 class RegistryLookup(Protocol):
@@ -39,6 +42,10 @@ class RegistryLookup(Protocol):
 
     def names_born_in(self, birth_year: int, gender: str | None, *, limit: int = ...) -> list[tuple[str, str]]:
         """(citizen_id, name key) of everyone born in that year: cheap enough to scan a big year block."""
+        ...
+
+    def names_born_on(self, dates: Collection[str], gender: str | None, *, limit: int = ...) -> list[tuple[str, str]]:
+        """(citizen_id, name key) of everyone born on one of these ISO dates."""
         ...
 
     def by_ids(self, citizen_ids: Collection[str]) -> list[CitizenEntry]: ...
@@ -77,22 +84,23 @@ def confused_years(year: int) -> list[int]:
     return [y for y in misread_years(year) if y == year or misread_digits(str(y), str(year), 1)]
 
 
-def confused_dates(dob: str) -> list[str]:
-    """The valid ISO dates one digit OCR confuses with another away from ``dob`` ("1913-04-13" → 1973-04-13,
-    1943-04-13, 1913-04-18 ...), ``dob`` not among them."""
-    out = []
+def confused_dates(dob: str, today: date | None = None) -> list[str]:
+    """The possible ISO birth dates one digit OCR confuses with another away from ``dob`` ("1913-04-13" →
+    1973-04-13, 1943-04-13, 1913-04-18 ...): real days, from MIN_YEAR to ``today``; ``dob`` not among them."""
+    today = today or date.today()
+    out = set()
     for i, digit in enumerate(dob):
         for pair in DIGIT_CONFUSIONS:
-            if digit in pair and len(pair) == 2:
-                (other,) = pair - {digit}
-                text = dob[:i] + other + dob[i + 1:]
-                try:
-                    when = date.fromisoformat(text)
-                except ValueError:
-                    continue
-                if MIN_YEAR <= when.year <= MAX_YEAR:
-                    out.append(text)
-    return sorted(set(out))
+            if digit not in pair:
+                continue
+            (other,) = pair - {digit}
+            try:
+                when = date.fromisoformat(dob[:i] + other + dob[i + 1:])
+            except ValueError:
+                continue
+            if when.year >= MIN_YEAR and when <= today:
+                out.add(when.isoformat())
+    return sorted(out)
 
 
 def candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
@@ -105,10 +113,12 @@ def candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
     key = variant_key(ev.name)
     if ev.dob:
         add(lookup.by_birth(ev.dob, ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT))
-        # The name misread as well, so that no name key block below finds it: the dates a digit OCR confuses away
-        # ("MÔNG GIA KIÊN", "1913-04-13" for NÔNG GIA KIÊN, born 1973). A handful of days, each a small block.
-        for other in confused_dates(ev.dob):
-            add(lookup.by_birth(other, int(other[:4]), ev.gender, limit=YEAR_BLOCK_LIMIT))
+        if key:
+            # The name misread as well, so that no name key block below finds it ("MÔNG GIA KIÊN" read born
+            # 1913-04-13, for NÔNG GIA KIÊN born 1973): the names born on the dates a digit OCR confuses away, up to
+            # sixteen days, a few letters off the name read; only theirs are fetched whole.
+            names = lookup.names_born_on(confused_dates(ev.dob), ev.gender, limit=YEAR_BLOCK_LIMIT)
+            add(lookup.by_ids([cid for cid, k in names if Levenshtein.normalized_similarity(key, k) >= MISREAD_NAME]))
     elif ev.year is not None and key:
         # Only the names of a year block are read; the full rows only for the names anywhere near.
         names = lookup.names_born_in(ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT + 1)

@@ -62,9 +62,11 @@ _DATE_AFTER = re.compile(r"[\s:;.,]*\d{1,2} ?[/.-] ?\d{1,2} ?[/.-] ?\d{4}\b")
 _LIST_MARKS = frozenset(",.")
 _GENDER_AFTER = re.compile(r"[\s:;.,]*(?:nam|nữ|nu)\b", re.IGNORECASE)
 # A label whose first words a stamp took ("người chết:" of "Họ và tên người chết", seed 990196): its last words
-# stand for it when they are two or more, this many skeleton letters, no other label's end, read exactly, and closed
-# by a colon (or opening their row as a label).
+# stand for it when they are two or more words of this many letters, no other label's end, read exactly, closed by a
+# colon, and nothing but a stamp's words in capitals before them on the row. Only labels of the values that link a
+# person; a form's other labels end alike ("Ngày đăng ký thường trú:", "Nơi cư trú của người mẹ:").
 HEADLESS_MIN = 8
+_HEADLESS_KINDS = frozenset({"name", "date", "citizen_id", "old_id", "person_id"})
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,9 @@ def _leads(row: Row) -> set[int]:
 
 
 def _headless(aliases: Sequence[Alias]) -> list[Alias]:
-    """The last words of each alias of a person's field that may stand for it with its head lost
+    """The last words of each alias of a person's name, birth date or ID that may stand for it with its head lost
     (``HEADLESS_MIN``): only its own label's aliases end with them, and none is them. Not of running text's labels
-    ("Hộ gia đình ông (bà)"), nor of labels no value is read after."""
+    nor of bracketed titles ("Ông (bà)")."""
     owners: dict[str, set[int]] = {}
     for a in aliases:
         parts = a.skel.split(" ")
@@ -106,16 +108,23 @@ def _headless(aliases: Sequence[Alias]) -> list[Alias]:
             owners.setdefault(" ".join(parts[-k:]), set()).add(id(a.spec))
     out, seen = [], set()
     for a in aliases:
-        if a.spec.field is None or a.spec.is_document_field or a.spec.flow or a.bracketed:
+        if a.spec.kind not in _HEADLESS_KINDS or a.spec.field is None or a.spec.is_document_field or a.spec.flow \
+                or a.bracketed:
             continue
         parts = a.skel.split(" ")
         for k in range(2, len(parts)):
             tail = " ".join(parts[-k:])
-            if len(tail) >= HEADLESS_MIN and owners[tail] == {id(a.spec)} and (id(a.spec), tail) not in seen \
+            if len(tail) - k + 1 >= HEADLESS_MIN and owners[tail] == {id(a.spec)} and (id(a.spec), tail) not in seen \
                     and not any(b.skel == tail for b in aliases):
                 seen.add((id(a.spec), tail))
                 out.append(replace(a, skel=tail, words=k, limit=0, headless=True))
     return out
+
+
+def _stamp_words(words: Sequence) -> bool:
+    """Whether ``words`` (none, or what was read before a label on its row) are a stamp's: letters in capitals only."""
+    letters = [c for w in words for c in w.text if c.isalpha()]
+    return all(c.isupper() for c in letters)
 
 
 def _value_follows(kind: str, after: str) -> bool:
@@ -186,10 +195,9 @@ class LabelIndex:
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):
             alias, win = self.aliases[a_i], windows[w_i]
             colon = colon_at(text, win.end)
-            if alias.headless and not ((opening[w_i] or colon) and dist[a_i, w_i] == 0):
-                # Laid out as a label, a stamp's words before it or not ("SAO Y BẢN. người chết: VÕ THỊ HƯƠNG"),
-                # and read as printed: the last words of a label misread all along ("Xin cấp, tháng, nšềm sinh")
-                # are no more that label than its first ones.
+            if alias.headless and not (colon and _stamp_words(row.words[:win.first])):
+                # "SAO Y BẢN. người chết: VÕ THỊ HƯƠNG"; words of running text before it ("Nơi cư trú của người mẹ:")
+                # make it the end of a label the template does not know.
                 continue
             if genders(alias) and (tail := bracketed_tail(win.text)) in self._tails \
                     and tail != alias.bracketed:

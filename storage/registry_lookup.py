@@ -96,6 +96,16 @@ class SqlRegistryLookup:
         stmt = select(_TABLE.c.citizen_id, _TABLE.c.name_key).where(*where).limit(limit)
         return [(cid, key) for cid, key in self._rows(stmt)]
 
+    def names_born_on(self, dates: Collection[str], gender: str | None, *, limit: int = 20_000
+                      ) -> list[tuple[str, str]]:
+        if not dates:
+            return []
+        where = [_TABLE.c.date_of_birth.in_(sorted(dates))]
+        if gender:
+            where.append(_TABLE.c.gender == gender)
+        stmt = select(_TABLE.c.citizen_id, _TABLE.c.name_key).where(*where).limit(limit)
+        return [(cid, key) for cid, key in self._rows(stmt)]
+
     def by_ids(self, citizen_ids: Collection[str]) -> list[CitizenEntry]:
         ids = sorted(set(citizen_ids))
         out: list[CitizenEntry] = []

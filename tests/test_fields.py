@@ -839,9 +839,11 @@ def test_a_label_whose_head_a_stamp_took_is_known_by_its_last_words():
 
     assert deceased("SAO Y BẢN. người chết: VÕ THỊ HƯƠNG")["full_name"] == "VÕ THỊ HƯƠNG"
     assert deceased("người chết: VÕ THỊ HƯƠNG")["full_name"] == "VÕ THỊ HƯƠNG"
-    # Without a colon, mid-row, the words are running text; a last word alone ("chết:") is no label's.
+    # Without a colon the words are running text; a last word alone ("chết:") is no label's; after words of running
+    # text they end a label the template does not know.
     assert "full_name" not in deceased("SAO Y BẢN. người chết VÕ THỊ HƯƠNG")
     assert "full_name" not in deceased("SAO Y BẢN. chết: VÕ THỊ HƯƠNG")
+    assert "full_name" not in deceased("Con của người chết: VÕ THỊ HƯƠNG")
 
 
 def test_an_identity_number_after_its_papers_name_garbled_is_read():
