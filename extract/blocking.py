@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.evidence import MAX_YEAR, MIN_YEAR, CitizenEntry, Evidence, misread_digits
 from extract.names import variant_key
-from extract.text import DIGIT_CONFUSIONS
+from extract.text import DIGIT_CONFUSIONS, fold
 
 __all__ = ["RegistryLookup", "born_that_day", "candidates", "confused_dates", "confused_years", "misread_years"]
 
@@ -26,8 +26,8 @@ NAME_BLOCK_LIMIT = 500
 PREFILTER_ABOVE = 300  # blocks bigger than this are narrowed on the name key before full scoring
 PREFILTER_KEEP = 200
 PREFILTER_MIN = 0.5
-# A name key this close to the one read (a letter in five off) is that name misread: "mong gia kien" for "nong
-# gia kien". Another word is another person: "vu van triet" for "vu minh triet", "nguyen thi lan" for "... hoa".
+# A name this close to the one read, both folded (a letter in five off), is that name misread: "mong gia kien" for
+# "nong gia kien". Another word is another person: "vo van triet" for "vo minh triet", "nguyen thi lan" for "... hoa".
 MISREAD_NAME = 0.8
 
 
@@ -45,7 +45,7 @@ class RegistryLookup(Protocol):
         ...
 
     def names_born_on(self, dates: Collection[str], gender: str | None, *, limit: int = ...) -> list[tuple[str, str]]:
-        """(citizen_id, name key) of everyone born on one of these ISO dates."""
+        """(citizen_id, full name) of everyone born on one of these ISO dates."""
         ...
 
     def by_ids(self, citizen_ids: Collection[str]) -> list[CitizenEntry]: ...
@@ -116,9 +116,13 @@ def candidates(ev: Evidence, lookup: RegistryLookup) -> list[CitizenEntry]:
         if key:
             # The name misread as well, so that no name key block below finds it ("MÔNG GIA KIÊN" read born
             # 1913-04-13, for NÔNG GIA KIÊN born 1973): the names born on the dates a digit OCR confuses away, up to
-            # sixteen days, a few letters off the name read; only theirs are fetched whole.
-            names = lookup.names_born_on(confused_dates(ev.dob), ev.gender, limit=YEAR_BLOCK_LIMIT)
-            add(lookup.by_ids([cid for cid, k in names if Levenshtein.normalized_similarity(key, k) >= MISREAD_NAME]))
+            # sixteen days, a few letters off the name read; only theirs are fetched whole. Compared as printed, not
+            # as keys: a key spells HUỲNH as hoang, so "KUỲNH" would be no letter off it but five.
+            names = lookup.names_born_on(confused_dates(ev.dob), ev.gender, limit=YEAR_BLOCK_LIMIT + 1)
+            if len(names) <= YEAR_BLOCK_LIMIT:
+                read = fold(ev.name)
+                add(lookup.by_ids([cid for cid, name in names
+                                   if Levenshtein.normalized_similarity(read, fold(name)) >= MISREAD_NAME]))
     elif ev.year is not None and key:
         # Only the names of a year block are read; the full rows only for the names anywhere near.
         names = lookup.names_born_in(ev.year, ev.gender, limit=YEAR_BLOCK_LIMIT + 1)

@@ -63,8 +63,8 @@ _LIST_MARKS = frozenset(",.")
 _GENDER_AFTER = re.compile(r"[\s:;.,]*(?:nam|nữ|nu)\b", re.IGNORECASE)
 # A label whose first words a stamp took ("người chết:" of "Họ và tên người chết", seed 990196): its last words
 # stand for it when they are two or more words of this many letters, no other label's end, read exactly, closed by a
-# colon, and nothing but a stamp's words in capitals before them on the row. Only labels of the values that link a
-# person; a form's other labels end alike ("Ngày đăng ký thường trú:", "Nơi cư trú của người mẹ:").
+# colon, and nothing before them on the row but a stamp's words (``_stamp_before``). Only labels of the values that
+# link a person; a form's other labels end alike ("Ngày đăng ký thường trú:", "Nơi cư trú của người mẹ:").
 HEADLESS_MIN = 8
 _HEADLESS_KINDS = frozenset({"name", "date", "citizen_id", "old_id", "person_id"})
 
@@ -121,10 +121,14 @@ def _headless(aliases: Sequence[Alias]) -> list[Alias]:
     return out
 
 
-def _stamp_words(words: Sequence) -> bool:
-    """Whether ``words`` (none, or what was read before a label on its row) are a stamp's: letters in capitals only."""
+def _stamp_before(words: Sequence, tail: str) -> bool:
+    """Whether ``words``, read before a label's last words on their row, are none, or a stamp's: in capitals where
+    the label is not ("SAO Y BẢN." before "người chết:"). Words in the label's own case, or with no letter to tell,
+    may be the head of another label."""
+    if not words:
+        return True
     letters = [c for w in words for c in w.text if c.isalpha()]
-    return all(c.isupper() for c in letters)
+    return bool(letters) and all(c.isupper() for c in letters) and not all(c.isupper() for c in tail if c.isalpha())
 
 
 def _value_follows(kind: str, after: str) -> bool:
@@ -195,9 +199,9 @@ class LabelIndex:
         for a_i, w_i in zip(*np.nonzero(fits), strict=True):
             alias, win = self.aliases[a_i], windows[w_i]
             colon = colon_at(text, win.end)
-            if alias.headless and not (colon and _stamp_words(row.words[:win.first])):
-                # "SAO Y BẢN. người chết: VÕ THỊ HƯƠNG"; words of running text before it ("Nơi cư trú của người mẹ:")
-                # make it the end of a label the template does not know.
+            if alias.headless and not (colon and _stamp_before(row.words[:win.first], win.text)):
+                # "SAO Y BẢN. người chết: VÕ THỊ HƯƠNG"; words of the same print before it ("Nơi cư trú của người mẹ:",
+                # "CON CỦA NGƯỜI CHẾT:") make it the end of a label the template does not know.
                 continue
             if genders(alias) and (tail := bracketed_tail(win.text)) in self._tails \
                     and tail != alias.bracketed:

@@ -103,8 +103,8 @@ class SqlRegistryLookup:
         where = [_TABLE.c.date_of_birth.in_(sorted(dates))]
         if gender:
             where.append(_TABLE.c.gender == gender)
-        stmt = select(_TABLE.c.citizen_id, _TABLE.c.name_key).where(*where).limit(limit)
-        return [(cid, key) for cid, key in self._rows(stmt)]
+        stmt = select(_TABLE.c.citizen_id, _TABLE.c.full_name).where(*where).limit(limit)
+        return [(cid, name) for cid, name in self._rows(stmt)]
 
     def by_ids(self, citizen_ids: Collection[str]) -> list[CitizenEntry]:
         ids = sorted(set(citizen_ids))

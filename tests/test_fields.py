@@ -844,6 +844,8 @@ def test_a_label_whose_head_a_stamp_took_is_known_by_its_last_words():
     assert "full_name" not in deceased("SAO Y BẢN. người chết VÕ THỊ HƯƠNG")
     assert "full_name" not in deceased("SAO Y BẢN. chết: VÕ THỊ HƯƠNG")
     assert "full_name" not in deceased("Con của người chết: VÕ THỊ HƯƠNG")
+    assert "full_name" not in deceased("CON CỦA NGƯỜI CHẾT: VÕ THỊ HƯƠNG")  # an old form's label in capitals
+    assert "full_name" not in deceased("12/03/2001 người chết: VÕ THỊ HƯƠNG")  # no letter to say it is a stamp
 
 
 def test_an_identity_number_after_its_papers_name_garbled_is_read():

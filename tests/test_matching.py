@@ -481,6 +481,9 @@ def test_a_name_and_a_birth_year_both_misread_still_find_the_citizen(lookup):
     assert cands(born_1912("VÕ MINH TRIẾI"))[:1] == ["079072100006"]
     m = born_1912("BÕ MINH TRIẾT", permanent_address=HOME_D)
     assert m.status == "review" and cands(m)[:1] == ["079072100006"]
+    # Compared as printed: the keys spell VÕ as vu and HUỲNH as hoang, and a short name misread would lose them.
+    m = link(lookup, full_name="KUỲNH THỊ NGỌC HÒA", date_of_birth="1960-05-05", gender="female")
+    assert cands(m)[:1] == ["036190100005"]
     # Another middle name is another person, no misread one: not even a candidate.
     assert born_1912("VÕ VĂN TRIẾT", permanent_address=HOME_D).candidates == []
 
@@ -493,7 +496,9 @@ def test_confused_dates_are_real_days_up_to_today():
     assert confused_dates("1913-04-13", date(2026, 1, 1)) == [
         "1913-01-13", "1913-04-15", "1913-04-18", "1915-04-13", "1918-04-13", "1943-04-13", "1973-04-13"]
     assert "2031-06-16" not in confused_dates("2011-06-16", date(2026, 1, 1))  # not born yet
-    assert "2011-06-16" not in confused_dates("2011-06-16", date(2026, 1, 1))
+    later = confused_dates("2011-06-16", date(2026, 1, 1))
+    assert "2017-06-16" in later and "2011-06-16" not in later
+    assert "2071-06-16" not in later and "2041-06-16" not in later  # not born yet
     assert confused_dates("1999-09-30", date(2026, 1, 1)) == [  # no 80th or 36th day, no year 7999
         "1899-09-30", "1909-09-30", "1969-09-30", "1989-09-30", "1990-09-30", "1996-09-30", "1998-09-30",
         "1999-06-30", "1999-08-30"]
