@@ -8,7 +8,7 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
    which its zone proves, agrees with a name a letter off, marks aside, as the zone spells it). A registry
    entry with a clearly different name is not a link: the person goes to review.
 2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth year
-   (or years one misread digit away; one OCR confuses for a year printed alone), on a name key a few letters off
+   (or years one misread digit away; one OCR confuses for a year printed alone), on a name a letter in five off
    among those born on dates a digit OCR confuses away (name and date both misread), on the other birth dates
    the page's readings gave, and on the old 9-digit ID, and scored by :func:`extract.evidence.assess`. The best
    links automatically only when its name is strong, the full birth date agrees (a year-only date, one a digit
