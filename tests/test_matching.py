@@ -469,7 +469,7 @@ def test_misread_birth_day_needs_more_than_the_name(lookup):
 
 def test_a_name_and_a_birth_year_both_misread_still_find_the_citizen(lookup):
     # "1912" for 1972 leaves no birth date to block on, and "TRIẾI" for TRIẾT no name key: found among the names a
-    # few letters off born on the dates a digit OCR confuses away (seed 1020197's "MÔNG GIA KIÊN", "1913-04-13").
+    # letter in five off born on the dates a digit OCR confuses away (seed 1020197's "MÔNG GIA KIÊN", "1913-04-13").
     # Found, the usual rules judge: the address backs a date a digit off and a letter no syllable has.
     def born_1912(name: str, **more: str):
         return link(lookup, full_name=name, date_of_birth="1912-11-30", gender="male", **more)
@@ -495,7 +495,6 @@ def test_confused_dates_are_real_days_up_to_today():
 
     assert confused_dates("1913-04-13", date(2026, 1, 1)) == [
         "1913-01-13", "1913-04-15", "1913-04-18", "1915-04-13", "1918-04-13", "1943-04-13", "1973-04-13"]
-    assert "2031-06-16" not in confused_dates("2011-06-16", date(2026, 1, 1))  # not born yet
     later = confused_dates("2011-06-16", date(2026, 1, 1))
     assert "2017-06-16" in later and "2011-06-16" not in later
     assert "2071-06-16" not in later and "2041-06-16" not in later  # not born yet

@@ -487,8 +487,8 @@ def test_vietnamese_syllables(word, ok):
     ("PRHẠM THỊ PHƯƠNG", "PHẠM THỊ PHƯƠNG"),
     ("LƯỜNG HỒNT", "LƯỜNG HỒNG"),
     ("NGUYỄN VĂN HOÀ", "NGUYỄN VĂN HOÀ"),  # old tone placement is a known name, kept as printed
-    # The bar of Đ is lost or added as a mark is, if at a mark and a half: ĐÔNG is nearer than CÔNG (seed 960004:
-    # "ĐỮNG"); an Đ misread as another letter is one letter away; the bar and a mark make two misreadings.
+    # The bar of Đ is lost or added a little less often than a mark: ĐÔNG is nearer than CÔNG (seed 960004: "ĐỮNG",
+    # bar and horn); an Đ misread as another letter is one letter away; the bar and a swapped mark are more.
     ("DƯƠNG VĂN DÔNG", "DƯƠNG VĂN ĐÔNG"),
     ("TRẦN VĂN ĐỮNG", "TRẦN VĂN DŨNG"),
     ("NGUYỄN BỨC ANH", "NGUYỄN ĐỨC ANH"),
