@@ -106,6 +106,7 @@ def _headless(aliases: Sequence[Alias]) -> list[Alias]:
         parts = a.skel.split(" ")
         for k in range(1, len(parts) + 1):
             owners.setdefault(" ".join(parts[-k:]), set()).add(id(a.spec))
+    whole = {a.skel for a in aliases}
     out, seen = [], set()
     for a in aliases:
         if a.spec.kind not in _HEADLESS_KINDS or a.spec.field is None or a.spec.is_document_field or a.spec.flow \
@@ -115,7 +116,7 @@ def _headless(aliases: Sequence[Alias]) -> list[Alias]:
         for k in range(2, len(parts)):
             tail = " ".join(parts[-k:])
             if len(tail) - k + 1 >= HEADLESS_MIN and owners[tail] == {id(a.spec)} and (id(a.spec), tail) not in seen \
-                    and not any(b.skel == tail for b in aliases):
+                    and tail not in whole:
                 seen.add((id(a.spec), tail))
                 out.append(replace(a, skel=tail, words=k, limit=0, headless=True))
     return out
