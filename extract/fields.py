@@ -133,5 +133,8 @@ def extraction_from_ocr(ocr: OcrResult, templates: Sequence[Template] | None = N
         elif p.text:
             pages.append(page_from_text(p.number, p.text))
     images = {p.number: (p.ocr_image_path, p.dpi) for p in ocr.pages if p.ocr_image_path}
-    look = SecondLook(images, ocr.language, ocr.tessdata, ocr.best_tessdata) if second_look and images else None
+    unsmoothed = {p.number: p.unsmoothed_image_path for p in ocr.pages}
+    look = None
+    if second_look and images:
+        look = SecondLook(images, ocr.language, ocr.tessdata, ocr.best_tessdata, unsmoothed)
     return extract_fields(pages, templates, look=look)

@@ -37,7 +37,7 @@ from extract.pieces import Piece
 from extract.text import fold
 from extract.values import Candidate, read
 from extract.zone_look import reread_zone
-from ocr.crops import Treated, cut, treat
+from ocr.crops import Crop, Treated, cut, treat
 from ocr.gaps import ink_height, unread_lines
 from ocr.hocr import Word
 from ocr.lines import DIGITS, LineWord, read_lines
@@ -48,16 +48,21 @@ log = logging.getLogger(__name__)
 KINDS = frozenset({"name", "date", "citizen_id", "old_id", "person_id"})
 FIELDS = frozenset({"full_name", "date_of_birth", "citizen_id", "old_id_number"})
 WEAK = 0.9  # a confidence under this gets a second look
-# How each kind of spot is read again: (treatment, enlargement, language, character whitelist, models); "doc" is
-# the document's OCR language; models "first" are those of the page's reading, "other" the other Vietnamese
-# model (tessdata_best and Debian's tessdata_fast: ``ocr.tessdata.other_models``), left out when there is none.
+# How each kind of spot is read again: (treatment, enlargement, language, character whitelist, models, image);
+# "doc" is the document's OCR language; models "first" are those of the page's reading, "other" the other
+# Vietnamese model (tessdata_best and Debian's tessdata_fast: ``ocr.tessdata.other_models``), left out when there
+# is none; image "ocr" is the page as Tesseract read it, "unsmoothed" the same page before the smoothing of a
+# grainy scan (``OcrPage.unsmoothed_image_path``), left out when the page was not smoothed.
 # Chosen on degraded pages of seeds the benchmark does not use: Tesseract's English model reads typewritten
-# digits better than the Vietnamese one, enlarging helps digits and hurts names, and the two Vietnamese models
-# misread different letters, so a misreading of one is rarely confirmed by the other.
-TEXT_PLAN = (("gray", 1.0, "doc", None, "first"), ("sharp", 1.0, "doc", None, "first"),
-             ("gray", 1.0, "doc", None, "other"), ("sharp", 1.0, "doc", None, "other"))
-DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/", "first"), ("soft", 2.0, "eng", DIGITS + "/", "first"),
-              ("gray", 1.0, "doc", None, "first"), ("gray", 1.0, "doc", None, "other"))
+# digits better than the Vietnamese one, enlarging helps digits and hurts names, the two Vietnamese models
+# misread different letters, so a misreading of one is rarely confirmed by the other, and a bold typewritten
+# name whose letters the smoothing filled ("vuần vui SƯƠNG") is often legible unsmoothed ("TRẦN TSỊ HƯƠNG"); digits
+# read unsmoothed confirmed the page's misreadings as often as they mended them ("2/11/1994" for 23/11/1994).
+TEXT_PLAN = (("gray", 1.0, "doc", None, "first", "ocr"), ("sharp", 1.0, "doc", None, "first", "ocr"),
+             ("gray", 1.0, "doc", None, "other", "ocr"), ("sharp", 1.0, "doc", None, "other", "ocr"),
+             ("gray", 1.0, "doc", None, "first", "unsmoothed"), ("gray", 1.0, "doc", None, "other", "unsmoothed"))
+DIGIT_PLAN = (("gray", 2.0, "eng", DIGITS + "/", "first", "ocr"), ("soft", 2.0, "eng", DIGITS + "/", "first", "ocr"),
+              ("gray", 1.0, "doc", None, "first", "ocr"), ("gray", 1.0, "doc", None, "other", "ocr"))
 
 DATE_ROOM = 8.0  # word heights a numeric date may take, from its label's end
 NAME_ROOM = 3.0  # word heights after the first reading's last word
@@ -149,13 +154,16 @@ class SecondLook:
     """Re-reads the weak person values of one document from its OCR images (page number → image path)."""
 
     def __init__(self, images: Mapping[int, tuple[str, float]], language: str = "vie",
-                 tessdata: str | None = None, best: str | None = None) -> None:
+                 tessdata: str | None = None, best: str | None = None,
+                 unsmoothed: Mapping[int, str | None] | None = None) -> None:
         self.images = {n: (p, dpi) for n, (p, dpi) in images.items() if p and Path(p).is_file()}
+        # Pages whose OCR image was smoothed: the image before (``OcrPage.unsmoothed_image_path``).
+        self.unsmoothed = {n: p for n, p in (unsmoothed or {}).items() if n in self.images and p and Path(p).is_file()}
         self.language = language
         self.tessdata = tessdata  # the models of the first reading (``OcrResult.tessdata``)
         self.best = best  # the folder of tessdata_best (``OcrResult.best_tessdata``)
         self._other: dict[str, str | None] = {}
-        self._pages: dict[int, np.ndarray | None] = {}
+        self._pages: dict[tuple[int, str], np.ndarray | None] = {}
         # A card's blocks of print by page with the page's print height, and their readings by (page, block), found
         # and made once for the document (extract.card_look).
         self.blocks_found: dict[int, list[tuple[int, tuple[int, int, int, int], float]]] = {}
@@ -164,12 +172,12 @@ class SecondLook:
     def dpi(self, number: int) -> float:
         return self.images[number][1]
 
-    def page(self, number: int) -> np.ndarray | None:
-        """The OCR image of a page (gray), read once."""
-        if number not in self._pages:
-            path, _ = self.images.get(number, ("", 0.0))
-            self._pages[number] = cv2.imread(path, cv2.IMREAD_GRAYSCALE) if path else None
-        return self._pages[number]
+    def page(self, number: int, image: str = "ocr") -> np.ndarray | None:
+        """The OCR image of a page (gray), or with ``image="unsmoothed"`` the one before smoothing, read once."""
+        if (number, image) not in self._pages:
+            path = self.unsmoothed.get(number) if image == "unsmoothed" else self.images.get(number, ("", 0.0))[0]
+            self._pages[number, image] = cv2.imread(path, cv2.IMREAD_GRAYSCALE) if path else None
+        return self._pages[number, image]
 
     def revise(self, people: People) -> dict[int, dict[str, list[Candidate]]]:
         """For every person (by position) whose values changed, its new readings per field."""
@@ -257,33 +265,39 @@ class SecondLook:
         """The folder of the first reading's models for ``language``, or None for Tesseract's default."""
         return self.tessdata if self.tessdata and usable(self.tessdata, language) else None
 
-    def _plan(self, spot: Spot) -> list[tuple[str, float, str, str | None, str | None]]:
-        """The spot's readings: (treatment, enlargement, language, whitelist, folder of models or None)."""
+    def _plan(self, spot: Spot) -> list[tuple[str, float, str, str | None, str | None, str]]:
+        """The spot's readings: (treatment, enlargement, language, whitelist, folder of models or None, image)."""
         out = []
-        for how, scale, language, whitelist, models in (DIGIT_PLAN if spot.digits else TEXT_PLAN):
+        for how, scale, language, whitelist, models, image in (DIGIT_PLAN if spot.digits else TEXT_PLAN):
+            if image == "unsmoothed" and spot.page not in self.unsmoothed:
+                continue
             language = self.language if language == "doc" else language
             if models == "first":
-                out.append((how, scale, language, whitelist, self.models(language)))
+                out.append((how, scale, language, whitelist, self.models(language), image))
                 continue
             if language not in self._other:
                 self._other[language] = other_models(self.tessdata, self.best, language)
             if self._other[language] is not None:
-                out.append((how, scale, language, whitelist, self._other[language]))
+                out.append((how, scale, language, whitelist, self._other[language], image))
         return out
+
+    def _crop(self, spot: Spot, image: str) -> Crop | None:
+        page = self.page(spot.page, image)
+        return cut(page, spot.region, spot.height, self.dpi(spot.page), spot.keep) if page is not None else None
 
     def _read(self, spots: list[Spot]) -> list[list[Candidate]]:
         """Every spot's crop in every treatment of its plan, read in one Tesseract run per reader, then parsed."""
-        crops = []
-        for spot in spots:
-            page = self.page(spot.page)
-            dpi = self.dpi(spot.page)
-            crops.append(cut(page, spot.region, spot.height, dpi, spot.keep) if page is not None else None)
         jobs: dict[tuple[str, str | None, str | None], list[tuple[int, Treated]]] = {}
-        for i, (spot, crop) in enumerate(zip(spots, crops, strict=True)):
-            if crop is None:
-                continue
-            for how, scale, language, whitelist, folder in self._plan(spot):
-                jobs.setdefault((language, whitelist, folder), []).append((i, treat(crop, how, scale)))
+        for i, spot in enumerate(spots):
+            crops: dict[str, Crop | None] = {}
+            for how, scale, language, whitelist, folder, image in self._plan(spot):
+                if image not in crops:
+                    crops[image] = self._crop(spot, image)
+                if crops[image] is not None:
+                    treated = treat(crops[image], how, scale)
+                    if image != "ocr":
+                        treated = replace(treated, name=f"{treated.name}:{image}")
+                    jobs.setdefault((language, whitelist, folder), []).append((i, treated))
         out: list[list[Candidate]] = [[] for _ in spots]
         texts: list[list[str]] = [[] for _ in spots]
         for (language, whitelist, folder), items in jobs.items():

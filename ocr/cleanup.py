@@ -219,6 +219,9 @@ class OcrImage:
     image: Image
     name: str
     tesseract_thresholding: str | None
+    # The flattened gray ``image`` was smoothed from, when it was: the median and blur that take a grainy page's
+    # specks away also fill the counters of bold typewritten letters at 150 dpi, which this one keeps.
+    unsmoothed: Image | None = None
 
 
 def choose_binarization(upright: Image, dpi: float) -> OcrImage:
@@ -244,4 +247,4 @@ def choose_binarization(upright: Image, dpi: float) -> OcrImage:
     if noise >= _NOISE_BLUR:
         smoothed = cv2.GaussianBlur(smoothed, (0, 0), _BLUR_SIGMA_PX)
         name = "flat-median-blur"
-    return OcrImage(normalize_to_text(smoothed, dpi), name + "-normalized", "otsu")
+    return OcrImage(normalize_to_text(smoothed, dpi), name + "-normalized", "otsu", clean)

@@ -36,6 +36,9 @@ class PreparedPage:
       "flat-median-blur-normalized").
     - `tesseract_thresholding`: OCRmyPDF's name of the Tesseract thresholding to use on `ocr_image`
       ("otsu" today for every page), or None for a binary image.
+    - `unsmoothed`: the flattened gray `ocr_image` was smoothed from, same shape; None when it was not
+      smoothed. A weak value is read again from it too (``extract.second_look``): a bold typewritten name
+      whose letters the smoothing filled is often legible there.
     """
 
     upright: NDArray[np.uint8]
@@ -45,6 +48,7 @@ class PreparedPage:
     orientation_confidence: float
     binarization: str
     tesseract_thresholding: str | None
+    unsmoothed: NDArray[np.uint8] | None = None
 
 
 def prepare_page(image: NDArray[np.uint8], dpi: float) -> PreparedPage:
@@ -71,6 +75,7 @@ def prepare_page(image: NDArray[np.uint8], dpi: float) -> PreparedPage:
         orientation_confidence=geometry.confidence,
         binarization=chosen.name,
         tesseract_thresholding=chosen.tesseract_thresholding,
+        unsmoothed=chosen.unsmoothed,
     )
 
 

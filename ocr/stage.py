@@ -33,6 +33,7 @@ from ocr.tessdata import page_models as select_models
 log = logging.getLogger(__name__)
 
 JPEG_QUALITY = 88
+UNSMOOTHED = "unsmoothed.png"  # beside each OCR image ``page-NNNN.png``: ``PreparedPage.unsmoothed``
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +88,8 @@ def ocr_document(
             prepared = _prepare(page) if cleanup else _as_is(page)
             page_images.append(_encode_upright(prepared.upright))
             cv2.imwrite(str(page_file(ocr_dir, page.number, "png")), prepared.ocr_image)
+            if prepared.unsmoothed is not None:
+                cv2.imwrite(str(page_file(ocr_dir, page.number, UNSMOOTHED)), prepared.unsmoothed)
             h, w = prepared.upright.shape[:2]
             geometry[page.number] = (w, h, prepared.rotation, prepared.skew_deg, prepared.binarization)
             if prepared.tesseract_thresholding:
@@ -204,4 +207,6 @@ def _collect(page: Page, geometry: tuple, hocr_dir: Path, images: Path) -> OcrPa
         word_count=words,
         hocr_path=kept,
         ocr_image_path=str(image) if kept and (image := page_file(images, page.number, "png")).is_file() else None,
+        unsmoothed_image_path=str(plain) if kept and (plain := page_file(images, page.number, UNSMOOTHED)).is_file()
+        else None,
     )

@@ -111,9 +111,17 @@ def test_binarization_follows_the_page(page: Image.Image) -> None:
     clean = prepare_page(_scan(page, degrade=False), DPI)
     assert clean.binarization == "gray"  # a clean, evenly lit scan is read as it is
     assert np.array_equal(clean.ocr_image, cv2.cvtColor(clean.upright, cv2.COLOR_BGR2GRAY))
+    assert clean.unsmoothed is None  # nothing was smoothed: no other image to re-read values from
     grainy = prepare_page(_scan(page), DPI)
     assert grainy.binarization.startswith("flat-median")
     assert grainy.tesseract_thresholding == "otsu"
+    # The page before the median and blur, for the second look: same frame, and less smoothed than what was read.
+    assert grainy.unsmoothed is not None and grainy.unsmoothed.shape == grainy.ocr_image.shape
+    assert _roughness(grainy.unsmoothed) > _roughness(grainy.ocr_image)
+
+
+def _roughness(gray: np.ndarray) -> float:
+    return float(np.abs(cv2.Laplacian(gray, cv2.CV_32F)).mean())
 
 
 def test_blank_page_is_left_alone() -> None:
