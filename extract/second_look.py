@@ -56,7 +56,8 @@ WEAK = 0.9  # a confidence under this gets a second look
 # Chosen on degraded pages of seeds the benchmark does not use: Tesseract's English model reads typewritten
 # digits better than the Vietnamese one, enlarging helps digits and hurts names, the two Vietnamese models
 # misread different letters, so a misreading of one is rarely confirmed by the other, and a bold typewritten
-# name whose letters the smoothing filled ("vuần vui SƯƠNG") is often legible unsmoothed ("TRẦN TSỊ HƯƠNG"); digits
+# name whose letters the smoothing filled ("vuần vui SƯƠNG") is often legible unsmoothed ("TRẦN TSỊ HƯƠNG", one
+# letter off: a vote for TRẦN THỊ HƯƠNG once mended), though worse alone (``extract.choose.SUPPORTING``); digits
 # read unsmoothed confirmed the page's misreadings as often as they mended them ("2/11/1994" for 23/11/1994).
 TEXT_PLAN = (("gray", 1.0, "doc", None, "first", "ocr"), ("sharp", 1.0, "doc", None, "first", "ocr"),
              ("gray", 1.0, "doc", None, "other", "ocr"), ("sharp", 1.0, "doc", None, "other", "ocr"),
@@ -151,7 +152,8 @@ People = Sequence[tuple[Mapping[str, list[Candidate]], Sequence[Spot], Mapping[s
 
 
 class SecondLook:
-    """Re-reads the weak person values of one document from its OCR images (page number → image path)."""
+    """Re-reads the weak person values of one document from its OCR images (page number → image path and dpi)
+    and, for the names of pages read smoothed, from those pages before the smoothing (page number → path)."""
 
     def __init__(self, images: Mapping[int, tuple[str, float]], language: str = "vie",
                  tessdata: str | None = None, best: str | None = None,
@@ -198,7 +200,8 @@ class SecondLook:
         out: dict[int, dict[str, list[Candidate]]] = {}
         for k in sorted({k for k, _, _ in asked}):
             values, _, fields = people[k]
-            mine = [(spot, own, found, len(self._plan(spot)))
+            # Readings of the unsmoothed page count only where they agree (``extract.choose.SUPPORTING``).
+            mine = [(spot, own, found, sum(image == "ocr" for *_, image in self._plan(spot)))
                     for (j, spot, own), found in zip(asked, readings, strict=True) if j == k]
             choices = choose_person(mine, fields)
             if choices:
@@ -295,7 +298,7 @@ class SecondLook:
                     crops[image] = self._crop(spot, image)
                 if crops[image] is not None:
                     treated = treat(crops[image], how, scale)
-                    if image != "ocr":
+                    if image != "ocr":  # "reread:gray@1:unsmoothed:vie": ``extract.choose.SUPPORTING``
                         treated = replace(treated, name=f"{treated.name}:{image}")
                     jobs.setdefault((language, whitelist, folder), []).append((i, treated))
         out: list[list[Candidate]] = [[] for _ in spots]

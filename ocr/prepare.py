@@ -36,8 +36,9 @@ class PreparedPage:
       "flat-median-blur-normalized").
     - `tesseract_thresholding`: OCRmyPDF's name of the Tesseract thresholding to use on `ocr_image`
       ("otsu" today for every page), or None for a binary image.
-    - `unsmoothed`: the flattened gray `ocr_image` was smoothed from, same shape; None when it was not
-      smoothed. A weak value is read again from it too (``extract.second_look``): a bold typewritten name
+    - `unsmoothed`: the flattened gray `ocr_image` was made from, same shape, before its median, blur and
+      contrast stretch (and without the border and leader dots painted out); None when the page was not
+      smoothed. A weak name is read again from it too (``extract.second_look``): a bold typewritten name
       whose letters the smoothing filled is often legible there.
     """
 

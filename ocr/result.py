@@ -23,7 +23,8 @@ class OcrPage:
     # The cleaned image Tesseract read (the hOCR frame), while the work folder exists: for a second look at
     # weak fields. None for text-layer pages and once the document is committed.
     ocr_image_path: str | None = None
-    # The same page flattened but not smoothed (``PreparedPage.unsmoothed``), where the OCR image was smoothed.
+    # The same page flattened but not smoothed (``PreparedPage.unsmoothed``), where the OCR image was smoothed;
+    # like ``ocr_image_path``, only while the work folder exists.
     unsmoothed_image_path: str | None = None
 
 

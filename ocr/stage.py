@@ -88,8 +88,11 @@ def ocr_document(
             prepared = _prepare(page) if cleanup else _as_is(page)
             page_images.append(_encode_upright(prepared.upright))
             cv2.imwrite(str(page_file(ocr_dir, page.number, "png")), prepared.ocr_image)
+            plain = page_file(ocr_dir, page.number, UNSMOOTHED)
             if prepared.unsmoothed is not None:
-                cv2.imwrite(str(page_file(ocr_dir, page.number, UNSMOOTHED)), prepared.unsmoothed)
+                cv2.imwrite(str(plain), prepared.unsmoothed)
+            else:
+                plain.unlink(missing_ok=True)  # a work folder used again: an older run's would be taken for it
             h, w = prepared.upright.shape[:2]
             geometry[page.number] = (w, h, prepared.rotation, prepared.skew_deg, prepared.binarization)
             if prepared.tesseract_thresholding:

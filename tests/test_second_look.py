@@ -402,6 +402,24 @@ def test_a_value_other_than_the_first_reading_needs_two_readings_and_a_better_sc
     assert [c.candidate.value for c in short] == ["LÝ THANH LOAN"] and short[0].candidate.confidence > 0.6
 
 
+def test_readings_of_the_unsmoothed_page_add_votes_but_never_doubt():
+    # Alone they read hard names worse than the OCR image: two of them that disagree leave a name every other
+    # reading agrees on as sure as before; two that agree are a vote like any other.
+    name = _spot("full_name", "name")
+    own = _c("full_name", "TRẦN THỊ HƯƠNG", 0.7, "label")
+    alike = [_c("full_name", "TRẦN THỊ HƯƠNG")] * 4
+    odd = [replace(_c("full_name", "VUẦN VUI SƯƠNG"), source="reread:gray@1:unsmoothed:vie")] * 2
+    sure = choose_person([(name, own, alike, 4)], {}, TODAY)[0].candidate.confidence
+    assert choose_person([(name, own, alike + odd, 4)], {}, TODAY)[0].candidate.confidence == sure > 0.9
+    # Two agreeing readings of the unsmoothed page and the first reading outvote two of the OCR image.
+    own = _c("full_name", "TRẦN THỊ NƯƠNG", 0.5, "label")
+    misread = [_c("full_name", "THÂN THỊ NƯƠNG")] * 2
+    right = [replace(_c("full_name", "TRẦN THỊ HƯƠNG"), source=f"reread:gray@1:unsmoothed:vie{model}")
+             for model in ("", ":other")]
+    got = choose_person([(name, own, misread + right, 4)], {}, TODAY)[0].candidate
+    assert got.value == "TRẦN THỊ HƯƠNG" and "(2 of 7 readings agree)" in got.reasons[-1]
+
+
 def test_a_birth_date_read_two_ways_keeps_the_other_full_dates_as_alternatives():
     spot = _spot("date_of_birth", "date")
     own = _c("date_of_birth", "1936-01-03", 0.68, "label")
@@ -584,12 +602,20 @@ def test_weak_values_are_read_again_with_both_vietnamese_models(tmp_path):
     # Without tessdata_best, only the model of the page's reading: no reading is counted twice.
     alone = SecondLook({1: (str(path), 300.0)}, "vie", None, None)._read([spot])[0]
     assert {c.source for c in alone} == {"reread:gray@1:vie", "reread:sharp@1:vie"}
-    # A page read smoothed is also read as it was before, by both models.
+    # A page read smoothed is also read as it was before, by both models (here another name, to tell them apart).
+    before = np.full_like(page, 255)
+    other = _line_image("NGUYỄN THỊ HƯƠNG", 40)
+    before[100:100 + other.shape[0], 100:100 + other.shape[1]] = other
     plain = tmp_path / "page-0001.unsmoothed.png"
-    cv2.imwrite(str(plain), page)
-    more = SecondLook({1: (str(path), 300.0)}, "vie", None, str(PROJECT_DIR), {1: str(plain)})._read([spot])[0]
-    assert {c.source for c in more} - {c.source for c in both} == {"reread:gray@1:unsmoothed:vie",
-                                                                   "reread:gray@1:unsmoothed:vie:other"}
+    cv2.imwrite(str(plain), before)
+    look = SecondLook({1: (str(path), 300.0)}, "vie", None, str(PROJECT_DIR), {1: str(plain)})
+    more = look._read([spot])[0]
+    unsmoothed = {("reread:gray@1:unsmoothed:vie", "NGUYỄN THỊ HƯƠNG"),
+                  ("reread:gray@1:unsmoothed:vie:other", "NGUYỄN THỊ HƯƠNG")}
+    assert {(c.source, c.value) for c in more} == {(c.source, c.value) for c in both} | unsmoothed
+    # Only names, only on the pages that were smoothed.
+    assert len(look._plan(spot)) == 6 and len(look._plan(replace(spot, page=2))) == 4
+    assert len(look._plan(replace(spot, field="citizen_id", kind="citizen_id", digits=True))) == 4
 
 
 def test_an_identity_paper_read_without_its_number_is_read_again_as_the_kind_of_id_it_is(tmp_path):

@@ -1,10 +1,10 @@
 """A long PDF/TIFF as page-range jobs, joined again into one document, one PDF, one record.
 
 What a page-range job hands to the join, in the object store under ``scratch/<job key>/<first>-<last>/``:
-``document.pdf`` (the range's searchable PDF/A pages), each page's files (the page as scanned, its hOCR and
-OCR image, numbered as in the whole file) and, written last as the commit marker, ``chunk.json`` (each page's
-facts, the loader's notes, or the range's bad-input error). A range whose ``chunk.json`` exists is not done
-again; the join deletes the whole prefix once the record is written.
+``document.pdf`` (the range's searchable PDF/A pages), each page's files (the page as scanned, its hOCR, OCR image
+and, for a smoothed page, its unsmoothed image, numbered as in the whole file) and, written last as the commit
+marker, ``chunk.json`` (each page's facts, the loader's notes, or the range's bad-input error). A range whose
+``chunk.json`` exists is not done again; the join deletes the whole prefix once the record is written.
 
 The join rebuilds exactly what ``ocr_document`` returns for the whole file (pages in order, notes in the
 loader's order), then runs the same document-wide steps as ``pipeline.process`` (extract, scan quality with
