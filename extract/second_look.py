@@ -221,8 +221,10 @@ class SecondLook:
         A line the page reading garbled (``garbled_lines``: on a clean page, "Ngày, tháng, năm sinh: 13/7/1952"
         read as "J[6/Sjy/ 16lel-bsfej„ ...", its words at 0.18) counts as lost: its words are no obstacle to
         finding its ink, and a legible reading of that ink replaces the garbled words it covers. A page the reading
-        gave no word at all is read line by line the same way."""
-        asked: list[tuple[int, Treated]] = []
+        gave no word at all is read line by line the same way. On a page read smoothed, each line is also read
+        from the page before the smoothing, and the legible reading with the surer words is taken."""
+        asked: list[tuple[int, int, Treated]] = []  # (page, lost line, a crop of it from one of the page's images)
+        lost = 0
         garbled: list[set[int]] = []
         for k, page in enumerate(pages):
             garbled.append(garbled_lines(page.words))
@@ -241,18 +243,26 @@ class SecondLook:
                 room = round(UNREAD_ROOM * (y1 - y0))  # the crop's sides must not cut the first or last letter
                 # The line's own height, not the page's: a card's 7-point line under its big zone lines would be
                 # cut with the line above it.
-                crop = cut(image, (x0 - room, y0, x1 + room, y1), y1 - y0, self.dpi(page.number), (x0, x1))
-                if crop is not None:
-                    asked.append((k, treat(crop, "gray", UNREAD_ENLARGE if y1 - y0 < UNREAD_SMALL else 1.0)))
+                lost += 1
+                scale = UNREAD_ENLARGE if y1 - y0 < UNREAD_SMALL else 1.0
+                for source in self._images(page.number):
+                    pixels = self.page(page.number, source)
+                    crop = cut(pixels, (x0 - room, y0, x1 + room, y1), y1 - y0, self.dpi(page.number), (x0, x1)) \
+                        if pixels is not None else None
+                    if crop is not None:
+                        asked.append((k, lost, treat(crop, "gray", scale)))
         if not asked:
             return list(pages)
-        read = read_lines([t.image for _, t in asked], language=self.language,
+        read = read_lines([t.image for _, _, t in asked], language=self.language,
                           tessdata=self.models(self.language))
+        surest: dict[int, int] = {}  # lost line → the position of its legible reading with the surest words
+        for j, ((_, at, _), words) in enumerate(zip(asked, read, strict=True)):
+            if _legible(words) and (at not in surest or _sureness(words) > _sureness(read[surest[at]])):
+                surest[at] = j
         out = [replace(p, words=list(p.words)) for p in pages]
         added = 0
-        for (k, treated), words in zip(asked, read, strict=True):
-            if not _legible(words):
-                continue
+        for j in sorted(surest.values()):
+            (k, _, treated), words = asked[j], read[j]
             line = 1 + max((w.line for w in out[k].words), default=0)
             new = [Word(w.text, treated.to_page(w.bbox), w.confidence, line) for w in words]
             span = union_box(new)
@@ -267,6 +277,10 @@ class SecondLook:
     def models(self, language: str) -> str | None:
         """The folder of the first reading's models for ``language``, or None for Tesseract's default."""
         return self.tessdata if self.tessdata and usable(self.tessdata, language) else None
+
+    def _images(self, number: int) -> tuple[str, ...]:
+        """The images of a page a lost line is read from: the OCR image, and the page before its smoothing."""
+        return ("ocr", "unsmoothed") if number in self.unsmoothed else ("ocr",)
 
     def _plan(self, spot: Spot) -> list[tuple[str, float, str, str | None, str | None, str]]:
         """The spot's readings: (treatment, enlargement, language, whitelist, folder of models or None, image)."""
@@ -366,8 +380,12 @@ def _covered(box: tuple[int, int, int, int], span: tuple[int, int, int, int]) ->
 
 
 def _legible(words: Sequence[LineWord]) -> bool:
-    return len(words) >= UNREAD_WORDS and statistics.fmean(w.confidence for w in words) >= UNREAD_CONFIDENCE \
+    return len(words) >= UNREAD_WORDS and _sureness(words) >= UNREAD_CONFIDENCE \
         and sum(bool(_RUN.search(w.text)) for w in words) >= 2
+
+
+def _sureness(words: Sequence[LineWord]) -> float:
+    return statistics.fmean(w.confidence for w in words)
 
 
 def _parse(spot: Spot, words: list[LineWord], treated: Treated, reader: str) -> Candidate | None:

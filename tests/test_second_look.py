@@ -192,6 +192,42 @@ def test_a_line_the_page_reading_lost_is_read_on_its_own(tmp_path, monkeypatch):
     assert not any("date_of_birth" in f or "full_name" in f for f in without)
 
 
+def test_a_lost_line_is_read_from_the_page_before_its_smoothing_where_that_reads_surer(tmp_path):
+    """A 150 dpi land-use certificate, grainy, so read smoothed: the page reading loses the line of the first
+    land user's old ID. Cut from the OCR image it reads as nothing legible; from the page before the smoothing, its
+    number, which then identifies him in the registry."""
+    doc = make_document(1010198, "land_use_certificate", "hard", registry=make_registry(1010000, 5000))
+    truth = doc.truth["persons"][0]["fields"]
+    ocr = _ocr(doc, tmp_path)
+    smoothed_only = replace(ocr, pages=[replace(p, unsmoothed_image_path=None) for p in ocr.pages])
+    before = extraction_from_ocr(smoothed_only).persons[0].fields
+    after = extraction_from_ocr(ocr).persons[0].fields
+    assert after["full_name"].value == truth["full_name"] == before["full_name"].value
+    assert "old_id_number" not in before
+    assert after["old_id_number"].value == truth["old_id_number"]
+
+
+@pytest.mark.parametrize("sharp_in", ["ocr", "unsmoothed"])
+def test_a_lost_line_read_from_both_images_takes_the_surer_reading(tmp_path, sharp_in):
+    # One image of the page holds the line sharp, the other blurred (its name then read at 0.2): both readings are
+    # legible, and the sharp one's is taken, whichever image holds it. (Sharp is a little soft: the lost line is
+    # found on the OCR image's ink, and perfectly crisp synthetic letters are too thin to pass for a line there.)
+    from extract.layout import PageWords
+
+    sharp, blurred = _line_image("Họ và tên: TRẦN THỊ BÌNH", 30), _line_image("Họ và tên: NGUYỄN VĂN AN", 30)
+    images = {}
+    for name, line in (("ocr", sharp if sharp_in == "ocr" else blurred),
+                       ("unsmoothed", blurred if sharp_in == "ocr" else sharp)):
+        page = np.full((260, 1200), 255, np.uint8)
+        soft = cv2.GaussianBlur(line, (0, 0), 0.5 if line is sharp else 1.0)
+        page[100:100 + soft.shape[0], 100:100 + soft.shape[1]] = soft
+        images[name] = tmp_path / ("page-0001.png" if name == "ocr" else "page-0001.unsmoothed.png")
+        cv2.imwrite(str(images[name]), page)
+    look = SecondLook({1: (str(images["ocr"]), 300.0)}, "vie", None, None, {1: str(images["unsmoothed"])})
+    words = look.unread([PageWords(1, 1200, 260, [])])[0].words
+    assert " ".join(w.text for w in words) == "Họ và tên: TRẦN THỊ BÌNH"
+
+
 def test_a_line_the_page_reading_garbled_is_read_again_in_its_place(tmp_path, monkeypatch):
     """A clean 300 dpi typewritten death certificate: the page reading garbles the birth date's line, tight under
     the bold name ("Tivi 0 Ellcn nan mi. | 3/0/1902.", mean confidence 0.22). Its ink is read again as a line of its own
