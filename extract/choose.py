@@ -272,15 +272,16 @@ def _agreed_year(spot: object, full: list[_Option], voted: Sequence[str] = ()) -
         return None
     year, sample = full[0].value[:4], full[0].sample
     readings = sum(o.agree for o in full)
+    made = full[0].readings - full[0].support + sum(o.support for o in full)  # supporting ones: those that agree
     dates = list(dict.fromkeys([o.value for o in full] + [v for v in voted if v[:4] == year]))
     if len(full) >= MIN_VOTES and len({o.value[:4] for o in full}) == 1:
-        reason = f"year re-read alike by {readings} of {full[0].readings} readings, day and month not"
+        reason = f"year re-read alike by {readings} of {made} readings, day and month not"
     elif len(full) == 1 and len(dates) >= MIN_VOTES and all(v[:4] == year for v in voted):
-        reason = f"year of the dates the readings give digit by digit ({readings} of {full[0].readings} readings " \
+        reason = f"year of the dates the readings give digit by digit ({readings} of {made} readings " \
                  "give one whole)"
     else:
         return None
-    cand = Candidate(spot.field, year, round(AGREED_YEAR * min(1.0, readings / full[0].readings), 4),
+    cand = Candidate(spot.field, year, round(AGREED_YEAR * min(1.0, readings / made), 4),
                      spot.page, sample.bbox, reasons=(reason,), region=spot.region,
                      alternatives=tuple(dates)[:MAX_ALTERNATIVES])
     return Choice(spot, cand, None)

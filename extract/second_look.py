@@ -152,8 +152,9 @@ People = Sequence[tuple[Mapping[str, list[Candidate]], Sequence[Spot], Mapping[s
 
 
 class SecondLook:
-    """Re-reads the weak person values of one document from its OCR images (page number → image path and dpi)
-    and, for the names of pages read smoothed, from those pages before the smoothing (page number → path)."""
+    """Re-reads the weak person values of one document, and the lines its page reading lost, from its OCR images
+    (page number → image path and dpi) and, for names and lost lines on pages read smoothed, from those pages
+    before the smoothing (page number → path)."""
 
     def __init__(self, images: Mapping[int, tuple[str, float]], language: str = "vie",
                  tessdata: str | None = None, best: str | None = None,
@@ -200,8 +201,7 @@ class SecondLook:
         out: dict[int, dict[str, list[Candidate]]] = {}
         for k in sorted({k for k, _, _ in asked}):
             values, _, fields = people[k]
-            # Readings of the unsmoothed page count only where they agree (``extract.choose.SUPPORTING``).
-            mine = [(spot, own, found, sum(image == "ocr" for *_, image in self._plan(spot)))
+            mine = [(spot, own, found, self._counted(spot))
                     for (j, spot, own), found in zip(asked, readings, strict=True) if j == k]
             choices = choose_person(mine, fields)
             if choices:
@@ -247,8 +247,9 @@ class SecondLook:
                 scale = UNREAD_ENLARGE if y1 - y0 < UNREAD_SMALL else 1.0
                 for source in self._images(page.number):
                     pixels = self.page(page.number, source)
-                    crop = cut(pixels, (x0 - room, y0, x1 + room, y1), y1 - y0, self.dpi(page.number), (x0, x1)) \
-                        if pixels is not None else None
+                    if pixels is None:
+                        continue
+                    crop = cut(pixels, (x0 - room, y0, x1 + room, y1), y1 - y0, self.dpi(page.number), (x0, x1))
                     if crop is not None:
                         asked.append((k, lost, treat(crop, "gray", scale)))
         if not asked:
@@ -271,7 +272,7 @@ class SecondLook:
                 out[k] = replace(out[k], words=kept)
             out[k].words.extend(new)
             added += 1
-        log.debug("second look: %d of %d unread lines added", added, len(asked))
+        log.debug("second look: %d of %d unread lines added", added, lost)
         return out
 
     def models(self, language: str) -> str | None:
@@ -286,8 +287,8 @@ class SecondLook:
         """The spot's readings: (treatment, enlargement, language, whitelist, folder of models or None, image)."""
         out = []
         for how, scale, language, whitelist, models, image in (DIGIT_PLAN if spot.digits else TEXT_PLAN):
-            if image == "unsmoothed" and spot.page not in self.unsmoothed:
-                continue
+            if image == "unsmoothed" and (spot.page not in self.unsmoothed or spot.kind != "name"):
+                continue  # a date in words is read as digits are, from the OCR image alone
             language = self.language if language == "doc" else language
             if models == "first":
                 out.append((how, scale, language, whitelist, self.models(language), image))
@@ -297,6 +298,11 @@ class SecondLook:
             if self._other[language] is not None:
                 out.append((how, scale, language, whitelist, self._other[language], image))
         return out
+
+    def _counted(self, spot: Spot) -> int:
+        """The readings of the spot that count whether they agree or not: those of the OCR image (readings of the
+        unsmoothed page count only where they agree, ``extract.choose.SUPPORTING``)."""
+        return sum(image == "ocr" for *_, image in self._plan(spot))
 
     def _crop(self, spot: Spot, image: str) -> Crop | None:
         page = self.page(spot.page, image)

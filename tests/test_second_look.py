@@ -209,8 +209,8 @@ def test_a_lost_line_is_read_from_the_page_before_its_smoothing_where_that_reads
 
 @pytest.mark.parametrize("sharp_in", ["ocr", "unsmoothed"])
 def test_a_lost_line_read_from_both_images_takes_the_surer_reading(tmp_path, sharp_in):
-    # One image of the page holds the line sharp, the other blurred (its name then read at 0.2): both readings are
-    # legible, and the sharp one's is taken, whichever image holds it. (Sharp is a little soft: the lost line is
+    # One image of the page holds the line sharp, the other blurred (its name then read less surely): both readings
+    # are legible, and the sharp one's is taken, whichever image holds it. (Sharp is a little soft: the lost line is
     # found on the OCR image's ink, and perfectly crisp synthetic letters are too thin to pass for a line there.)
     from extract.layout import PageWords
 
@@ -447,7 +447,8 @@ def test_readings_of_the_unsmoothed_page_add_votes_but_never_doubt():
     odd = [replace(_c("full_name", "VUẦN VUI SƯƠNG"), source="reread:gray@1:unsmoothed:vie")] * 2
     sure = choose_person([(name, own, alike, 4)], {}, TODAY)[0].candidate.confidence
     assert choose_person([(name, own, alike + odd, 4)], {}, TODAY)[0].candidate.confidence == sure > 0.9
-    # Two agreeing readings of the unsmoothed page and the first reading outvote two of the OCR image.
+    # Two agreeing readings of the unsmoothed page are votes: with a better-validated name they outvote two
+    # readings of the OCR image that agree on another (and the first reading, a third).
     own = _c("full_name", "TRẦN THỊ NƯƠNG", 0.5, "label")
     misread = [_c("full_name", "THÂN THỊ NƯƠNG")] * 2
     right = [replace(_c("full_name", "TRẦN THỊ HƯƠNG"), source=f"reread:gray@1:unsmoothed:vie{model}")
@@ -477,6 +478,14 @@ def test_a_birth_date_read_two_ways_keeps_the_other_full_dates_as_alternatives()
     assert [(c.candidate.value, c.candidate.alternatives, c.replaces) for c in year] == [
         ("2019", ("2019-03-05", "2019-08-05"), None)]
     assert "year re-read alike by 2 of 5 readings" in year[0].candidate.reasons[0]
+    # A supporting reading (of the page before smoothing) that gives the year counts among the readings made,
+    # whichever date scores first: never more agreeing than made.
+    support = replace(_c("date_of_birth", "2019-08-05"), source="reread:gray@1:unsmoothed:vie")
+    for first, second in ((_c("date_of_birth", "2019-03-05", 0.9), support),
+                          (_c("date_of_birth", "2019-03-05", 0.1), replace(support, confidence=0.99))):
+        got = choose_person([(spot, None, [first, second], 4)], {}, TODAY)[0].candidate
+        assert (got.value, got.confidence) == ("2019", round(0.6 * 2 / 6, 4))
+        assert "year re-read alike by 2 of 6 readings" in got.reasons[0]
     assert choose_person([(spot, None, [_c("date_of_birth", "2019-03-05"), _c("date_of_birth", "2018-03-05")], 4)],
                          {}, TODAY) == []
     assert choose_person([(spot, None, [_c("date_of_birth", "2019-03-05")], 4)], {}, TODAY) == []
@@ -649,9 +658,11 @@ def test_weak_values_are_read_again_with_both_vietnamese_models(tmp_path):
     unsmoothed = {("reread:gray@1:unsmoothed:vie", "NGUYỄN THỊ HƯƠNG"),
                   ("reread:gray@1:unsmoothed:vie:other", "NGUYỄN THỊ HƯƠNG")}
     assert {(c.source, c.value) for c in more} == {(c.source, c.value) for c in both} | unsmoothed
-    # Only names, only on the pages that were smoothed.
+    # Only names, only on the pages that were smoothed; the unsmoothed readings are not among those counted.
     assert len(look._plan(spot)) == 6 and len(look._plan(replace(spot, page=2))) == 4
+    assert look._counted(spot) == 4
     assert len(look._plan(replace(spot, field="citizen_id", kind="citizen_id", digits=True))) == 4
+    assert len(look._plan(replace(spot, field="date_of_birth", kind="date"))) == 4  # a date in words
 
 
 def test_an_identity_paper_read_without_its_number_is_read_again_as_the_kind_of_id_it_is(tmp_path):
