@@ -305,6 +305,7 @@ class SecondLook:
         return sum(image == "ocr" for *_, image in self._plan(spot))
 
     def _crop(self, spot: Spot, image: str) -> Crop | None:
+        """The spot's line cut from one of its page's images; None where there is no such image or no line."""
         page = self.page(spot.page, image)
         return cut(page, spot.region, spot.height, self.dpi(spot.page), spot.keep) if page is not None else None
 
