@@ -101,6 +101,10 @@ def test_cleanup_beats_raw_tesseract_on_a_hard_turned_page(tmp_path):
     assert cer_raw > 0.9  # raw Tesseract reads nothing useful
     assert cer_clean < 0.6
     assert cer_clean < 0.6 * cer_raw
+    # The grainy page was read smoothed: the page before the smoothing is kept for the second look. Read again
+    # unsmoothed in the same work folder, the older image is not taken for this reading's.
+    assert cleaned.pages[0].unsmoothed_image_path is not None
+    assert run_ocr(page, doc.dpi, tmp_path / "a", cleanup=False).pages[0].unsmoothed_image_path is None
 
 
 def test_the_page_reading_takes_no_line_for_white_on_black(tmp_path):
