@@ -15,9 +15,10 @@ from PIL import Image, ImageDraw
 
 from extract.choose import VOTED, choose_person, name_validity
 from extract.fields import extraction_from_ocr
+from extract.lost_lines import garbled_lines
 from extract.model import Extraction, FieldValue, Person
 from extract.mrz import MRZ_CHARS
-from extract.second_look import SecondLook, Spot, _rekeyed, garbled_lines
+from extract.second_look import SecondLook, Spot, _rekeyed
 from extract.settle import settle_date
 from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
@@ -242,7 +243,7 @@ def test_a_line_the_page_reading_garbled_is_read_again_in_its_place(tmp_path, mo
     assert noise and all(statistics.fmean(w.confidence for w in words if w.line == n) < 0.5 for n in noise)
     found = subject(extraction_from_ocr(ocr), "deceased").fields
     assert found["date_of_birth"].value == truth["date_of_birth"] == "1952-07-13"
-    monkeypatch.setattr("extract.second_look.garbled_lines", lambda words: set())
+    monkeypatch.setattr("extract.lost_lines.garbled_lines", lambda words: set())
     assert "date_of_birth" not in subject(extraction_from_ocr(ocr), "deceased").fields
 
 
