@@ -19,7 +19,7 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
-from extract.ids import check_citizen_id, check_old_id, id_birth_year
+from extract.ids import ZEROS_READ, check_citizen_id, check_old_id, id_birth_year
 from extract.model import FieldValue
 from extract.spelling import FAMILY_NAMES, is_known
 from extract.syllables import is_syllable
@@ -197,6 +197,8 @@ def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candi
     for spot, own, all_readings, planned in asked:
         field = spot.field  # type: ignore[attr-defined]
         readings = [c for c in all_readings if c.source != VOTED]
+        if field == "citizen_id":
+            readings = [_proven(c, fields, gender) for c in readings]
         options = _options(field, own, readings, fields.get(field), gender, today, planned,
                            getattr(spot, "year_only", False))
         if field == "date_of_birth" and field not in best:
@@ -211,6 +213,19 @@ def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candi
             choices.append(c)
     choices.extend(_joint(best, fields, gender, today, voted))
     return choices
+
+
+def _proven(c: Candidate, fields: Mapping[str, FieldValue], gender: str | None) -> Candidate:
+    """An ID re-reading as its structure proves it once the person's birth year is known: the two zeros of a code
+    00P read as loops (``extract.ids``) are taken only where the century and year digits agree with it."""
+    birth = fields.get("date_of_birth")
+    if birth is None or not birth.value[:4].isdigit():
+        return c
+    chk = check_citizen_id(c.value, birth_year=int(birth.value[:4]), gender=gender)
+    if not chk.repaired or chk.value is None or chk.value == c.value:
+        return c
+    return replace(c, value=chk.value, confidence=round(c.confidence * chk.confidence_factor, 4),
+                   reasons=(*c.reasons, *chk.reasons))
 
 
 def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], fields: Mapping[str, FieldValue],
@@ -233,7 +248,9 @@ def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], f
         if not taken and field == "date_of_birth" and original is None and (tie := _tie_broken(options, voted)) \
                 and _consistency(tie, kept_id) >= 0:
             top, taken, reason = tie, True, "the digits its readings give break a tie between two readings"
-        c = _choice(spot, own, top, reason) if taken else None
+        # How the structure proved an ID its readings gave with its zeros read as loops (``_proven``).
+        proof = next((r for r in top.sample.reasons if ZEROS_READ in r), None) if field == "citizen_id" else None
+        c = _choice(spot, own, top, reason or proof) if taken else None
         if c is not None and reason is not None:
             # One reading of several, the vote its tie-break: a day and month to doubt (extract.evidence.WEAK_DATE).
             c = replace(c, candidate=replace(c.candidate, confidence=min(c.candidate.confidence, TIE_CONFIDENCE)))

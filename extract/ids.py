@@ -38,6 +38,7 @@ _READ_FOR_ZERO = frozenset("689")  # digits a blurred or worn 0 is read as
 # ... taken as that 0: a digit changed, which the structure proves less than a letter read as a digit (a quarter of
 # random numbers so repaired hold), so a reading that gives a valid ID as printed beats it.
 _ZERO_REPAIRED = 0.7
+ZEROS_READ = "read for the 00 of province code"  # in the reason of an ID whose two first zeros were read as loops
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,16 @@ def check_citizen_id(raw: str, *, birth_year: int | None = None, gender: str | N
         if z_valid and not z_reasons:
             note = f"first digit {read[0]} read for the 0 every ID starts with: {s!r} → {zero}"
             return IdCheck(zero, True, True, [note], z_province, z_factor * _ZERO_REPAIRED)
+    if scanned and read == s and birth_year is not None and read[1] in _READ_FOR_ZERO \
+            and (read[0] == "0" or read[0] in _READ_FOR_ZERO) and not (valid and not reasons):
+        # Both zeros of a code 00P read as loops ("681147136179" for 001147136179, Hà Nội): taken only where the
+        # code read is none, 00P is one, and the century, year and gender digits then agree with the document's
+        # birth year (and gender, when known); two digits changed need that much more proof than one.
+        zeros = "00" + read[2:]
+        z_valid, z_reasons, z_province, z_factor = _assess(zeros, birth_year, gender)
+        if z_valid and not z_reasons and z_province is not None:
+            note = f"first digits {read[:2]} {ZEROS_READ} {zeros[:3]}: {s!r} → {zeros}"
+            return IdCheck(zeros, True, True, [note], z_province, z_factor * _ZERO_REPAIRED * _ZERO_REPAIRED)
     if read == s:
         return IdCheck(read, valid, False, reasons, province, factor)
     if valid and not reasons:

@@ -36,7 +36,7 @@ from extract.pieces import Piece
 from extract.text import fold
 from extract.values import Candidate, read
 from extract.zone_look import reread_zone
-from ocr.crops import Crop, Treated, cut, treat
+from ocr.crops import Crop, Treated, cut, treat, value_only
 from ocr.hocr import Word
 from ocr.lines import DIGITS, LineWord, read_lines
 from ocr.tessdata import other_models, usable
@@ -247,7 +247,8 @@ class SecondLook:
     def _crop(self, spot: Spot, image: str) -> Crop | None:
         """The spot's line cut from one of its page's images; None where there is no such image or no line."""
         page = self.page(spot.page, image)
-        return cut(page, spot.region, spot.height, self.dpi(spot.page), spot.keep) if page is not None else None
+        crop = cut(page, spot.region, spot.height, self.dpi(spot.page), spot.keep) if page is not None else None
+        return value_only(crop, spot.height, spot.keep) if crop is not None and spot.digits else crop
 
     def _read(self, spots: list[Spot]) -> list[list[Candidate]]:
         """Every spot's crop in every treatment of its plan, read in one Tesseract run per reader, then parsed."""

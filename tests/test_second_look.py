@@ -24,7 +24,7 @@ from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
 from extract.text import fold
 from extract.values import Candidate
-from ocr.crops import cut, cut_block, treat
+from ocr.crops import Crop, cut, cut_block, treat, value_only
 from ocr.hocr import Word, parse_hocr
 from ocr.lines import DIGITS, read_lines
 from tests.synth import make_document
@@ -322,6 +322,38 @@ def test_a_crop_keeps_its_line_and_drops_the_neighbours_ink():
     big = treat(crop, "gray", 2.0)
     assert big.to_page((12, 12, 12 + 2 * 10, 12 + 2 * 10)) == (crop.origin[0], crop.origin[1],
                                                                 crop.origin[0] + 10, crop.origin[1] + 10)
+
+
+def test_a_numbers_crop_is_cut_down_to_the_number():
+    """A wife's birth date, then the husband's label of the second column: told to read digits only, Tesseract
+    reads "Ngày" as digits too. The crop keeps the date, or what the first reading found."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(faces("serif")[0].path("bold"), 30)
+    img = Image.new("L", (900, 90), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((40, 25), "3/10/1996", font=font, fill=0)
+    second = 40 + round(font.getlength("3/10/1996")) + 300
+    draw.text((second, 25), "Ngày, tháng", font=font, fill=0)
+    page = np.asarray(img)
+    rows = np.flatnonzero((page < 128).any(axis=1))
+    height = float(rows[-1] - rows[0])
+    crop = cut(page, (10, int(rows[0]), 890, int(rows[-1]) + 1), height, 180.0)
+    assert crop is not None
+    number = value_only(crop, height)
+    cols = np.flatnonzero((number.image < 128).any(axis=0)) + number.origin[0]
+    assert cols.min() >= 38 and cols.max() < second - 100  # the date, whole, and nothing of the label after it
+    assert number.origin[1] == crop.origin[1] and number.image.shape[0] == crop.image.shape[0]
+    digits = read_lines([treat(number, "gray", 2.0).image], language="eng", whitelist=DIGITS + "/")[0]
+    assert "".join(w.text for w in digits) == "3/10/1996"
+    # Where the first reading found the value, that ink is the value's (here, wrongly, the label).
+    kept = value_only(crop, height, keep=(second, second + 100))
+    cols = np.flatnonzero((kept.image < 128).any(axis=0)) + kept.origin[0]
+    assert cols.min() >= second - 5
+    # A crop with nothing but the number, or no ink at all, is left as it is.
+    assert value_only(number, height) is number
+    blank = Crop(np.full((40, 300), 255, np.uint8), (5, 7))
+    assert value_only(blank, height) is blank
 
 
 def _page_of_lines(lines: list[tuple[str, int]], height_px: int = 28) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -694,6 +726,32 @@ def test_a_number_printed_under_its_label_is_cut_with_its_first_digit_whole(tmp_
     assert first.get("citizen_id") is None or first["citizen_id"].value != want
     husband = subject(extraction_from_ocr(ocr), "husband").fields
     assert husband["citizen_id"].value == want == "038098347978"
+
+
+def test_a_date_followed_by_the_next_columns_label_is_read_from_the_date_alone(tmp_path):
+    """Seed 910098, hard, 150 dpi: the wife's "3/10/1996" (bold, its slashes run into the digits), read on the page
+    as nothing a date could be, has the husband's "Ngày, tháng, năm sinh" after it in the second column. Read
+    with it as digits it gave "10/1996" twice; cut down to the date, "3/10/1996"."""
+    doc = make_document(910098, "marriage_certificate", "hard", registry=make_registry(910000, 5000))
+    want = {p["role"]: p["fields"] for p in doc.truth["persons"]}["wife"]["date_of_birth"]
+    ocr = _ocr(doc, tmp_path)
+    first = subject(extraction_from_ocr(ocr, second_look=False), "wife").fields
+    assert "date_of_birth" not in first
+    wife = subject(extraction_from_ocr(ocr), "wife").fields
+    assert wife["date_of_birth"].value == want == "1996-10-03"
+
+
+def test_an_id_read_with_its_province_codes_zeros_as_loops_is_proven_by_the_birth_date(tmp_path):
+    """Seed 970002, hard, 200 dpi: the deceased's 001147136179 is "6081147136179" on the page and "681147136179"
+    in both digit re-readings: no ID without its first two digits read as the 00 of Hà Nội's code, which the
+    century, year and gender digits then prove against the record's birth date (1947) and gender."""
+    doc = make_document(970002, "death_certificate", "hard", registry=make_registry(970000, 5000))
+    want = doc.truth["persons"][0]["fields"]["citizen_id"]
+    ocr = _ocr(doc, tmp_path)
+    assert "citizen_id" not in subject(extraction_from_ocr(ocr, second_look=False), "deceased").fields
+    got = subject(extraction_from_ocr(ocr), "deceased").fields["citizen_id"]
+    assert got.value == want == "001147136179"
+    assert any("read for the 00 of province code 001" in r for r in got.reasons)
 
 
 def test_an_identity_paper_spot_takes_the_id_kind_its_readings_agree_on():

@@ -296,6 +296,23 @@ def test_a_first_digit_read_for_0_stays_as_read_when_the_rest_does_not_hold():
     assert check_citizen_id("B01085012345").value is None
 
 
+def test_both_zeros_of_a_code_00p_read_as_loops_are_taken_only_where_the_birth_year_proves_them():
+    # Hà Nội's 001 read "681" (seed 970002, hard): no province is 681 or 081; 001 is, and its century, year and
+    # gender digits say a woman born in 1947, as the death record does.
+    got = check_citizen_id("681147136179", birth_year=1947, gender="female")
+    assert (got.value, got.valid, got.repaired) == ("001147136179", True, True)
+    assert got.confidence_factor < check_citizen_id("601085012345").confidence_factor < 1.0  # two digits, less sure
+    assert any("68 read for the 00 of province code 001" in r for r in got.reasons)
+    assert check_citizen_id("061147136179", birth_year=1947).value == "001147136179"  # 061: no province
+    # Without the document's birth year, or against it, or against its gender, nothing proves two digits.
+    for kwargs in ({}, {"gender": "female"}, {"birth_year": 1948}, {"birth_year": 1947, "gender": "male"}):
+        assert check_citizen_id("681147136179", **kwargs).value == "681147136179", kwargs
+    # A code that is a province as read stays (091 is Kiên Giang), as does one the first digit's 0 already makes.
+    assert check_citizen_id("091096609357", birth_year=1996).value == "091096609357"
+    assert check_citizen_id("691147136179", birth_year=1947).value == "091147136179"
+    assert check_citizen_id("681147136179", birth_year=1947, scanned=False).value == "681147136179"  # typed
+
+
 @pytest.mark.parametrize(
     ("raw", "kwargs"),
     [
