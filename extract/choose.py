@@ -19,7 +19,7 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
-from extract.ids import ZEROS_READ, check_citizen_id, check_old_id, id_birth_year
+from extract.ids import ZEROS_READ, ZEROS_REPAIRED, check_citizen_id, check_old_id, id_birth_year
 from extract.model import FieldValue
 from extract.spelling import FAMILY_NAMES, is_known
 from extract.syllables import is_syllable
@@ -222,7 +222,7 @@ def _proven(c: Candidate, fields: Mapping[str, FieldValue], gender: str | None) 
     if birth is None or not birth.value[:4].isdigit():
         return c
     chk = check_citizen_id(c.value, birth_year=int(birth.value[:4]), gender=gender)
-    if not chk.repaired or chk.value is None or chk.value == c.value:
+    if chk.value is None or chk.value == c.value or not any(ZEROS_READ in r for r in chk.reasons):
         return c
     return replace(c, value=chk.value, confidence=round(c.confidence * chk.confidence_factor, 4),
                    reasons=(*c.reasons, *chk.reasons))
@@ -251,6 +251,8 @@ def _joint(best: Mapping[str, tuple[object, Candidate | None, list[_Option]]], f
         # How the structure proved an ID its readings gave with its zeros read as loops (``_proven``).
         proof = next((r for r in top.sample.reasons if ZEROS_READ in r), None) if field == "citizen_id" else None
         c = _choice(spot, own, top, reason or proof) if taken else None
+        if c is not None and proof is not None:  # agreeing readings make the reading sure, not the repair
+            c = replace(c, candidate=replace(c.candidate, confidence=round(c.candidate.confidence * ZEROS_REPAIRED, 4)))
         if c is not None and reason is not None:
             # One reading of several, the vote its tie-break: a day and month to doubt (extract.evidence.WEAK_DATE).
             c = replace(c, candidate=replace(c.candidate, confidence=min(c.candidate.confidence, TIE_CONFIDENCE)))

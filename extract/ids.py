@@ -11,7 +11,9 @@
 A conflict with what the document says (birth year, gender) is reported and lowers the confidence; the digits
 are never changed to agree. OCR letters (O → 0, l → 1, S → 5, B → 8, …) are read as digits, and a first digit 6,
 8 or 9 as the 0 every ID starts with, only when the result is a complete ID with a known province and no
-conflict, i.e. when the structure proves the reading.
+conflict, i.e. when the structure proves the reading. The first two digits are read as the 00 of a code 00P
+(Hà Nội's 001 read "681": both were 6, 8 or 9) only where the document gives the birth year, which the century
+and year digits must then give too (and its gender, when it gives one).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ _READ_FOR_ZERO = frozenset("689")  # digits a blurred or worn 0 is read as
 # ... taken as that 0: a digit changed, which the structure proves less than a letter read as a digit (a quarter of
 # random numbers so repaired hold), so a reading that gives a valid ID as printed beats it.
 _ZERO_REPAIRED = 0.7
+ZEROS_REPAIRED = _ZERO_REPAIRED * _ZERO_REPAIRED  # ... both zeros of a code 00P taken for the loops read
 ZEROS_READ = "read for the 00 of province code"  # in the reason of an ID whose two first zeros were read as loops
 
 
@@ -45,7 +48,7 @@ ZEROS_READ = "read for the 00 of province code"  # in the reason of an ID whose 
 class IdCheck:
     value: str | None  # the digits (12 or 9), or None when unusable
     valid: bool  # the structure holds (a conflict with the document does not make it invalid)
-    repaired: bool  # OCR letters were read as digits
+    repaired: bool  # OCR letters were read as digits, or loops as the zeros every ID starts with
     reasons: list[str]  # why the confidence is lowered or the value missing
     province: str | None  # province of birth registration, for 12-digit IDs with a known code
     confidence_factor: float  # 1.0 nothing to say; multiply into the field's confidence
@@ -142,16 +145,17 @@ def check_citizen_id(raw: str, *, birth_year: int | None = None, gender: str | N
         if z_valid and not z_reasons:
             note = f"first digit {read[0]} read for the 0 every ID starts with: {s!r} → {zero}"
             return IdCheck(zero, True, True, [note], z_province, z_factor * _ZERO_REPAIRED)
-    if scanned and read == s and birth_year is not None and read[1] in _READ_FOR_ZERO \
-            and (read[0] == "0" or read[0] in _READ_FOR_ZERO) and not (valid and not reasons):
-        # Both zeros of a code 00P read as loops ("681147136179" for 001147136179, Hà Nội): taken only where the
-        # code read is none, 00P is one, and the century, year and gender digits then agree with the document's
-        # birth year (and gender, when known); two digits changed need that much more proof than one.
+    if scanned and read == s and birth_year is not None and read[0] in _READ_FOR_ZERO \
+            and read[1] in _READ_FOR_ZERO:
+        # Both zeros of a code 00P read as loops ("681147136179" for 001147136179, Hà Nội), where the first one's
+        # 0 alone makes no ID: taken only where 00P is a province and the century and year digits give the birth
+        # year the document gives (and the gender, when it gives one). Those digits are not the ones changed, but
+        # an ID misread elsewhere rarely still agrees with the document; two digits changed are the less sure.
         zeros = "00" + read[2:]
         z_valid, z_reasons, z_province, z_factor = _assess(zeros, birth_year, gender)
         if z_valid and not z_reasons and z_province is not None:
             note = f"first digits {read[:2]} {ZEROS_READ} {zeros[:3]}: {s!r} → {zeros}"
-            return IdCheck(zeros, True, True, [note], z_province, z_factor * _ZERO_REPAIRED * _ZERO_REPAIRED)
+            return IdCheck(zeros, True, True, [note], z_province, z_factor * ZEROS_REPAIRED)
     if read == s:
         return IdCheck(read, valid, False, reasons, province, factor)
     if valid and not reasons:

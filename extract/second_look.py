@@ -122,11 +122,14 @@ class Spot:
         return Spot(cand.field, "name", cand.page or row.page, region, h, False, True, (x0, x1))
 
 
-def _checked(field: str, value: str) -> str | None:
+def _checked(field: str, value: str, fields: Mapping[str, FieldValue] | None = None) -> str | None:
     """A reading as the record has it once checked: an ID with OCR letters read as digits ("O01..." → 001...), a
-    first digit read for its 0; other values as they are."""
+    first digit read for its 0, or two where the person's birth date proves them (``fields``, the person's
+    settled values); other values as they are."""
     if field == "citizen_id":
-        return check_citizen_id(value).value or value
+        birth, gender = (fields or {}).get("date_of_birth"), (fields or {}).get("gender")
+        year = int(birth.value[:4]) if birth is not None and birth.value[:4].isdigit() else None
+        return check_citizen_id(value, birth_year=year, gender=gender.value if gender else None).value or value
     if field == "old_id_number":
         return check_old_id(value).value or value
     return value
@@ -188,7 +191,7 @@ class SecondLook:
                 own = next((c for c in values.get(spot.field, []) if c.region == spot.region), None)
                 settled = fields.get(spot.field)
                 if own is not None and settled is not None and settled.value not in (
-                        own.value, _checked(spot.field, own.value)):
+                        own.value, _checked(spot.field, own.value, fields)):
                     continue  # another reading was preferred: this one is not what the record says
                 if spot.page in self.images and weak(settled, spot):
                     asked.append((k, spot, own))

@@ -76,13 +76,13 @@ def cut(page: Image, box: tuple[int, int, int, int], row_height: float, dpi: flo
 
 
 def value_only(crop: Crop, row_height: float, keep: tuple[int, int] | None = None) -> Crop:
-    """The crop of a number (a date, an ID) cut down to the number, where something else follows it on its row:
-    its ink up to the first blank ``VALUE_GAP`` wide, with half a row of paper on either side. The stretch after
-    a date's label holds what follows it on the row ("Ngày" of a second column's label, "Giới tính: Nam" beyond a
-    tab) and Tesseract, told to read digits only, reads those as digits too ("3/10/1996 ... Ngày" read
-    "10/1996"). The number is the ink over ``keep`` (page columns where the first reading found it), else the
-    first ink at least half a row wide (not the wider label after it). A crop with nothing after the number is
-    left as it is: cutting the paper after it changed readings as often for the worse as for the better."""
+    """The crop of a number (a date, an ID) cut down to the number, where something else stands on its row: its
+    ink up to a blank ``VALUE_GAP`` wide, with half a row of paper on either side. The stretch after a date's
+    label holds what follows it on the row ("Ngày" of a second column's label, "Giới tính: Nam" beyond a tab),
+    and Tesseract, told to read digits only, reads those as digits too ("3/10/1996 ... Ngày" read "10/1996").
+    The number is all the ink over ``keep`` (page columns where the first reading found it), else the first ink
+    at least half a row wide (not the wider label after it). A crop with nothing else on it is left as it is:
+    cutting the paper after the number changed readings as often for the worse as for the better."""
     ink = ink_mask(crop.image).any(axis=0)
     columns = np.flatnonzero(ink)
     if not len(columns):
@@ -99,9 +99,8 @@ def value_only(crop: Crop, row_height: float, keep: tuple[int, int] | None = Non
     ox = crop.origin[0]
     local = (keep[0] - ox, keep[1] - ox) if keep is not None else None
     if local is not None:
-        chosen = max(runs, key=lambda r: min(r[1], local[1]) - max(r[0], local[0]))
-        if min(chosen[1], local[1]) <= max(chosen[0], local[0]):
-            chosen = None
+        over = [r for r in runs if min(r[1], local[1]) > max(r[0], local[0])]
+        chosen = (over[0][0], over[-1][1]) if over else None
     else:
         chosen = next((r for r in runs if r[1] - r[0] >= 0.5 * row_height), None)
     if chosen is None:

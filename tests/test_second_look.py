@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from extract.choose import VOTED, choose_person, name_validity
+from extract.choose import VOTED, _proven, choose_person, name_validity
 from extract.fields import extraction_from_ocr
 from extract.lost_lines import garbled_lines
 from extract.model import Extraction, FieldValue, Person
 from extract.mrz import MRZ_CHARS
-from extract.second_look import SecondLook, Spot, _rekeyed
+from extract.second_look import SecondLook, Spot, _checked, _rekeyed
 from extract.settle import settle_date
 from extract.spelling import nearest_name, repair_name
 from extract.syllables import is_syllable
@@ -350,6 +350,12 @@ def test_a_numbers_crop_is_cut_down_to_the_number():
     kept = value_only(crop, height, keep=(second, second + 100))
     cols = np.flatnonzero((kept.image < 128).any(axis=0)) + kept.origin[0]
     assert cols.min() >= second - 5
+    # A first reading over both takes both: a number is not cut where it was read whole.
+    both = value_only(crop, height, keep=(45, second + 50))
+    cols = np.flatnonzero((both.image < 128).any(axis=0)) + both.origin[0]
+    assert cols.min() < 60 and cols.max() > second + 100
+    # A first reading over no ink (a speck it took for the value, painted out) leaves the crop as it is.
+    assert value_only(crop, height, keep=(second - 150, second - 120)) is crop
     # A crop with nothing but the number, or no ink at all, is left as it is.
     assert value_only(number, height) is number
     blank = Crop(np.full((40, 300), 255, np.uint8), (5, 7))
@@ -752,6 +758,27 @@ def test_an_id_read_with_its_province_codes_zeros_as_loops_is_proven_by_the_birt
     got = subject(extraction_from_ocr(ocr), "deceased").fields["citizen_id"]
     assert got.value == want == "001147136179"
     assert any("read for the 00 of province code 001" in r for r in got.reasons)
+
+
+def test_only_the_birth_date_proves_an_ids_zeros_read_as_loops_and_the_repair_stays_less_sure():
+    spot = Spot("citizen_id", "citizen_id", 1, (0, 0, 400, 40), 40.0, True)
+    readings = [_c("citizen_id", "681147136179"), _c("citizen_id", "681147136179", source="reread:soft@2:eng")]
+    born = {"date_of_birth": FieldValue("1947-07-02", 0.95), "gender": FieldValue("female", 0.9)}
+    [got] = [c for c in choose_person([(spot, None, readings, 4)], born, TODAY) if c.spot is spot]
+    assert got.candidate.value == "001147136179"
+    assert any("68 read for the 00 of province code 001" in r for r in got.candidate.reasons)
+    plain = [_c("citizen_id", "001147136179"), _c("citizen_id", "001147136179", source="reread:soft@2:eng")]
+    [sure] = [c for c in choose_person([(spot, None, plain, 4)], born, TODAY) if c.spot is spot]
+    assert got.candidate.confidence < sure.candidate.confidence  # the same agreement, read so without a repair
+    # Without the birth date, or with another year, the readings prove no ID.
+    for fields in ({"gender": born["gender"]}, {**born, "date_of_birth": FieldValue("1948-07-02", 0.95)}):
+        assert not [c for c in choose_person([(spot, None, readings, 4)], fields, TODAY) if c.spot is spot]
+    # Only that repair waits for the birth date: readings with OCR letters are taken as the check reads them.
+    letters = [_c("citizen_id", "O01147136179"), _c("citizen_id", "601147136179")]
+    assert [_proven(c, born, "female") for c in letters] == letters
+    # A first reading the birth date proves is what the record has, and so gets its second look.
+    assert _checked("citizen_id", "681147136179", born) == "001147136179"
+    assert _checked("citizen_id", "681147136179") == "681147136179"
 
 
 def test_an_identity_paper_spot_takes_the_id_kind_its_readings_agree_on():
