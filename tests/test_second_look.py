@@ -43,6 +43,16 @@ def subject(ex: Extraction, role: str) -> Person:
 # --- on rendered pages, real Tesseract ----------------------------------------------------------------------
 
 
+def _read_twice(seed: int, doc_type: str, registry_seed: int, role: str, tmp_path: Path) -> tuple[dict, dict, dict]:
+    """One person of a hard development document: the values printed, the fields read without the second look
+    and with it."""
+    doc = make_document(seed, doc_type, "hard", registry=make_registry(registry_seed, 5000))
+    printed = next(p for p in doc.truth["persons"] if p["role"] == role)["fields"]
+    ocr = _ocr(doc, tmp_path)
+    first = subject(extraction_from_ocr(ocr, second_look=False), role).fields
+    return printed, first, subject(extraction_from_ocr(ocr), role).fields
+
+
 @pytest.fixture(scope="module")
 def birth_page(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("birth")
@@ -169,12 +179,10 @@ def test_a_birth_date_in_running_text_gets_a_second_look(tmp_path):
     label's row, so it has a place there to be read again: its readings disagree, two tie, and the digits all
     the readings give break the tie for the date as printed, kept at a low confidence with the other as an
     alternative."""
-    doc = make_document(950200, "decision", "hard", registry=make_registry(950000, 5000))
-    truth = doc.truth["persons"][0]["fields"]["date_of_birth"]
-    ocr = _ocr(doc, tmp_path)
-    assert "date_of_birth" not in subject(extraction_from_ocr(ocr, second_look=False), "subject").fields
-    born = subject(extraction_from_ocr(ocr), "subject").fields["date_of_birth"]
-    assert born.value == truth == "1976-05-27"
+    printed, first, second = _read_twice(950200, "decision", 950000, "subject", tmp_path)
+    assert "date_of_birth" not in first
+    born = second["date_of_birth"]
+    assert born.value == printed["date_of_birth"] == "1976-05-27"
     assert born.confidence < 0.5 and born.alternatives
 
 
@@ -725,12 +733,9 @@ def test_a_number_printed_under_its_label_is_cut_with_its_first_digit_whole(tmp_
     """Seed 1050292, hard: the husband's "CCCD số" ends its row and his number stands under it, read on the page
     with a digit too many. The crop for the second look started at the number's box, on its 0: cut in half, the 0
     was read as nothing or as 1 ("38098347978", "138098347978")."""
-    doc = make_document(1050292, "marriage_certificate", "hard", registry=make_registry(1050000, 5000))
-    want = {p["role"]: p["fields"] for p in doc.truth["persons"]}["husband"]["citizen_id"]
-    ocr = _ocr(doc, tmp_path)
-    first = subject(extraction_from_ocr(ocr, second_look=False), "husband").fields
+    printed, first, husband = _read_twice(1050292, "marriage_certificate", 1050000, "husband", tmp_path)
+    want = printed["citizen_id"]
     assert first.get("citizen_id") is None or first["citizen_id"].value != want
-    husband = subject(extraction_from_ocr(ocr), "husband").fields
     assert husband["citizen_id"].value == want == "038098347978"
 
 
@@ -738,25 +743,19 @@ def test_a_date_followed_by_the_next_columns_label_is_read_from_the_date_alone(t
     """Seed 910098, hard, 150 dpi: the wife's "3/10/1996" (bold, its slashes run into the digits), read on the page
     as nothing a date could be, has the husband's "Ngày, tháng, năm sinh" after it in the second column. Read
     with it as digits it gave "10/1996" twice; cut down to the date, "3/10/1996"."""
-    doc = make_document(910098, "marriage_certificate", "hard", registry=make_registry(910000, 5000))
-    want = {p["role"]: p["fields"] for p in doc.truth["persons"]}["wife"]["date_of_birth"]
-    ocr = _ocr(doc, tmp_path)
-    first = subject(extraction_from_ocr(ocr, second_look=False), "wife").fields
+    printed, first, wife = _read_twice(910098, "marriage_certificate", 910000, "wife", tmp_path)
     assert "date_of_birth" not in first
-    wife = subject(extraction_from_ocr(ocr), "wife").fields
-    assert wife["date_of_birth"].value == want == "1996-10-03"
+    assert wife["date_of_birth"].value == printed["date_of_birth"] == "1996-10-03"
 
 
 def test_an_id_read_with_its_province_codes_zeros_as_loops_is_proven_by_the_birth_date(tmp_path):
     """Seed 970002, hard, 200 dpi: the deceased's 001147136179 is "6081147136179" on the page and "681147136179"
     in both digit re-readings: no ID without its first two digits read as the 00 of Hà Nội's code, which the
     century, year and gender digits then prove against the record's birth date (1947) and gender."""
-    doc = make_document(970002, "death_certificate", "hard", registry=make_registry(970000, 5000))
-    want = doc.truth["persons"][0]["fields"]["citizen_id"]
-    ocr = _ocr(doc, tmp_path)
-    assert "citizen_id" not in subject(extraction_from_ocr(ocr, second_look=False), "deceased").fields
-    got = subject(extraction_from_ocr(ocr), "deceased").fields["citizen_id"]
-    assert got.value == want == "001147136179"
+    printed, first, second = _read_twice(970002, "death_certificate", 970000, "deceased", tmp_path)
+    assert "citizen_id" not in first
+    got = second["citizen_id"]
+    assert got.value == printed["citizen_id"] == "001147136179"
     assert any("read for the 00 of province code 001" in r for r in got.reasons)
 
 
