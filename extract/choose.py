@@ -197,7 +197,7 @@ def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candi
     for spot, own, all_readings, planned in asked:
         field = spot.field  # type: ignore[attr-defined]
         readings = [c for c in all_readings if c.source != VOTED]
-        if field == "citizen_id":
+        if field == "citizen_id" and field not in best:  # the spot chosen with the birth date (``_joint``)
             readings = [_proven(c, fields, gender) for c in readings]
         options = _options(field, own, readings, fields.get(field), gender, today, planned,
                            getattr(spot, "year_only", False))

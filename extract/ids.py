@@ -153,7 +153,7 @@ def check_citizen_id(raw: str, *, birth_year: int | None = None, gender: str | N
         # an ID misread elsewhere rarely still agrees with the document; two digits changed are the less sure.
         zeros = "00" + read[2:]
         z_valid, z_reasons, z_province, z_factor = _assess(zeros, birth_year, gender)
-        if z_valid and not z_reasons and z_province is not None:
+        if z_valid and not z_reasons:  # 00P a province (an unknown code is a reason), no conflict
             note = f"first digits {read[:2]} {ZEROS_READ} {zeros[:3]}: {s!r} → {zeros}"
             return IdCheck(zeros, True, True, [note], z_province, z_factor * ZEROS_REPAIRED)
     if read == s:
