@@ -19,7 +19,7 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
-from extract.ids import ZEROS_READ, ZEROS_REPAIRED, check_citizen_id, check_old_id, id_birth_year
+from extract.ids import ZEROS_READ, ZEROS_REPAIRED, IdCheck, check_citizen_id, check_old_id, id_birth_year
 from extract.model import FieldValue
 from extract.spelling import FAMILY_NAMES, is_known
 from extract.syllables import is_syllable
@@ -198,7 +198,7 @@ def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candi
         field = spot.field  # type: ignore[attr-defined]
         readings = [c for c in all_readings if c.source != VOTED]
         if field == "citizen_id" and field not in best:  # the spot chosen with the birth date (``_joint``)
-            readings = [_proven(c, fields, gender) for c in readings]
+            readings = [_proven(c, fields) for c in readings]
         options = _options(field, own, readings, fields.get(field), gender, today, planned,
                            getattr(spot, "year_only", False))
         if field == "date_of_birth" and field not in best:
@@ -215,13 +215,18 @@ def choose_person(asked: Sequence[tuple[object, Candidate | None, Sequence[Candi
     return choices
 
 
-def _proven(c: Candidate, fields: Mapping[str, FieldValue], gender: str | None) -> Candidate:
+def id_check(value: str, fields: Mapping[str, FieldValue]) -> IdCheck:
+    """An ID reading checked against the person's settled birth date and gender, which alone prove the two zeros
+    of a code 00P read as loops (``extract.ids``)."""
+    birth, gender = fields.get("date_of_birth"), fields.get("gender")
+    year = int(birth.value[:4]) if birth is not None and birth.value[:4].isdigit() else None
+    return check_citizen_id(value, birth_year=year, gender=gender.value if gender is not None else None)
+
+
+def _proven(c: Candidate, fields: Mapping[str, FieldValue]) -> Candidate:
     """An ID re-reading as its structure proves it once the person's birth year is known: the two zeros of a code
-    00P read as loops (``extract.ids``) are taken only where the century and year digits agree with it."""
-    birth = fields.get("date_of_birth")
-    if birth is None or not birth.value[:4].isdigit():
-        return c
-    chk = check_citizen_id(c.value, birth_year=int(birth.value[:4]), gender=gender)
+    00P read as loops are taken only where the century and year digits agree with it."""
+    chk = id_check(c.value, fields)
     if chk.value is None or chk.value == c.value or not any(ZEROS_READ in r for r in chk.reasons):
         return c
     return replace(c, value=chk.value, confidence=round(c.confidence * chk.confidence_factor, 4),

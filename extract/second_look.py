@@ -25,9 +25,9 @@ import cv2
 import numpy as np
 
 from config.templates import LabelSpec
-from extract.choose import VOTED, Choice, choose_person, name_validity
+from extract.choose import VOTED, Choice, choose_person, id_check, name_validity
 from extract.date_vote import vote_dates
-from extract.ids import check_citizen_id, check_old_id
+from extract.ids import check_old_id
 from extract.layout import PageText, PageWords, Row, band
 from extract.lost_lines import read_lost_lines
 from extract.model import FieldValue
@@ -127,9 +127,7 @@ def _checked(field: str, value: str, fields: Mapping[str, FieldValue] | None = N
     first digit read for its 0, or two where the person's birth date proves them (``fields``, the person's
     settled values); other values as they are."""
     if field == "citizen_id":
-        birth, gender = (fields or {}).get("date_of_birth"), (fields or {}).get("gender")
-        year = int(birth.value[:4]) if birth is not None and birth.value[:4].isdigit() else None
-        return check_citizen_id(value, birth_year=year, gender=gender.value if gender else None).value or value
+        return id_check(value, fields or {}).value or value
     if field == "old_id_number":
         return check_old_id(value).value or value
     return value

@@ -774,7 +774,7 @@ def test_only_the_birth_date_proves_an_ids_zeros_read_as_loops_and_the_repair_st
         assert not [c for c in choose_person([(spot, None, readings, 4)], fields, TODAY) if c.spot is spot]
     # Only that repair waits for the birth date: readings with OCR letters are taken as the check reads them.
     letters = [_c("citizen_id", "O01147136179"), _c("citizen_id", "601147136179")]
-    assert [_proven(c, born, "female") for c in letters] == letters
+    assert [_proven(c, born) for c in letters] == letters
     # A second spot of the ID (a person_id label) is not chosen with the birth date: there nothing proves it.
     other = replace(spot, region=(0, 50, 400, 90))
     both = choose_person([(spot, None, readings, 4), (other, None, readings, 4)], born, TODAY)
