@@ -6,7 +6,8 @@ below prefer ``review`` whenever the evidence is thin or two citizens fit about 
 1. An ID printed on the document and found in the registry links when the registry's name agrees (a
    structurally invalid ID, likely misread, must agree more and be backed by the birth date; a card's own ID,
    which its zone proves, agrees with a name a letter off, marks aside, as the zone spells it). A registry
-   entry with a clearly different name is not a link: the person goes to review.
+   entry with a clearly different name is not a link: the person goes to review. A person whose name the scan
+   lost links on an ID or an old ID and the exact birth date, when no one else born that day could have given them.
 2. Otherwise candidates are blocked on the date of birth (and gender), on the name key within the birth year
    (or years one misread digit away; one OCR confuses for a year printed alone), on a name a letter in five off
    among those born on dates a digit OCR confuses away (name and date both misread), on the other birth dates
@@ -71,6 +72,7 @@ OLD_ID_RIVAL = "a namesake's old ID is a misread or two away"
 MISREAD_ID_DIGITS = 2  # an ID this many digits from the one read may be the one printed (as ``_ident``'s "id_near")
 ZONE_PROOF_LINK = "the ID is the card's own: its machine-readable zone proves it"
 NAMELESS_LINK = "name unread: the ID and the exact birth date are the registered citizen's"
+NAMELESS_OLD_ID_LINK = "name unread: the old ID and the exact birth date are the registered citizen's"
 
 
 def _corroborated(a: Assessment) -> bool:
@@ -212,11 +214,11 @@ def _nameless(ev: Evidence, lookup: RegistryLookup) -> Match:
     and the registry gives its holder, identify the citizen as the ID and a consistent name do (rule 1), unless
     something else could have given the same: another of the household born that day (a household row's ID put
     under the wrong row, ``_housemate_born``), anyone born that day whose ID is a misread or two away (a twin
-    registered elsewhere), a place of origin printed that is surely another. The name stays unread; a link on
-    less is only proposed for review."""
+    registered elsewhere), a place of origin printed that is surely another. Without such an ID the old ID may do
+    the same (``_nameless_old_id``). The name stays unread; a link on less is only proposed for review."""
     entry = lookup.by_id(ev.citizen_id) if ev.id_valid and ev.citizen_id and len(ev.citizen_id) == 12 else None
     if entry is None:
-        return Match(status="unmatched", reasons=[NO_NAME])
+        return _nameless_old_id(ev, lookup)
     a = assess(replace(ev, name=""), entry)
     born = born_that_day(ev, lookup)
     alone = not _housemate_born(entry, born) and not _id_neighbour_born(ev, entry, born)
@@ -225,6 +227,28 @@ def _nameless(ev: Evidence, lookup: RegistryLookup) -> Match:
         log.debug("person without a name linked on ID %s and birth date", mask_id(entry.citizen_id))
         return _as_match("matched", a, [a], [NAMELESS_LINK, *a.reasons])
     return _as_match("review", a, [a], [NO_NAME, *a.reasons])
+
+
+def _nameless_old_id(ev: Evidence, lookup: RegistryLookup) -> Match:
+    """A person whose name the scan lost and whose ID is unread or not registered, on a page with an old ID (a
+    household row's "CMND số"). A CMND number is no key on its own (offices' ranges collide), but with the exact
+    birth date, and no one else born that day whose old ID it could be misread from or who lives with them, it
+    identifies the citizen as a valid ID does; otherwise the old ID's owners are proposed for review."""
+    owners = [assess(replace(ev, name=""), e, True) for e in lookup.by_old_id(ev.old_id)] if ev.old_id else []
+    if not owners:
+        return Match(status="unmatched", reasons=[NO_NAME])
+    owners.sort(key=lambda a: (-a.score, a.entry.citizen_id))
+    fits = [a for a in owners if a.ident == "old_id_same" and a.birth == "exact" and not a.conflict]
+    if len(fits) == 1:
+        a = fits[0]
+        born = born_that_day(ev, lookup)
+        near = any(e.citizen_id != a.entry.citizen_id and e.old_id_number and Levenshtein.distance(
+            e.old_id_number, ev.old_id or "", score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS for e in born)
+        if not near and not _housemate_born(a.entry, born) and not origin_differs(
+                ev.origin, a.entry.place_of_origin, ev.origin_unsure):
+            log.debug("person without a name linked on old ID %s and birth date", mask_id(ev.old_id or ""))
+            return _as_match("matched", a, [a], [NAMELESS_OLD_ID_LINK, *a.reasons])
+    return _as_match("review", owners[0], owners, [NO_NAME, *owners[0].reasons])
 
 
 def _old_id_near(ev: Evidence, a: Assessment) -> bool:

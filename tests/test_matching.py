@@ -65,6 +65,9 @@ CRAFTED = [
     ("036072900022", "TẠ VĂN HÙNG", "1972-02-02", "male", "", ORIGIN_A, HOME_C),
     ("001096100201", "TRƯƠNG VĂN TÙNG", "1996-01-21", "male", "", ORIGIN_A, HOME_A),
     ("001096100277", "TRƯƠNG VĂN BÁCH", "1996-01-21", "male", "", ORIGIN_A, HOME_D),
+    # Born the same day, living apart, their old IDs a digit OCR confuses apart (0 and 8).
+    ("036066100025", "LƯU VĂN TOÀN", "1966-06-06", "male", "036600120", ORIGIN_B, HOME_B),
+    ("036066100026", "LƯU ĐỨC THỊNH", "1966-06-06", "male", "036600128", ORIGIN_B, HOME_D),
 ]
 
 
@@ -183,6 +186,38 @@ def test_a_card_whose_name_the_scan_lost_links_on_its_id_and_the_exact_birth_dat
     assert link(lookup, full_name="TRƯƠNG VĂN TÙNG", citizen_id="001096100201", **twins).status == "matched"
     m = link(lookup, date_of_birth="2005-04-04", place_of_origin="Xã Tân Thạnh, huyện Bến Lức, tỉnh Long An", **card)
     assert m.status == "review"
+
+
+def test_a_person_whose_name_the_scan_lost_links_on_the_old_id_and_the_exact_birth_date(lookup):
+    # Seed 900100: a household row at 150 dpi, its name unread, its "CMND số" and birth date read whole.
+    from extract.matching import NAMELESS_OLD_ID_LINK
+    row = {"old_id_number": "080268618", "gender": "female"}
+    m = link(lookup, role="member", date_of_birth="1970-06-16", **row)
+    assert (m.status, m.citizen_id) == ("matched", "036170100014")
+    assert NAMELESS_OLD_ID_LINK in m.reasons and "old ID number matches" in m.reasons
+    # Less than that is the old ID's owner proposed for review: no birth date, another, a year alone, another
+    # gender, a place of origin surely another.
+    for other in ({"date_of_birth": ""}, {"date_of_birth": "1970-06-19"}, {"date_of_birth": "1970"},
+                  {"date_of_birth": "1970-06-16", "gender": "male"},
+                  {"date_of_birth": "1970-06-16", "place_of_origin": "Xã Tân Thạnh, huyện Bến Lức, tỉnh Long An"}):
+        m = link(lookup, role="member", **{**row, **other})
+        assert (m.status, m.citizen_id, cands(m)) == ("review", None, ["036170100014"]), other
+        assert "no name on the document" in m.reasons
+    # An old ID no one has: nothing to propose.
+    m = link(lookup, role="member", date_of_birth="1970-06-16", gender="female", old_id_number="080268611")
+    assert (m.status, m.reasons) == ("unmatched", ["no name on the document"])
+    # A twin at home born that day (ĐINH THỊ KHẢI beside ĐINH CÔNG KHẢI), or anyone born that day whose old ID is
+    # a misread digit away, could be the row: the name must tell them apart.
+    m = link(lookup, role="member", date_of_birth="1985-03-18", old_id_number="162345678")
+    assert (m.status, cands(m)) == ("review", ["036085100001"])
+    m = link(lookup, role="member", date_of_birth="1966-06-06", gender="male", old_id_number="036600120")
+    assert (m.status, cands(m)) == ("review", ["036066100025"])
+    m = link(lookup, role="member", full_name="LƯU VĂN TOÀN", date_of_birth="1966-06-06", gender="male",
+             old_id_number="036600120")
+    assert (m.status, m.citizen_id) == ("matched", "036066100025")
+    # A valid ID printed beside it that is someone else's contradicts it.
+    m = link(lookup, role="member", date_of_birth="1970-06-16", citizen_id="001170100099", **row)
+    assert (m.status, cands(m)) == ("review", ["036170100014"]) and "document shows another ID" in m.reasons
 
 
 def test_id_decides_between_same_name_same_birthday(lookup):
