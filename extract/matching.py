@@ -36,6 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from extract.blocking import RegistryLookup, born_that_day, candidates
 from extract.evidence import (
     ADDRESS_STRONG,
+    MISREAD_OLD_ID_DIGITS,
     NAME_CANDIDATE,
     Assessment,
     CitizenEntry,
@@ -43,6 +44,7 @@ from extract.evidence import (
     assess,
     evidence_from_fields,
     home_key,
+    misread_digits,
     origin_differs,
 )
 from extract.ids import mask_id
@@ -242,13 +244,20 @@ def _nameless_old_id(ev: Evidence, lookup: RegistryLookup) -> Match:
     if len(fits) == 1:
         a = fits[0]
         born = born_that_day(ev, lookup)
-        near = any(e.citizen_id != a.entry.citizen_id and e.old_id_number and Levenshtein.distance(
-            e.old_id_number, ev.old_id or "", score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS for e in born)
+        near = any(e.citizen_id != a.entry.citizen_id and e.old_id_number and _old_ids_near(ev.old_id or "",
+                                                                                          e.old_id_number)
+                   for e in born)
         if not near and not _housemate_born(a.entry, born) and not origin_differs(
                 ev.origin, a.entry.place_of_origin, ev.origin_unsure):
             log.debug("person without a name linked on old ID %s and birth date", mask_id(ev.old_id or ""))
             return _as_match("matched", a, [a], [NAMELESS_OLD_ID_LINK, *a.reasons])
     return _as_match("review", owners[0], owners, [NO_NAME, *owners[0].reasons])
+
+
+def _old_ids_near(read: str, theirs: str) -> bool:
+    """Whether an old ID read may be ``theirs`` misread: two digits or fewer off, or digits OCR confuses."""
+    return Levenshtein.distance(theirs, read, score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS or misread_digits(
+        read, theirs, MISREAD_OLD_ID_DIGITS)
 
 
 def _old_id_near(ev: Evidence, a: Assessment) -> bool:

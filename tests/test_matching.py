@@ -14,7 +14,7 @@ import pytest
 
 from extract.evidence import CitizenEntry, evidence_from_fields, id_shape_ok, place_similarity
 from extract.ids import mask_id
-from extract.matching import MARGIN, match_person, match_persons
+from extract.matching import MARGIN, NAMELESS_OLD_ID_LINK, match_person, match_persons
 from extract.model import Extraction, FieldValue, Person
 from extract.places import surely_another_place
 from extract.spelling import USUAL_SPELLING
@@ -65,9 +65,12 @@ CRAFTED = [
     ("036072900022", "TẠ VĂN HÙNG", "1972-02-02", "male", "", ORIGIN_A, HOME_C),
     ("001096100201", "TRƯƠNG VĂN TÙNG", "1996-01-21", "male", "", ORIGIN_A, HOME_A),
     ("001096100277", "TRƯƠNG VĂN BÁCH", "1996-01-21", "male", "", ORIGIN_A, HOME_D),
-    # Born the same day, living apart, their old IDs a digit OCR confuses apart (0 and 8).
+    # Born the same day, living apart, their old IDs a digit OCR confuses apart (0 and 8); and two more whose old
+    # IDs are three such digits apart (0/8, 6/8, 9/0).
     ("036066100025", "LƯU VĂN TOÀN", "1966-06-06", "male", "036600120", ORIGIN_B, HOME_B),
     ("036066100026", "LƯU ĐỨC THỊNH", "1966-06-06", "male", "036600128", ORIGIN_B, HOME_D),
+    ("036067100027", "LƯU VĂN TRỌNG", "1967-07-07", "male", "036690120", ORIGIN_B, HOME_B),
+    ("036067100028", "LƯU ĐỨC TÍN", "1967-07-07", "male", "038600128", ORIGIN_B, HOME_D),
 ]
 
 
@@ -190,7 +193,6 @@ def test_a_card_whose_name_the_scan_lost_links_on_its_id_and_the_exact_birth_dat
 
 def test_a_person_whose_name_the_scan_lost_links_on_the_old_id_and_the_exact_birth_date(lookup):
     # Seed 900100: a household row at 150 dpi, its name unread, its "CMND số" and birth date read whole.
-    from extract.matching import NAMELESS_OLD_ID_LINK
     row = {"old_id_number": "080268618", "gender": "female"}
     m = link(lookup, role="member", date_of_birth="1970-06-16", **row)
     assert (m.status, m.citizen_id) == ("matched", "036170100014")
@@ -212,6 +214,8 @@ def test_a_person_whose_name_the_scan_lost_links_on_the_old_id_and_the_exact_bir
     assert (m.status, cands(m)) == ("review", ["036085100001"])
     m = link(lookup, role="member", date_of_birth="1966-06-06", gender="male", old_id_number="036600120")
     assert (m.status, cands(m)) == ("review", ["036066100025"])
+    m = link(lookup, role="member", date_of_birth="1967-07-07", gender="male", old_id_number="036690120")
+    assert (m.status, cands(m)) == ("review", ["036067100027"])
     m = link(lookup, role="member", full_name="LƯU VĂN TOÀN", date_of_birth="1966-06-06", gender="male",
              old_id_number="036600120")
     assert (m.status, m.citizen_id) == ("matched", "036066100025")
