@@ -44,7 +44,7 @@ def extract_fields(pages: list[PageWords], templates: Sequence[Template] | None 
     extract.second_look)."""
     templates = list(templates) if templates is not None else load_templates()
     if look is not None:
-        pages = look.unread(pages)
+        pages = look.unread(look.numbers(pages))
     texts = [page_text(p) for p in sorted(pages, key=lambda p: p.number)]
     found = classify_detail(texts, templates)
     if found.doc_type == UNKNOWN and look is not None:

@@ -32,6 +32,7 @@ from extract.layout import PageText, PageWords, Row, band
 from extract.lost_lines import read_lost_lines
 from extract.model import FieldValue
 from extract.mrz import ZONE_PROOF, Mrz
+from extract.number_check import check_numbers
 from extract.pieces import Piece
 from extract.text import fold
 from extract.values import Candidate, read
@@ -211,6 +212,10 @@ class SecondLook:
     def mrz(self, pages: Sequence[PageText], first: Mrz | None) -> Mrz | None:
         """A card's machine-readable zone read again (``extract.zone_look``)."""
         return reread_zone(self, pages, first)
+
+    def numbers(self, pages: Sequence[PageWords]) -> list[PageWords]:
+        """The pages with their numbers' digits read again glyph by glyph (``extract.number_check``)."""
+        return check_numbers(self, pages)
 
     def unread(self, pages: Sequence[PageWords]) -> list[PageWords]:
         """The pages with the lines their reading lost read one by one and added (``extract.lost_lines``)."""

@@ -34,6 +34,7 @@ _BROKEN_DATE = re.compile(
     rf"(?<![0-9])([0-9]{{1,2}})\s*[{SEPARATORS}]\s*([0-9]{{1,2}})\s*[{SEPARATORS}]\s*((?:1[89]|20)[0-9]{{2}})(?![0-9])")
 BROKEN_DATE = 0.5
 BROKEN_REASON = "day and month beyond reading: the year alone"  # extract.settle weighs such a year against words
+GLYPH_CHECKED = "digits read again glyph by glyph"  # extract.number_check changed a word of the value
 _SLASH_AS_ONE = re.compile(r"(?<![0-9])([0-9]{2})[1Il|]([0-9]{2})[1Il|]((?:1[89]|20)[0-9]{2})(?![0-9])")
 SLASH_REPAIRED = 0.6
 _LETTER_SLASH = re.compile(r"(?<=[0-9])[Il|](?=[0-9])")
@@ -74,8 +75,11 @@ def read(field: str, kind: str, piece: Piece, *, pattern: str | None = None,
     value, source, factor, *more = found
     if not value:
         return None
-    notes = more[0] if more else ()
+    notes = tuple(more[0]) if more else ()
     read_as = more[1] if len(more) > 1 else None
+    checked = [w.read_as for w in getattr(source, "words", ()) if w.read_as]
+    if checked:
+        notes += (f"{GLYPH_CHECKED}: Tesseract read {' '.join(checked)!r}",)
     if kind == "person_id":
         digits = sum(c.isdigit() for c in value)
         field = id_kind(piece.text) or ("old_id_number" if digits == 9 else "citizen_id")

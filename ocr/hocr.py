@@ -21,6 +21,7 @@ class Word:
     bbox: tuple[int, int, int, int]
     confidence: float  # 0..1
     line: int  # index of the line on the page, in reading order
+    read_as: str | None = None  # what Tesseract read, where the glyph check changed it (extract.number_check)
 
 
 @dataclass(frozen=True)

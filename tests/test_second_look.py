@@ -60,13 +60,16 @@ def birth_page(tmp_path_factory):
     return doc, _ocr(doc, tmp)
 
 
-def test_an_id_read_wrong_on_the_page_is_read_right_from_its_crop(birth_page):
+def test_an_id_read_wrong_on_the_page_is_read_right_from_its_crop(birth_page, monkeypatch):
     doc, ocr = birth_page
     cid = doc.truth["persons"][0]["fields"]["citizen_id"]
     hocr = Path(ocr.pages[0].hocr_path)
     original = hocr.read_text(encoding="utf-8")
     assert cid in original
-    # The page's reading of the ID with an impossible century digit, as Tesseract makes it of a smudged 0.
+    # The page's reading of the ID with an impossible century digit, as Tesseract makes it of a smudged 0. The
+    # glyph check of the page's numbers mends that digit of a clean page first (tests/test_number_check.py); here
+    # the second look alone is at work.
+    monkeypatch.setattr(SecondLook, "numbers", lambda self, pages: list(pages))
     hocr.write_text(original.replace(cid, cid[:3] + "8" + cid[4:]), encoding="utf-8")
     try:
         first = subject(extraction_from_ocr(ocr, second_look=False), "subject").fields["citizen_id"]
