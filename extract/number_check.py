@@ -24,9 +24,8 @@ from ocr.number_look import is_number, recheck_numbers, word_crop
 log = logging.getLogger(__name__)
 
 _DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
-_YEAR = re.compile(r"[0-9]{4}")
 _ID = re.compile(r"[0-9]{12}")
-FIRST_YEAR = 1880  # no one these records register was born before
+FIRST_YEAR = 1880  # no date these records print is older
 
 if TYPE_CHECKING:
     from extract.second_look import SecondLook
@@ -38,8 +37,8 @@ def check_numbers(look: SecondLook, pages: Sequence[PageWords]) -> list[PageWord
     out = []
     for page in pages:
         image = look.page(page.number) if page.number in look.images else None
-        frame = (page.height, page.width) if page.width and page.height else None
-        if image is None or not page.has_boxes or (frame is not None and image.shape[:2] != frame):
+        # The boxes are the hOCR frame's: an image of another size (or a page of unknown size) is not where they are.
+        if image is None or not page.has_boxes or image.shape[:2] != (page.height, page.width):
             out.append(page)
             continue
         numbers = [k for k, w in enumerate(page.words)
@@ -59,9 +58,9 @@ def check_numbers(look: SecondLook, pages: Sequence[PageWords]) -> list[PageWord
 
 def misread_proved(read: str, new: str) -> bool:
     """Whether a number's structure proves Tesseract's reading wrong and the classifier's possible: a date with no
-    such day, month or year (a dotted zero read 9: "28/19/1975"), a 12-digit ID whose province code or century
-    digit is none, a year no one registered was born in; the new reading then is one. An old 9-digit CMND number,
-    or any other number, proves nothing either way."""
+    such day or month, or a year before any these records print (a dotted zero read 9: "28/19/1975"), a 12-digit
+    ID whose province code or century digit is none; the new reading then is one. A year alone, an old 9-digit
+    CMND number or any other number proves nothing either way."""
     was, now = plausible(read), plausible(new)
     return was is False and now is True
 
@@ -75,9 +74,7 @@ def plausible(text: str) -> bool | None:
             date(year, month, day)
         except ValueError:
             return False
-        return FIRST_YEAR <= year <= date.today().year
-    if _YEAR.fullmatch(core):
-        return FIRST_YEAR <= int(core) <= date.today().year
+        return year >= FIRST_YEAR  # a card's expiry date lies ahead: no upper bound
     if _ID.fullmatch(core):
         return check_citizen_id(core).valid
-    return None
+    return None  # a year alone may be a house number, a count: nothing proves it

@@ -14,6 +14,7 @@ stays a letter: whether it is a digit is for the number's structure to prove (``
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,8 +32,8 @@ Image = NDArray[np.uint8]
 MIN_DIGITS = 3  # a word with fewer digits is no number worth checking (a house number, a day alone)
 DIGITS = "0123456789"
 PAD = 2  # pixels of paper kept around a word's box when it is cut from its page
-# Tesseract misreads a digit or two of a number; more than about a third of them read otherwise (three of eight, two
-# of seven, one of four) means glyphs cut at the wrong places.
+# Tesseract misreads a digit or two of a number; the classifier reading more than about a third of them otherwise
+# (at most three of eight, two of seven, one of four pass) means glyphs cut at the wrong places.
 MISALIGNED = 3
 NARROW = 0.6  # of the usual digit width: a box this narrow holds a 1, a slash or a piece of a glyph
 WIDE = 1.6  # of the usual width of the number's other digits: a box this wide holds two glyphs
@@ -59,26 +60,35 @@ def _tall(c: str) -> bool:
     return c == "/" or (c.isascii() and c.isalnum())
 
 
-def recheck_numbers(numbers: Sequence[tuple[Image, str]],
-                    proves: Callable[[str, str], bool] = lambda read, new: True) -> list[NumberRead]:
+def recheck_numbers(numbers: Sequence[tuple[Image, str]], proves: Callable[[str, str], bool]) -> list[NumberRead]:
     """Numbers, as (its crop, as Tesseract read it), with the digits replaced that the classifier is sure are
     others, where ``proves(read, new)``: the caller's check that the number as read cannot be right and the new one
-    can (``extract.number_check``)."""
+    can (``extract.number_check``). Of the digits the classifier would change, the fewest that give a proved
+    number are changed, and only where no other change as small proves one too: a dotted zero's 9 mended in a
+    month does not carry a year digit the classifier also misread."""
     out = [NumberRead(text, 0) for _, text in numbers]
     if not any(is_number(text) for _, text in numbers) or classifier() is None:
         return out
     for n, (gray, text) in enumerate(numbers):
         read = _glyphs(gray, text) if is_number(text) else None
-        if read is None:
+        sure = [(i, guess.digit) for i, guess in read or () if _may_change(text[i], guess)]
+        if not sure or len(sure) * MISALIGNED > sum(c in DIGITS for c in text) + 1:
             continue
-        chars = list(text)
-        for i, guess in read:
-            if _may_change(text[i], guess):
-                chars[i] = guess.digit
-        changed = sum(a != b for a, b in zip(text, chars, strict=True))
-        if changed and changed * MISALIGNED <= sum(c in DIGITS for c in text) + 1 and proves(text, "".join(chars)):
-            out[n] = NumberRead("".join(chars), changed)
+        for size in range(1, len(sure) + 1):
+            proved = [new for new in (_with(text, changes) for changes in itertools.combinations(sure, size))
+                      if proves(text, new)]
+            if proved:
+                if len(proved) == 1:
+                    out[n] = NumberRead(proved[0], size)
+                break
     return out
+
+
+def _with(text: str, changes: Sequence[tuple[int, str]]) -> str:
+    chars = list(text)
+    for i, digit in changes:
+        chars[i] = digit
+    return "".join(chars)
 
 
 def word_crop(page: Image, bbox: tuple[int, int, int, int]) -> Image:
