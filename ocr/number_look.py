@@ -38,7 +38,7 @@ MISALIGNED = 3
 NARROW = 0.6  # of the usual digit width: a box this narrow holds a 1, a slash or a piece of a glyph
 WIDE = 1.6  # of the usual width of the number's other digits: a box this wide holds two glyphs
 # Nothing is changed into a 1: the classifier read a typewriter 7 and a digit's broken half as 1 on development
-# pages. (Tesseract reads a short-flagged 7 as 1 too; a 1 may change into a 7.)
+# pages. A 1 read may change (Tesseract reads a short-flagged typewriter 7 as 1).
 ONE = "1"
 
 
