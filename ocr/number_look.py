@@ -61,8 +61,8 @@ def _tall(c: str) -> bool:
 
 
 def recheck_numbers(numbers: Sequence[tuple[Image, str]], proves: Callable[[str, str], bool]) -> list[NumberRead]:
-    """Numbers, as (its crop, as Tesseract read it), with the digits replaced that the classifier is sure are
-    others, where ``proves(read, new)``: the caller's check that the number as read cannot be right and the new one
+    """Numbers, each given as (its crop, Tesseract's reading), with the digits replaced that the classifier is sure
+    are others, where ``proves(read, new)``: the caller's check that the number as read cannot be right and the new one
     can (``extract.number_check``). Of the digits the classifier would change, the fewest that give a proved
     number are changed, and only where no other change as small proves one too: a dotted zero's 9 mended in a
     month does not carry a year digit the classifier also misread."""
