@@ -254,23 +254,25 @@ def _nameless_old_id(ev: Evidence, lookup: RegistryLookup) -> Match:
     return _as_match("review", owners[0], owners, [NO_NAME, *owners[0].reasons])
 
 
+def _digits_apart(read: str, theirs: str) -> bool:
+    """Whether a number read is ``MISREAD_ID_DIGITS`` digits or fewer from ``theirs``: a misread or two away."""
+    return Levenshtein.distance(theirs, read, score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS
+
+
 def _old_ids_near(read: str, theirs: str) -> bool:
     """Whether an old ID read may be ``theirs`` misread: two digits or fewer off, or digits OCR confuses."""
-    return Levenshtein.distance(theirs, read, score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS or misread_digits(
-        read, theirs, MISREAD_OLD_ID_DIGITS)
+    return _digits_apart(read, theirs) or misread_digits(read, theirs, MISREAD_OLD_ID_DIGITS)
 
 
 def _old_id_near(ev: Evidence, a: Assessment) -> bool:
     """Whether candidate ``a``'s old ID is two digits or fewer from the one read."""
     theirs = a.entry.old_id_number
-    return bool(ev.old_id and theirs) and Levenshtein.distance(
-        theirs, ev.old_id, score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS
+    return bool(ev.old_id and theirs) and _digits_apart(ev.old_id or "", theirs or "")
 
 
 def _id_neighbour_born(ev: Evidence, entry: CitizenEntry, born: Sequence[CitizenEntry]) -> bool:
     """Whether anyone else ``born`` on the page's birth date has an ID two digits or fewer from the one read."""
-    return any(e.citizen_id != entry.citizen_id and Levenshtein.distance(
-        e.citizen_id, ev.citizen_id or "", score_cutoff=MISREAD_ID_DIGITS) <= MISREAD_ID_DIGITS for e in born)
+    return any(e.citizen_id != entry.citizen_id and _digits_apart(ev.citizen_id or "", e.citizen_id) for e in born)
 
 
 def _housemate_born(entry: CitizenEntry, born: Sequence[CitizenEntry], name: str | None = None) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from extract.date_vote import FIRST_YEAR  # no date these records print is older
 from extract.ids import check_citizen_id
 from extract.layout import PageWords
 from ocr.number_look import is_number, recheck_numbers, word_crop
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 
 _DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
 _ID = re.compile(r"[0-9]{12}")
-FIRST_YEAR = 1880  # no date these records print is older
 
 if TYPE_CHECKING:
     from extract.second_look import SecondLook

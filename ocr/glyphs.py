@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ocr.crops import MIN_CONTRAST
+
 Image = NDArray[np.uint8]
 Box = tuple[int, int, int, int]  # x, y, width, height in the image's pixels
 
@@ -33,7 +35,7 @@ def ink(gray: Image) -> Image:
 def glyph_boxes(gray: Image, count: int) -> list[Box] | None:
     """The boxes of the ``count`` tall characters of the one-line number in ``gray``, or None when its ink does
     not come apart into that many."""
-    if count < 1 or gray.size == 0 or int(gray.max()) - int(gray.min()) < 24:
+    if count < 1 or gray.size == 0 or int(gray.max()) - int(gray.min()) < MIN_CONTRAST:
         return None
     mask = ink(gray)
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
