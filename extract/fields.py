@@ -24,7 +24,7 @@ from extract.family_names import share_family_names
 from extract.layout import PageText, PageWords, page_from_text, page_text
 from extract.lifespan import check_lifespans
 from extract.model import Extraction, FieldValue, Person
-from extract.mrz import Mrz, find_mrz
+from extract.mrz import Mrz, find_mrz, repaired_by_ids
 from extract.persons import PersonBuilder
 from extract.reader import walk
 from extract.second_look import SecondLook
@@ -70,6 +70,8 @@ def read_document(texts: list[PageText], template: Template, *, title: Sequence 
     if template.mrz and look is not None:
         front = front_values(look, texts, template, title, builder.values_of(template.mrz), mrz, today)
         builder.add_read(template.mrz, front.values, front.spots)
+    if template.mrz and mrz is not None:
+        mrz = repaired_by_ids(mrz, [c.value for c in builder.values_of(template.mrz).get("citizen_id", [])])
     if template.mrz:
         _birth_by_id_year(builder, template.mrz, texts, mrz)
     persons = builder.persons(mrz, today, look)

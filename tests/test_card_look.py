@@ -14,7 +14,7 @@ from extract.card_blocks import blocks
 from extract.card_look import _printed_id, _tight, front_values, vote
 from extract.fields import extraction_from_ocr
 from extract.layout import PageText, Row
-from extract.mrz import Mrz
+from extract.mrz import BIRTH_REPAIRED_BY_FACE, Mrz
 from extract.persons import PersonBuilder
 from extract.reader import walk
 from extract.second_look import Spot
@@ -161,6 +161,10 @@ def test_a_cards_face_the_page_reading_lost_is_read_as_a_block(tmp_path):
     assert holder["full_name"].value == truth["full_name"]
     assert any(r.startswith(BLOCK) for r in holder["full_name"].reasons)
     assert holder["citizen_id"].value == truth["citizen_id"]
+    # The zone's birth date ("7005277" read "7966277" and "7805277") has its year digits from that ID.
+    assert "date_of_birth" not in first
+    assert holder["date_of_birth"].value == truth["date_of_birth"] == "1970-05-27"
+    assert BIRTH_REPAIRED_BY_FACE in holder["date_of_birth"].reasons
 
 
 def test_a_page_the_reading_gave_no_word_is_read_line_by_line(tmp_path):

@@ -6,12 +6,25 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from PIL import Image, ImageDraw, ImageFont
+
 from extract.fields import extraction_from_ocr
 from extract.layout import page_text
-from extract.mrz import BIRTH_REPAIRED, Mrz, check_digit, find_mrz, repaired_birth
+from extract.mrz import (
+    BIRTH_REPAIRED,
+    BIRTH_REPAIRED_BY_FACE,
+    Mrz,
+    check_digit,
+    find_mrz,
+    repaired_birth,
+    repaired_by_ids,
+)
+from extract.second_look import SecondLook
+from extract.zone_look import reread_zone
 from tests.synth import make_document
+from tests.synth.fonts import faces
 from tests.synth.people import make_registry
-from tests.test_doctype import layout
+from tests.test_doctype import CHAR_W, LINE_GAP, layout
 from tests.test_fields import _ocr
 
 
@@ -114,6 +127,42 @@ def test_a_repair_needs_the_ids_year_digits_and_one_way_to_pass():
     assert repaired_birth("57O9398", "57") is None  # a letter is no digit to read back
 
 
+def test_a_birth_date_whose_first_digit_the_reading_lost_is_read_back_only_where_no_other_lost_digit_explains_it():
+    # Seed 1060102: "8911160M…" read "914160M…", its first digit lost and a 1 read as 4.
+    assert repaired_birth("?914160", "89") == "891116"
+    # 981029 with a day digit lost reads "?981093": a lost first digit and a 0 read as 9 would make it 980109.
+    assert repaired_birth("?981093", "98") is None
+    assert repaired_birth("?914160", "79") is None  # the ID's year digits fit no way of reading it back
+    assert repaired_birth("??14160", "89") is None
+
+
+def test_a_zone_whose_id_line_is_lost_has_its_birth_date_read_back_by_the_id_the_card_prints():
+    """Seeds 940199 and 1060102: the zone's first line too damaged to give the ID, its birth date misread or its
+    first digit lost; the face prints the ID, whose year digits the repair needs."""
+    cid = "031089720021"  # Hải Phòng, a man born in 1989
+    line1, line2, name = zone(cid, born="891116", sex="M")
+    damaged = misread(misread(line1, ID_AT + 2, "9"), ID_AT + 10, "6")
+    bad = misread(line2, 2, "4")  # 894116: no such month, its check digit fails
+    got = found(damaged, bad, name)
+    assert (got.citizen_id, got.birth, got.unchecked_births) == (None, None, ("8941160",))
+    assert repaired_by_ids(got, [cid]).birth == "891116"
+    assert repaired_by_ids(got, [cid]).birth_reasons == (BIRTH_REPAIRED_BY_FACE,)
+    # The real reading of seed 1060102's middle line: its first digit lost.
+    lost = found(damaged, "914160M29111CRUNME<<", name)
+    assert lost.unchecked_births == ("?914160",)
+    assert repaired_by_ids(lost, [cid]).birth == "891116"
+    # An ID whose structure fails gives no year digits; nor does no ID.
+    assert repaired_by_ids(got, ["031889720021"]).birth is None
+    assert repaired_by_ids(got, []).birth is None
+    # Two IDs of other birth years each reading it back another way give no date.
+    assert repaired_by_ids(found(damaged, "7966277M3966270VNM<<<<<<<<<<<<6", name),
+                           ["075070981211", "075079981211"]).birth is None
+    # A zone that proved its birth date keeps it, and keeps no readings to repair.
+    whole = found(damaged, line2, name)
+    assert (whole.birth, whole.unchecked_births) == ("891116", ())
+    assert repaired_by_ids(whole, ["031079720021"]) == whole
+
+
 def test_a_card_id_is_put_together_from_the_zone_readings_of_a_150_dpi_copy():
     """Seed 950587: a 150 dpi card copy whose page reading gives no holder at all. The zone's lines, read one by
     one and as a block, give the ID's last nine digits right in both copies and its first digit as 8."""
@@ -127,3 +176,25 @@ def test_a_card_id_is_put_together_from_the_zone_readings_of_a_150_dpi_copy():
     holder = next(p for p in second.persons if p.role == "holder").fields
     assert holder["citizen_id"].value == truth["citizen_id"]
     assert any("first digit read as" in r for r in holder["citizen_id"].reasons)
+
+
+def test_an_id_the_zones_second_look_proves_by_the_composite_check_digit_stays_proved(tmp_path):
+    """The first reading misread the ID's line; read again from the image, the line gives the ID and the composite
+    check digit of both lines holds for it: the ID is the card's own (``Mrz.id_composite``) after the merge too."""
+    line1, line2, name = zone(CID)
+    image = Image.new("L", (2000, 400), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(faces("typewriter")[0].path("ocr"), 30)
+    for i, line in enumerate((line1, line2, name)):
+        for k, ch in enumerate(line):  # one character per CHAR_W, where the first reading's boxes put them
+            draw.text((300 + k * CHAR_W, 100 + i * LINE_GAP + 4), ch, fill=0, font=font)
+    path = tmp_path / "zone.png"
+    image.save(path)
+    damaged = misread(misread(line1, ID_AT + 4, "9"), DOC_AT + 3, "9")
+    first_pages = [page_text(layout([[(300, line)] for line in (damaged, line2, name)], height=400))]
+    first = find_mrz(first_pages)
+    assert first is not None and first.citizen_id is None
+    look = SecondLook({1: (str(path), 300.0)}, "vie", None, None)
+    again = reread_zone(look, first_pages, first)
+    assert again is not None and again.citizen_id == CID
+    assert again.id_composite
