@@ -84,7 +84,8 @@ def _birth_by_id_year(builder: PersonBuilder, role: str, texts: list[PageText], 
     """A card holder with no birth date read under its label nor in the zone gets the date the card prints in the
     ID's birth year (``extract.card_birth``)."""
     held = builder.values_of(role)
-    if held.get("date_of_birth") or (mrz is not None and mrz.birth):
+    # A zone's date read back is no proof: the card's printed date is a reading of its own (extract.settle).
+    if held.get("date_of_birth") or (mrz is not None and mrz.birth and not mrz.birth_reasons):
         return
     ids = [c.value for c in held.get("citizen_id", [])] + ([mrz.citizen_id] if mrz and mrz.citizen_id else [])
     found = birth_in_id_year(texts, ids)

@@ -31,9 +31,10 @@ _MRZ_CHARS = re.compile(r"^[A-Z0-9<?]{20,}$")  # ? stands for a stray character 
 # filler: found from the filler back, so that a character OCR added to or dropped from "IDVNM" does not matter.
 _LINE1 = re.compile(r"^[0-9A-Z?]{3,7}?([0-9A-Z]{9})([0-9A-Z])([0-9A-Z]{12})<")
 _LINE2 = re.compile(r"^([0-9]{6})([0-9])([A-Z<])")
-# ... its first digit lost, or read as a stray mark ("914160M29111…" and "đ911160M2911168VNM" for 8911160M…):
-# only the ID's year digits can give it back (``repaired_birth``).
-_LINE2_LOST_FIRST = re.compile(r"^([0-9]{5})([0-9])([MF])")
+# ... with a digit lost ("914160M29111…" for 8911160M…, its first lost), or read as a stray mark: kept with ``LOST``
+# before it, for ``repaired_birth`` to find where it was lost, with the ID's year digits.
+_LINE2_LOST_DIGIT = re.compile(r"^([0-9]{5})([0-9])([MF])")
+LOST = "*"  # a digit the reading lost: any
 # The middle line whole: birth date and its check digit, sex, expiry and its check digit, nationality, fillers,
 # and the composite check digit of both lines (ICAO 9303 TD1); and the first line's last character.
 _LINE2_WHOLE = re.compile(r"^([0-9]{6})([0-9])[MF<]([0-9]{6})([0-9])[A-Z]{3}[<KC]*([0-9])$")
@@ -59,9 +60,9 @@ class Mrz:
     # The composite check digit, read alike twice, holds for the ID: its province code is checked too (the nine
     # digits after it have their own check digit).
     id_composite: bool = False
-    # Readings of the middle line's birth digits and check digit that fail it ("?" for a first digit lost), one per
-    # reading, where no reading passed and the zone's own ID could not read them back: the year digits of an ID the
-    # card's face prints may still (``repaired_by_ids``).
+    # Readings of the middle line's birth digits and check digit that fail it (``LOST`` before a line that lost a
+    # digit), one per reading, where no reading passed and the zone gave no ID to read them back with: the year
+    # digits of the ID the card's face prints may (``repaired_by_ids``).
     unchecked_births: tuple[str, ...] = ()
 
 
@@ -267,7 +268,8 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
     """The values of the zone whose check digits hold; the name most readings agree on (it has no check digit).
 
     Several readings of the same line may be given (a second look reads each line in a few treatments); they
-    vote where they disagree.
+    vote where they disagree. None when the zone gave nothing, not even a birth date to read back
+    (``Mrz.unchecked_births``).
     """
     first: list[_FirstLine] = []
     births: Counter[str] = Counter()
@@ -297,8 +299,8 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
                         sexes[(m.group(1), {"M": "male", "F": "female"}[m.group(3)])] += 1
                 else:
                     unchecked[m.group(1) + m.group(2)] += 1
-            elif whole and (m := _LINE2_LOST_FIRST.match(s.lstrip("?"))):
-                unchecked["?" + m.group(1) + m.group(2)] += 1
+            elif whole and (m := _LINE2_LOST_DIGIT.match(s.lstrip("?"))):
+                unchecked[LOST + m.group(1) + m.group(2)] += 1
             else:
                 parts, exact = read_name_line(s)
                 if parts:
@@ -318,7 +320,8 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
     composite = _Composite.read(ends, wholes, birth)
     citizen_id, note = _zone_id(first, birth, sex, composite)
     names = _most_read(spelled) or ()  # a tie between two spellings gives no name
-    left = tuple(sorted(unchecked.elements())) if birth is None and not births else ()
+    # Left for the face's ID only where the zone gave none: a face ID misread would contradict the zone's own.
+    left = tuple(sorted(unchecked.elements())) if birth is None and not births and citizen_id is None else ()
     if citizen_id is None and birth is None and not names and not left:
         return None
     return Mrz(citizen_id, birth, sex, names, (note,) if note else (), birth_reasons,
@@ -331,18 +334,18 @@ BIRTH_REPAIRED_BY_FACE = ("the zone's birth date read back by its check digit an
 
 def repaired_by_ids(zone: Mrz, citizen_ids: Iterable[str]) -> Mrz:
     """``zone`` with its birth date read back as ``find_mrz`` does with the zone's own ID (``repaired_birth``), by
-    the year digits of IDs read elsewhere on the card (its face's "Số"), where the zone's first line was too
-    damaged to give one: structurally valid IDs only, and one date most readings repair to."""
+    the year digits of the IDs read elsewhere on the card (its face's "Số"), where the zone gave no ID: IDs whose
+    structure holds, all of one birth year (their year digits have no check digit: two years read leave the year
+    in doubt), and the date most readings repair to."""
     if zone.birth or not zone.unchecked_births:
         return zone
-    years = sorted({cid[4:6] for cid in citizen_ids if len(cid) == 12 and check_citizen_id(cid).valid})
-    repaired: Counter[str] = Counter()
-    for digits in zone.unchecked_births:
-        found = {r for yy in years if (r := repaired_birth(digits, yy)) is not None}
-        if len(found) == 1:  # IDs of two birth years repairing one reading two ways give it neither
-            repaired[found.pop()] += 1
-    birth = _most_read(repaired)
-    return replace(zone, birth=birth, birth_reasons=(BIRTH_REPAIRED_BY_FACE,)) if birth else zone
+    years = {cid[4:6] for cid in citizen_ids if len(cid) == 12 and (found := check_citizen_id(cid)).valid
+             and not found.reasons}
+    if len(years) != 1:
+        return zone
+    year = years.pop()
+    birth = _most_read(Counter(r for digits in zone.unchecked_births if (r := repaired_birth(digits, year))))
+    return replace(zone, birth=birth, birth_reasons=(BIRTH_REPAIRED_BY_FACE,), unchecked_births=()) if birth else zone
 
 
 REPAIR_MOST = 2  # digits of the birth date and its check digit a repair may read back, besides the year's
@@ -361,27 +364,24 @@ def repaired_birth(read: str, year_digits: str) -> str | None:
     back right 87% of the time and never wrongly, two 68% and wrongly 3% (a date two confused digits off, which
     matching takes as a date in doubt, not another person's).
 
-    A ``read`` that starts with "?" lost its first digit (``_LINE2_LOST_FIRST``); which digit was lost the line
-    does not say, so the date is taken only when no other lost digit explains the digits read with as few read
-    back (simulated on 3,000 dates: a lost first digit read back right 99% of the time, 83% with one more digit
-    misread; another digit lost, read wrongly 1 time in 1,481)."""
-    if len(read) != 7 or not read.lstrip("?").isdigit() or read.count("?") > 1:
+    A ``read`` that starts with ``LOST`` lost a digit (``_LINE2_LOST_DIGIT``), which the line does not say: the
+    date is taken as the first digit lost only when no other lost digit, the check digit included, explains the
+    digits read with as few read back (simulated on 3,000 dates: a lost first digit read back right 99% of the
+    time, 83% with one more digit misread; another digit lost, read wrongly 1 time in 1,481)."""
+    if len(read) != 7 or not read.removeprefix(LOST).isdigit():
         return None
-    if read[0] != "?":
+    if not read.startswith(LOST):
         found = _repairs(read, year_digits)
         return found[1].pop() if found is not None and len(found[1]) == 1 else None
     digits = read[1:]
-    first = _repairs(LOST + digits, year_digits)
-    if first is None or len(first[1]) != 1:
+    lost_first = _repairs(LOST + digits, year_digits)
+    if lost_first is None or len(lost_first[1]) != 1:
         return None
-    for at in range(1, len(digits)):
+    for at in range(1, len(digits) + 1):
         other = _repairs(digits[:at] + LOST + digits[at:], year_digits)
-        if other is not None and other[0] <= first[0] and other[1] != first[1]:
+        if other is not None and other[0] <= lost_first[0] and other[1] != lost_first[1]:
             return None
-    return first[1].pop()
-
-
-LOST = "*"  # a digit the reading lost: any
+    return lost_first[1].pop()
 
 
 def _repairs(read: str, year_digits: str) -> tuple[int, set[str]] | None:

@@ -56,10 +56,11 @@ def reread_zone(look: SecondLook, pages: Sequence[PageText], first: Mrz | None) 
         return again
     born = again if again.birth else first
     ident = again if again.citizen_id else first
-    # Birth readings left unchecked: all of them (``again`` read the first reading's lines too), while none passed.
+    # Birth readings left unchecked: all of them (``again`` read the first reading's lines too), while none passed
+    # and the zone gave no ID.
+    left = () if born.birth or ident.citizen_id else again.unchecked_births
     return Mrz(ident.citizen_id, born.birth, born.sex, again.names or first.names, ident.id_reasons,
-               born.birth_reasons, id_composite=ident.id_composite,
-               unchecked_births=() if born.birth else again.unchecked_births)
+               born.birth_reasons, id_composite=ident.id_composite, unchecked_births=left)
 
 
 def _blocks(look: SecondLook, lines: Sequence[Line]) -> list[Row]:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from extract.fields import extraction_from_ocr
+from config.templates import load_templates
+from extract.card_birth import ID_YEAR_DATE
+from extract.fields import _birth_by_id_year, extraction_from_ocr
 from extract.layout import page_text
 from extract.mrz import (
     BIRTH_REPAIRED,
@@ -19,7 +21,9 @@ from extract.mrz import (
     repaired_birth,
     repaired_by_ids,
 )
+from extract.persons import PersonBuilder
 from extract.second_look import SecondLook
+from extract.values import Candidate
 from extract.zone_look import reread_zone
 from tests.synth import make_document
 from tests.synth.fonts import faces
@@ -129,14 +133,16 @@ def test_a_repair_needs_the_ids_year_digits_and_one_way_to_pass():
 
 def test_a_birth_date_whose_first_digit_the_reading_lost_is_read_back_only_where_no_other_lost_digit_explains_it():
     # Seed 1060102: "8911160M…" read "914160M…", its first digit lost and a 1 read as 4.
-    assert repaired_birth("?914160", "89") == "891116"
-    # 981029 with a day digit lost reads "?981093": a lost first digit and a 0 read as 9 would make it 980109.
-    assert repaired_birth("?981093", "98") is None
-    assert repaired_birth("?914160", "79") is None  # the ID's year digits fit no way of reading it back
-    assert repaired_birth("??14160", "89") is None
+    assert repaired_birth("*914160", "89") == "891116"
+    # 981029 with a day digit lost reads "98109", check 3: a lost first digit and a 0 read as 9 would make it 980109.
+    assert repaired_birth("*981093", "98") is None
+    # 441118 with its check digit lost and a 1 read as 7: a lost first digit would make it 441117.
+    assert repaired_birth("*441178", "44") is None
+    assert repaired_birth("*914160", "79") is None  # the ID's year digits fit no way of reading it back
+    assert repaired_birth("**14160", "89") is None
 
 
-def test_a_zone_whose_id_line_is_lost_has_its_birth_date_read_back_by_the_id_the_card_prints():
+def test_a_zone_that_gave_no_id_has_its_birth_date_read_back_by_the_id_the_card_prints():
     """Seeds 940199 and 1060102: the zone's first line too damaged to give the ID, its birth date misread or its
     first digit lost; the face prints the ID, whose year digits the repair needs."""
     cid = "031089720021"  # Hải Phòng, a man born in 1989
@@ -145,22 +151,25 @@ def test_a_zone_whose_id_line_is_lost_has_its_birth_date_read_back_by_the_id_the
     bad = misread(line2, 2, "4")  # 894116: no such month, its check digit fails
     got = found(damaged, bad, name)
     assert (got.citizen_id, got.birth, got.unchecked_births) == (None, None, ("8941160",))
-    assert repaired_by_ids(got, [cid]).birth == "891116"
-    assert repaired_by_ids(got, [cid]).birth_reasons == (BIRTH_REPAIRED_BY_FACE,)
+    fixed = repaired_by_ids(got, [cid])
+    assert (fixed.birth, fixed.birth_reasons, fixed.unchecked_births) == ("891116", (BIRTH_REPAIRED_BY_FACE,), ())
     # The real reading of seed 1060102's middle line: its first digit lost.
     lost = found(damaged, "914160M29111CRUNME<<", name)
-    assert lost.unchecked_births == ("?914160",)
+    assert lost.unchecked_births == ("*914160",)
     assert repaired_by_ids(lost, [cid]).birth == "891116"
     # An ID whose structure fails gives no year digits; nor does no ID.
     assert repaired_by_ids(got, ["031889720021"]).birth is None
     assert repaired_by_ids(got, []).birth is None
-    # Two IDs of other birth years each reading it back another way give no date.
-    assert repaired_by_ids(found(damaged, "7966277M3966270VNM<<<<<<<<<<<<6", name),
-                           ["075070981211", "075079981211"]).birth is None
+    # IDs of two birth years leave the year in doubt, even where one of them reads nothing back (1988 does not).
+    assert repaired_by_ids(got, [cid, "031088720021"]).birth is None
     # A zone that proved its birth date keeps it, and keeps no readings to repair.
     whole = found(damaged, line2, name)
     assert (whole.birth, whole.unchecked_births) == ("891116", ())
     assert repaired_by_ids(whole, ["031079720021"]) == whole
+    # Nor is a date read back by the face's ID where the zone gave one: a face ID misread would contradict it.
+    own = found(line1, "0311160M29111CRUNME<<", name)
+    assert own.citizen_id == cid and own.unchecked_births == ()
+    assert repaired_by_ids(own, ["031088720021"]).birth is None
 
 
 def test_a_card_id_is_put_together_from_the_zone_readings_of_a_150_dpi_copy():
@@ -198,3 +207,18 @@ def test_an_id_the_zones_second_look_proves_by_the_composite_check_digit_stays_p
     again = reread_zone(look, first_pages, first)
     assert again is not None and again.citizen_id == CID
     assert again.id_composite
+
+
+def test_a_zone_birth_date_read_back_leaves_the_date_the_card_prints_in_the_ids_year_a_reading_of_its_own():
+    # The zone's date read back is no proof: the card's printed date, found by the ID's birth year where its label
+    # was not read, is still added for extract.settle to weigh.
+    template = next(t for t in load_templates() if t.doc_type == "id_card")
+    texts = [page_text(layout(["Số / No.: 075070981211", "27/05/1970", "Giới tính / Sex: Nam"]))]
+    cid = Candidate("citizen_id", "075070981211", 0.9, 1)
+    for zone, printed in ((Mrz(birth="700527", birth_reasons=(BIRTH_REPAIRED_BY_FACE,)), True),
+                          (Mrz(birth="700527"), False)):
+        builder = PersonBuilder(template)
+        builder.add_read(template.mrz, [cid])
+        _birth_by_id_year(builder, template.mrz, texts, zone)
+        dates = builder.values_of(template.mrz).get("date_of_birth", [])
+        assert [(c.value, c.reasons) for c in dates] == ([("1970-05-27", (ID_YEAR_DATE,))] if printed else [])
