@@ -56,6 +56,7 @@ class _Option:
     votes: int = 0  # re-readings that gave it
     support: int = 0  # of them, readings that count only where they agree (``SUPPORTING``)
     first: bool = False  # the first reading gave it
+    glyphs: bool = False  # ... and the digit classifier read it alike, glyph by glyph (``Candidate.glyphs_agree``)
     validity: float = 0.0
     readings: int = 1  # readings made of the spot, the first one included: the share that agreed sets confidence
 
@@ -66,7 +67,8 @@ class _Option:
     @property
     def score(self) -> float:
         # The first reading weighs more than one re-reading: re-readings of one crop are not independent.
-        return self.validity + VOTE * (self.votes + FIRST_WEIGHT * self.first) + 0.05 * self.sample.confidence
+        return (self.validity + VOTE * (self.votes + FIRST_WEIGHT * self.first + self.glyphs)
+                + 0.05 * self.sample.confidence)
 
 
 def name_validity(value: str) -> float:
@@ -116,7 +118,7 @@ def _options(field: str, own: Candidate | None, readings: Sequence[Candidate], s
             c = replace(c, value=first.value)  # a re-reading that lost a word at an end read the rest alike
         opt = found.setdefault(c.value, _Option(c.value, c))
         if c is first:
-            opt.first, opt.sample = True, c
+            opt.first, opt.sample, opt.glyphs = True, c, c.glyphs_agree
         else:
             opt.votes += 1
             opt.support += SUPPORTING in c.source

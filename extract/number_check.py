@@ -49,6 +49,8 @@ def check_numbers(look: SecondLook, pages: Sequence[PageWords]) -> list[PageWord
         for k, read in zip(numbers, checked, strict=True):
             if read.changed:
                 words[k] = replace(words[k], text=read.text, read_as=words[k].text)
+            if read.agrees:
+                words[k] = replace(words[k], glyphs_agree=True)
         changed = sum(r.changed for r in checked)
         if changed:
             log.debug("page %d: %d digits of its numbers read otherwise glyph by glyph", page.number, changed)

@@ -63,6 +63,9 @@ class Candidate:
     # A zone's value every digit of which a check digit covers (``Mrz.id_composite``): proved without a printed
     # reading that agrees.
     proved: bool = False
+    # Every number of the value read alike glyph by glyph by the digit classifier (``Word.glyphs_agree``): a reading
+    # of another method that gives it, which the second look counts as a vote (``extract.choose``).
+    glyphs_agree: bool = False
 
 
 def read(field: str, kind: str, piece: Piece, *, pattern: str | None = None,
@@ -77,16 +80,21 @@ def read(field: str, kind: str, piece: Piece, *, pattern: str | None = None,
         return None
     notes = tuple(more[0]) if more else ()
     read_as = more[1] if len(more) > 1 else None
-    checked = [w.read_as for w in getattr(source, "words", ()) if w.read_as]
+    words = getattr(source, "words", ())
+    checked = [w.read_as for w in words if w.read_as]
     if checked:
         notes += (f"{GLYPH_CHECKED}: Tesseract read {' '.join(checked)!r}",)
+    # Only a value as printed in those words: a date the reader repaired ("64/11/1931" as 1931-11-04) is no reading
+    # the classifier gave, however sure it was of the 6.
+    numbers = [w for w in words if any(c.isdigit() for c in w.text)]
+    agree = factor == 1.0 and not more and bool(numbers) and all(w.glyphs_agree for w in numbers)
     if kind == "person_id":
         digits = sum(c.isdigit() for c in value)
         field = id_kind(piece.text) or ("old_id_number" if digits == 9 else "citizen_id")
     elif kind == "old_id":
         field = "old_id_number"
     return Candidate(field, value, max(0.0, min(1.0, source.confidence * factor)), source.page, source.bbox,
-                     fallback=fallback, reasons=tuple(notes), read_as=read_as)
+                     fallback=fallback, reasons=tuple(notes), read_as=read_as, glyphs_agree=agree)
 
 
 def _date(field: str, piece: Piece, pattern: str | None) -> Read:

@@ -22,6 +22,7 @@ class Word:
     confidence: float  # 0..1
     line: int  # index of the line on the page, in reading order
     read_as: str | None = None  # what Tesseract read, where the glyph check changed it (extract.number_check)
+    glyphs_agree: bool = False  # a number the digit classifier read alike, glyph by glyph (extract.number_check)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,9 @@ ONE = "1"
 class NumberRead:
     text: str
     changed: int  # digits read otherwise
+    # The classifier read every glyph of ``text`` as it stands, sure of each: a second reader, by another method,
+    # that gives the number (``extract.choose`` counts it as a vote).
+    agrees: bool = False
 
 
 def is_number(text: str) -> bool:
@@ -71,17 +74,30 @@ def recheck_numbers(numbers: Sequence[tuple[Image, str]], proves: Callable[[str,
         return out
     for n, (gray, text) in enumerate(numbers):
         read = _glyphs(gray, text) if is_number(text) else None
-        sure = [(i, guess.digit) for i, guess in read or () if _may_change(text[i], guess)]
-        if not sure or len(sure) * MISALIGNED > sum(c in DIGITS for c in text) + 1:
+        if read is None:
             continue
-        for size in range(1, len(sure) + 1):
-            proved = [new for new in (_with(text, changes) for changes in itertools.combinations(sure, size))
-                      if proves(text, new)]
-            if proved:
-                if len(proved) == 1:
-                    out[n] = NumberRead(proved[0], size)
-                break
+        out[n] = _changed(text, read, proves) or NumberRead(text, 0)
+        out[n] = NumberRead(out[n].text, out[n].changed, _agrees(out[n].text, read))
     return out
+
+
+def _changed(text: str, read: list[tuple[int, DigitGuess]], proves: Callable[[str, str], bool]) -> NumberRead | None:
+    sure = [(i, guess.digit) for i, guess in read if _may_change(text[i], guess)]
+    if not sure or len(sure) * MISALIGNED > sum(c in DIGITS for c in text) + 1:
+        return None
+    for size in range(1, len(sure) + 1):
+        proved = [new for new in (_with(text, changes) for changes in itertools.combinations(sure, size))
+                  if proves(text, new)]
+        if proved:
+            return NumberRead(proved[0], size) if len(proved) == 1 else None
+    return None
+
+
+def _agrees(text: str, read: list[tuple[int, DigitGuess]]) -> bool:
+    """Whether the classifier read every digit and slash of ``text`` as it stands, sure of each; a letter among
+    the digits ("O01…") is none it read."""
+    return all(c in DIGITS or c == "/" or not _tall(c) for c in text) and all(
+        guess.sure and guess.digit == text[i] for i, guess in read)
 
 
 def _with(text: str, changes: Sequence[tuple[int, str]]) -> str:

@@ -13,13 +13,14 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extract.fields import extraction_from_ocr
-from extract.layout import PageWords
+from extract.layout import PageWords, Row
 from extract.number_check import check_numbers, misread_proved, plausible
+from extract.pieces import Piece
 from extract.second_look import SecondLook
-from extract.values import GLYPH_CHECKED
+from extract.values import GLYPH_CHECKED, read
 from ocr import digit_model
 from ocr.glyphs import glyph_boxes
-from ocr.hocr import parse_hocr
+from ocr.hocr import Word, parse_hocr
 from ocr.number_look import is_number, recheck_numbers
 from tests.synth import make_document
 from tests.synth.fonts import CATALOGUE, faces
@@ -88,6 +89,21 @@ def test_a_digit_changes_where_the_classifier_is_sure_and_the_structure_proves_t
     # A digit where the slash stands: the glyphs are cut wrong, and nothing changes.
     assert recheck_numbers(list(zip(page, ["24712/1976", read[1]], strict=True)), ANY)[0].text == "24712/1976"
     assert not is_number("Số 12") and is_number("001147136179") and is_number("24/12/1975,")
+
+
+def test_a_number_the_classifier_reads_alike_glyph_by_glyph_is_marked_so():
+    page = _page("24/12/1975", "05/06/1957")
+    same, other = recheck_numbers([(page[0], "24/12/1975"), (page[1], "05/06/1951")], proves=misread_proved)
+    assert same.agrees and same.changed == 0
+    assert not other.agrees and other.text == "05/06/1951"  # it reads a 7 where the 1 was read
+    # A 5 read as 6, which nothing proves misread: left as read, and not read alike.
+    assert not recheck_numbers([(page[0], "24/12/1976")], proves=misread_proved)[0].agrees
+    # A number mended glyph by glyph is read alike as mended.
+    mended = recheck_numbers([(page[0], "24/19/1975")], proves=misread_proved)[0]
+    assert (mended.text, mended.agrees) == ("24/12/1975", True)
+    # A letter among the digits is none it read; nor is a number whose glyphs do not come apart as read.
+    assert not recheck_numbers([(page[0], "24/12/I975")], proves=misread_proved)[0].agrees
+    assert not recheck_numbers([(page[0], "24712/1975")], proves=misread_proved)[0].agrees
 
 
 def test_what_a_numbers_structure_proves():
@@ -193,6 +209,30 @@ def test_a_pages_numbers_change_only_where_tesseract_misread_them(seed, doc_type
                    for p in nearest), (old, new, nearest)
     # What Tesseract read right stays so.
     assert all(new == old for old, new in pairs if old.strip(".,;") in printed)
+
+
+def test_a_value_is_marked_read_alike_glyph_by_glyph_only_as_printed_in_words_so_marked():
+    def value(*texts: str, agree: bool = True):
+        words = [Word(t, (100 + 200 * k, 100, 280 + 200 * k, 130), 0.9, 0, glyphs_agree=agree) for k, t in
+                 enumerate(texts)]
+        return read("date_of_birth", "date", Piece.of_row(Row(1, tuple(words)), 0, len(" ".join(texts))))
+
+    assert value("13/01/2000").glyphs_agree and not value("13/01/2000", agree=False).glyphs_agree
+    # A date the reader repaired is no reading the classifier gave: a day's lost 0 ("64/11/1931"), a century.
+    for printed in ("64/11/1931", "12/05/1459", "39/7/1959"):
+        got = value(printed)
+        assert got is not None and not got.glyphs_agree, printed
+
+
+def test_a_date_mended_glyph_by_glyph_holds_against_two_re_readings_that_misread_another_digit(tmp_path):
+    """Seed 990291: Liberation Mono, 200 dpi, blurred. Tesseract reads the birth date "25/16/1989"; the classifier
+    reads the month's 0 and every other glyph alike. Enlarged, the English model reads the day's 5 as 6 twice."""
+    doc = make_document(990291, "birth_certificate", "hard", registry=make_registry(990000, 5000))
+    truth = doc.truth["persons"][0]["fields"]["date_of_birth"]
+    ocr = _ocr(doc, tmp_path)
+    born = next(p for p in extraction_from_ocr(ocr).persons if p.role == "subject").fields["date_of_birth"]
+    assert born.value == truth == "1989-10-25"
+    assert any(r.startswith(GLYPH_CHECKED) for r in born.reasons)
 
 
 def test_a_digit_the_page_reading_got_wrong_is_mended_before_anything_is_extracted(tmp_path):

@@ -488,6 +488,22 @@ def test_a_value_other_than_the_first_reading_needs_two_readings_and_a_better_sc
     assert [c.candidate.value for c in short] == ["LÝ THANH LOAN"] and short[0].candidate.confidence > 0.6
 
 
+def test_a_first_reading_the_digit_classifier_reads_alike_counts_its_vote_against_two_re_readings():
+    # Seed 990291: "25/16/1989" on the page, mended glyph by glyph to 25/10/1989, which the classifier reads alike;
+    # two enlarged re-readings with the English model read the 5 as 6.
+    spot = _spot("date_of_birth", "date")
+    own = _c("date_of_birth", "1989-10-25", 0.7, "label")
+    again = [_c("date_of_birth", "1989-10-26", 0.95, "reread:gray@2:eng"),
+             _c("date_of_birth", "1989-10-26", 0.82, "reread:soft@2:eng"), _c("date_of_birth", "1980-10-25", 0.87)]
+    confirmed = choose_person([(spot, replace(own, glyphs_agree=True), again, 5)], {}, TODAY)
+    assert all(c.candidate.value == "1989-10-25" for c in confirmed)
+    # Read by Tesseract alone, it gives way to the two re-readings.
+    assert [c.candidate.value for c in choose_person([(spot, own, again, 5)], {}, TODAY)] == ["1989-10-26"]
+    # Three re-readings outvote the two readers of the page.
+    three = choose_person([(spot, replace(own, glyphs_agree=True), [*again, again[0]], 6)], {}, TODAY)
+    assert [c.candidate.value for c in three] == ["1989-10-26"]
+
+
 def test_readings_of_the_unsmoothed_page_add_votes_but_never_doubt():
     # Alone they read hard names worse than the OCR image: two of them that disagree leave a name every other
     # reading agrees on as sure as before; two that agree are a vote like any other.
