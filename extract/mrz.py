@@ -335,12 +335,12 @@ BIRTH_REPAIRED_BY_FACE = ("the zone's birth date read back by its check digit an
 def repaired_by_ids(zone: Mrz, citizen_ids: Iterable[str]) -> Mrz:
     """``zone`` with its birth date read back as ``find_mrz`` does with the zone's own ID (``repaired_birth``), by
     the year digits of the IDs read elsewhere on the card (its face's "Số"), where the zone gave no ID: IDs whose
-    structure holds, all of one birth year (their year digits have no check digit: two years read leave the year
-    in doubt), and the date most readings repair to."""
+    structure holds but for an unknown province code (seed 1020199: "029205106435" for 079205106435, its year
+    digits whole), all of one birth year (their year digits have no check digit: two years read leave the year in
+    doubt), and the date most readings repair to."""
     if zone.birth or not zone.unchecked_births:
         return zone
-    years = {cid[4:6] for cid in citizen_ids if len(cid) == 12 and (found := check_citizen_id(cid)).valid
-             and not found.reasons}
+    years = {cid[4:6] for cid in citizen_ids if len(cid) == 12 and check_citizen_id(cid).valid}
     if len(years) != 1:
         return zone
     year = years.pop()

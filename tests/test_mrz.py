@@ -157,8 +157,9 @@ def test_a_zone_that_gave_no_id_has_its_birth_date_read_back_by_the_id_the_card_
     lost = found(damaged, "914160M29111CRUNME<<", name)
     assert lost.unchecked_births == ("*914160",)
     assert repaired_by_ids(lost, [cid]).birth == "891116"
-    # An ID whose structure fails gives no year digits; nor does no ID.
+    # An ID whose structure fails gives no year digits; nor does no ID. One whose province code is misread does.
     assert repaired_by_ids(got, ["031889720021"]).birth is None
+    assert repaired_by_ids(got, ["029089720021"]).birth == "891116"
     assert repaired_by_ids(got, []).birth is None
     # IDs of two birth years leave the year in doubt, even where one of them reads nothing back (1988 does not).
     assert repaired_by_ids(got, [cid, "031088720021"]).birth is None
