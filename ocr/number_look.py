@@ -68,7 +68,8 @@ def recheck_numbers(numbers: Sequence[tuple[Image, str]], proves: Callable[[str,
     are others, where ``proves(read, new)``: the caller's check that the number as read cannot be right and the new one
     can (``extract.number_check``). Of the digits the classifier would change, the fewest that give a proved
     number are changed, and only where no other change as small proves one too: a dotted zero's 9 mended in a
-    month does not carry a year digit the classifier also misread."""
+    month does not carry a year digit the classifier also misread. Each says too whether the classifier read it,
+    as it then stands, alike (``NumberRead.agrees``)."""
     out = [NumberRead(text, 0) for _, text in numbers]
     if not any(is_number(text) for _, text in numbers) or classifier() is None:
         return out
@@ -76,12 +77,15 @@ def recheck_numbers(numbers: Sequence[tuple[Image, str]], proves: Callable[[str,
         read = _glyphs(gray, text) if is_number(text) else None
         if read is None:
             continue
-        out[n] = _changed(text, read, proves) or NumberRead(text, 0)
-        out[n] = NumberRead(out[n].text, out[n].changed, _agrees(out[n].text, read))
+        new, size = _changed(text, read, proves) or (text, 0)
+        out[n] = NumberRead(new, size, _agrees(new, read))
     return out
 
 
-def _changed(text: str, read: list[tuple[int, DigitGuess]], proves: Callable[[str, str], bool]) -> NumberRead | None:
+def _changed(text: str, read: list[tuple[int, DigitGuess]],
+             proves: Callable[[str, str], bool]) -> tuple[str, int] | None:
+    """The number with the fewest of the classifier's sure changes that ``proves`` accepts, and how many; None
+    when none, or when two such changes as few would do."""
     sure = [(i, guess.digit) for i, guess in read if _may_change(text[i], guess)]
     if not sure or len(sure) * MISALIGNED > sum(c in DIGITS for c in text) + 1:
         return None
@@ -89,7 +93,7 @@ def _changed(text: str, read: list[tuple[int, DigitGuess]], proves: Callable[[st
         proved = [new for new in (_with(text, changes) for changes in itertools.combinations(sure, size))
                   if proves(text, new)]
         if proved:
-            return NumberRead(proved[0], size) if len(proved) == 1 else None
+            return (proved[0], size) if len(proved) == 1 else None
     return None
 
 
