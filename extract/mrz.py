@@ -366,8 +366,8 @@ def repaired_birth(read: str, year_digits: str) -> str | None:
 
     A ``read`` that starts with ``LOST`` lost a digit (``_LINE2_LOST_DIGIT``), which the line does not say: the
     date is taken as the first digit lost only when no other lost digit, the check digit included, explains the
-    digits read with as few read back (simulated on 3,000 dates: a lost first digit read back right 99% of the
-    time, 83% with one more digit misread; another digit lost, read wrongly 1 time in 1,481)."""
+    digits read with as few read back (simulated on 3,000 dates: a lost first digit read back right 98% of the
+    time, 83% with one more digit misread; another digit lost, read wrongly 1 time in 1,486)."""
     if len(read) != 7 or not read.removeprefix(LOST).isdigit():
         return None
     if not read.startswith(LOST):
