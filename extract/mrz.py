@@ -16,14 +16,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
 from extract.ids import check_citizen_id
 from extract.layout import PageText, Row
-from extract.text import DIGIT_CONFUSIONS, OCR_DIGITS
+from extract.text import OCR_DIGITS
+from extract.zone_digits import BIRTH_REPAIRED, LOST, calendar_date, check_digit, repaired_birth
 from extract.zone_name import read_name_line
 
 _MRZ_CHARS = re.compile(r"^[A-Z0-9<?]{20,}$")  # ? stands for a stray character (_clean)
@@ -34,7 +34,6 @@ _LINE2 = re.compile(r"^([0-9]{6})([0-9])([A-Z<])")
 # ... with a digit lost ("914160M29111…" for 8911160M…, its first lost), or read as a stray mark: kept with ``LOST``
 # before it, for ``repaired_birth`` to find where it was lost, with the ID's year digits.
 _LINE2_LOST_DIGIT = re.compile(r"^([0-9]{5})([0-9])([MF])")
-LOST = "*"  # a digit the reading lost: any
 # The middle line whole: birth date and its check digit, sex, expiry and its check digit, nationality, fillers,
 # and the composite check digit of both lines (ICAO 9303 TD1); and the first line's last character.
 _LINE2_WHOLE = re.compile(r"^([0-9]{6})([0-9])[MF<]([0-9]{6})([0-9])[A-Z]{3}[<KC]*([0-9])$")
@@ -42,7 +41,6 @@ _LINE1_END = re.compile(r"[0-9]{12}<<([0-9])$")
 K = TypeVar("K")
 REPAIRED_VOTE = 0.75  # a name line's reading that needed a slip undone, against 1 for one read as printed
 COMPOSITE_READS = 2  # readings that must agree on what the composite check digit needs before it can refuse an ID
-_WEIGHTS = (7, 3, 1)
 # The reason a card's ID carries when the zone's check digits cover all of it (its last nine digits' own, and the
 # composite's or the printed number's agreement for its province code) and no reading of the card says otherwise:
 # the number the card was issued with, one person's (extract.settle).
@@ -64,14 +62,6 @@ class Mrz:
     # digit), one per reading, where no reading passed and the zone gave no ID to read them back with: the year
     # digits of the ID the card's face prints may (``repaired_by_ids``).
     unchecked_births: tuple[str, ...] = ()
-
-
-def check_digit(s: str) -> str:
-    total = 0
-    for i, ch in enumerate(s):
-        val = int(ch) if ch.isdigit() else (ord(ch) - 55 if ch.isalpha() else 0)
-        total += val * _WEIGHTS[i % 3]
-    return str(total % 10)
 
 
 _FILLERS = re.compile(r"[<«‹]")
@@ -248,17 +238,6 @@ class _Composite:
         return _Composite(end, *whole)
 
 
-def _calendar_date(yymmdd: str) -> bool:
-    """Whether YYMMDD is a day of the calendar in either century ("921345" passes its check digit as "920315")."""
-    for century in (1900, 2000):
-        try:
-            date(century + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6]))
-            return True
-        except ValueError:
-            continue
-    return False
-
-
 def _most_read(counts: Counter[K]) -> K | None:
     top = counts.most_common(2)
     return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
@@ -292,7 +271,7 @@ def find_mrz(pages: Sequence[PageText]) -> Mrz | None:
                 if (w := _LINE2_WHOLE.match(s)) and check_digit(w.group(3)) == w.group(4):
                     wholes[(w.group(1), w.group(3), w.group(5))] += 1
                 # Digits only here: a letter read as a digit would make a date whose check digit may hold by chance.
-                if check_digit(m.group(1)) == m.group(2) and _calendar_date(m.group(1)):
+                if check_digit(m.group(1)) == m.group(2) and calendar_date(m.group(1)):
                     births[m.group(1)] += 1
                     # The sex letter has no check digit: only a clean M or F counts.
                     if m.group(3) in "MF":
@@ -346,67 +325,6 @@ def repaired_by_ids(zone: Mrz, citizen_ids: Iterable[str]) -> Mrz:
     year = years.pop()
     birth = _most_read(Counter(r for digits in zone.unchecked_births if (r := repaired_birth(digits, year))))
     return replace(zone, birth=birth, birth_reasons=(BIRTH_REPAIRED_BY_FACE,), unchecked_births=()) if birth else zone
-
-
-REPAIR_MOST = 2  # digits of the birth date and its check digit a repair may read back, besides the year's
-BIRTH_REPAIRED = "the zone's birth date read back by its check digit and the ID's year digits"
-_PARTNERS = {d: tuple(sorted(x for pair in DIGIT_CONFUSIONS if d in pair for x in pair if x != d))
-             for d in "0123456789"}
-
-
-def repaired_birth(read: str, year_digits: str) -> str | None:
-    """The zone's YYMMDD from ``read`` (YYMMDD and its check digit, which fails) with digits OCR confuses read
-    back: its year digits as the ID's (where those read are them misread), at most ``REPAIR_MOST`` others.
-
-    The calendar date whose check digit then holds with the fewest digits read back; None when none does, or
-    several do with as few (one misread digit in eight leaves two such dates; two misread, one in three: then
-    the date is left unread). ``bench``-style simulation: with the year digits fixed, one digit misread is read
-    back right 87% of the time and never wrongly, two 68% and wrongly 3% (a date two confused digits off, which
-    matching takes as a date in doubt, not another person's).
-
-    A ``read`` that starts with ``LOST`` lost a digit (``_LINE2_LOST_DIGIT``), which the line does not say: the
-    date is taken as the first digit lost only when no other lost digit, the check digit included, explains the
-    digits read with as few read back (simulated on 3,000 dates: a lost first digit read back right 98% of the
-    time, 83% with one more digit misread; another digit lost, read wrongly 1 time in 1,486)."""
-    if len(read) != 7 or not read.removeprefix(LOST).isdigit():
-        return None
-    if not read.startswith(LOST):
-        found = _repairs(read, year_digits)
-        return found[1].pop() if found is not None and len(found[1]) == 1 else None
-    digits = read[1:]
-    lost_first = _repairs(LOST + digits, year_digits)
-    if lost_first is None or len(lost_first[1]) != 1:
-        return None
-    for at in range(1, len(digits) + 1):
-        other = _repairs(digits[:at] + LOST + digits[at:], year_digits)
-        if other is not None and other[0] <= lost_first[0] and other[1] != lost_first[1]:
-            return None
-    return lost_first[1].pop()
-
-
-def _repairs(read: str, year_digits: str) -> tuple[int, set[str]] | None:
-    """The fewest digits of ``read`` (YYMMDD, check digit; ``LOST`` for a lost one) to read back, and the calendar
-    dates whose check digit then holds, with the year digits as given; None when none within ``REPAIR_MOST``."""
-    if any(a not in (b, LOST) and frozenset((a, b)) not in DIGIT_CONFUSIONS
-           for a, b in zip(read[:2], year_digits, strict=True)):
-        return None
-    s = year_digits + read[2:]
-    lost = [i for i in range(2, 7) if s[i] == LOST]
-    kept = [i for i in range(2, 7) if s[i] != LOST]
-    for k in range(REPAIR_MOST + 1):
-        found: set[str] = set()
-        for where in itertools.combinations(kept, k):
-            for digits in itertools.product(*(_PARTNERS[s[i]] for i in where)):
-                for fill in itertools.product("0123456789", repeat=len(lost)):
-                    t = list(s)
-                    for i, d in zip([*where, *lost], [*digits, *fill], strict=True):
-                        t[i] = d
-                    date_digits, check = "".join(t[:6]), t[6]
-                    if _calendar_date(date_digits) and check_digit(date_digits) == check:
-                        found.add(date_digits)
-        if found:
-            return k, found
-    return None
 
 
 NAME_MATCH = 0.75  # similarity of a printed row's letters to the zone's name for the row to be taken as the name

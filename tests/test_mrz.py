@@ -12,18 +12,11 @@ from config.templates import load_templates
 from extract.card_birth import ID_YEAR_DATE
 from extract.fields import _birth_by_id_year, extraction_from_ocr
 from extract.layout import page_text
-from extract.mrz import (
-    BIRTH_REPAIRED,
-    BIRTH_REPAIRED_BY_FACE,
-    Mrz,
-    check_digit,
-    find_mrz,
-    repaired_birth,
-    repaired_by_ids,
-)
+from extract.mrz import BIRTH_REPAIRED_BY_FACE, Mrz, find_mrz, repaired_by_ids
 from extract.persons import PersonBuilder
 from extract.second_look import SecondLook
 from extract.values import Candidate
+from extract.zone_digits import BIRTH_REPAIRED, check_digit, repaired_birth
 from extract.zone_look import reread_zone
 from tests.synth import make_document
 from tests.synth.fonts import faces
