@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import subprocess
 
@@ -173,3 +174,24 @@ def test_watch_feeds_the_queue(tmp_path, redis):
     assert records["khai-sinh.png"]["status"] in ("done", "review")
     assert records["hong.png"]["error"]["code"] == "truncated_image"
     assert "truncated_image" in (folder / ".failed" / "hong.png.reason.txt").read_text(encoding="utf-8")
+
+
+def _models_held(out) -> None:
+    from ocr.digit_model import classifier
+
+    out.put(classifier.cache_info().currsize)
+
+
+def test_work_horses_inherit_the_trained_digit_classifier():
+    """rq forks a horse per job: what the worker has made before forking, the horse has without making it."""
+    from ocr.digit_model import classifier
+    from workers.worker import warm_up
+
+    classifier.cache_clear()
+    warm_up()
+    ctx = multiprocessing.get_context("fork")  # as rq makes its horses
+    out = ctx.Queue()
+    horse = ctx.Process(target=_models_held, args=(out,))
+    horse.start()
+    horse.join(60)
+    assert out.get(timeout=10) == 1

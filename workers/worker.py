@@ -79,12 +79,20 @@ def work_remaining(queues: JobQueues) -> bool:
     return False
 
 
+def warm_up() -> None:
+    """Make here, once, what every job needs and takes seconds to make: rq forks a fresh work horse per job, and
+    a horse inherits what its worker holds but keeps nothing it makes itself."""
+    import workers.jobs  # noqa: F401
+    from ocr.digit_model import classifier
+
+    classifier()  # trained in about 1.5 s; each horse would train it again
+
+
 def worker_loop(settings: Settings, *, burst: bool) -> None:
     """One worker process. ``burst``: until no work is left anywhere (retries scheduled for later and jobs
     other workers are running included: one of them may be abandoned and come back)."""
     os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's OpenMP threads would oversubscribe the cores
-    import workers.jobs  # noqa: F401  (loaded once here, so every forked horse starts warm)
-
+    warm_up()
     queues = open_queues(settings)
     stop = []
     delay = 1.0
