@@ -3,9 +3,10 @@
 Runs in the second look (``SecondLook.numbers``), on each page whose OCR image is still there: every word that is
 a number (``ocr.number_look.is_number``) is cut from the image, and its digits are read again one by one and
 changed where the classifier is sure (``ocr.number_look.recheck_numbers``) and the number's structure proves the
-reading wrong and the new one possible (``misread_proved``). A value then comes from the checked number like any
-other, with a reason that gives Tesseract's reading (``GLYPH_CHECKED``, ``extract.values``); the page's text layer
-and stored hOCR keep what Tesseract read.
+reading wrong and the new one possible (``misread_proved``). A year printed alone, which no structure proves,
+changes where the classifier reads it otherwise on the page before its smoothing too (``year_overruled``). A value
+then comes from the checked number like any other, with a reason that gives Tesseract's reading (``GLYPH_CHECKED``,
+``extract.values``); the page's text layer and stored hOCR keep what Tesseract read.
 """
 
 from __future__ import annotations
@@ -20,20 +21,26 @@ from typing import TYPE_CHECKING
 from extract.date_vote import FIRST_YEAR  # no date these records print is older
 from extract.ids import check_citizen_id
 from extract.layout import PageWords
-from ocr.number_look import is_number, recheck_numbers, word_crop
+from ocr.hocr import Word
+from ocr.number_look import Image, is_number, read_alike, recheck_numbers, word_crop
 
 log = logging.getLogger(__name__)
 
 _DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+_YEAR = re.compile(r"[0-9]{4}")
+_EDGES = ".,;:"  # punctuation a number's word may carry
+SURE_YEAR = 0.9  # Tesseract's confidence in a year these records can print that the classifier does not overrule
 _ID = re.compile(r"[0-9]{12}")
 
 if TYPE_CHECKING:
     from extract.second_look import SecondLook
 
 
-def check_numbers(look: SecondLook, pages: Sequence[PageWords]) -> list[PageWords]:
+def check_numbers(look: SecondLook, pages: Sequence[PageWords], today: date | None = None) -> list[PageWords]:
     """The pages with their numbers' digits read again where the classifier is sure of others and the structure
-    proves them."""
+    proves them, and their years printed alone where the classifier reads them otherwise on two images of the page
+    (``year_overruled``)."""
+    today = today or date.today()
     out = []
     for page in pages:
         image = look.page(page.number) if page.number in look.images else None
@@ -45,10 +52,13 @@ def check_numbers(look: SecondLook, pages: Sequence[PageWords]) -> list[PageWord
                    if is_number(w.text) and w.bbox[2] > w.bbox[0] and w.bbox[3] > w.bbox[1]]
         checked = recheck_numbers([(word_crop(image, page.words[k].bbox), page.words[k].text) for k in numbers],
                                   proves=misread_proved)
+        unsmoothed = look.page(page.number, "unsmoothed") if page.number in look.unsmoothed else None
         words = list(page.words)
         for k, read in zip(numbers, checked, strict=True):
             if read.changed:
                 words[k] = replace(words[k], text=read.text, read_as=words[k].text)
+            elif unsmoothed is not None and unsmoothed.shape == image.shape:
+                words[k] = _year_read_again(words[k], image, unsmoothed, today)
             if read.agrees:
                 words[k] = replace(words[k], glyphs_agree=True)
         changed = sum(r.changed for r in checked)
@@ -56,6 +66,35 @@ def check_numbers(look: SecondLook, pages: Sequence[PageWords]) -> list[PageWord
             log.debug("page %d: %d digits of its numbers read otherwise glyph by glyph", page.number, changed)
         out.append(replace(page, words=words))
     return out
+
+
+def _year_read_again(word: Word, image: Image, unsmoothed: Image, today: date) -> Word:
+    """A year printed alone, as the classifier reads it on the page as Tesseract read it and on the page before its
+    smoothing, where ``year_overruled``."""
+    if not _YEAR.fullmatch(word.text.strip(_EDGES)):
+        return word
+    new = read_alike([word_crop(image, word.bbox), word_crop(unsmoothed, word.bbox)], word.text)
+    if new is None or not year_overruled(word.text.strip(_EDGES), new.strip(_EDGES), word.confidence, today):
+        return word
+    return replace(word, text=new, read_as=word.text, glyphs_agree=True)
+
+
+def year_overruled(read: str, new: str, confidence: float, today: date) -> bool:
+    """Whether a year printed alone, read otherwise by the classifier, sure of every glyph on two images of its page
+    (``ocr.number_look.read_alike``), is taken as the classifier reads it: a year these records can print, where
+    Tesseract's is none or was read unsure.
+
+    On 287 four-digit years of hard development certificates the classifier so read 13 otherwise than Tesseract:
+    12 misread by Tesseract (2911 for 2011, 1982 for 1952), each read right, and one read right (2023, Noto Serif
+    at 180 dpi, Tesseract 0.95 sure) it read as 2025. Glyph by glyph it reads a face's glyph alike every time, so
+    one image alone, or sure on one image and not on the other, changed right and wrong years about as often."""
+    if new == read or not _possible_year(new, today):
+        return False
+    return not _possible_year(read, today) or confidence < SURE_YEAR
+
+
+def _possible_year(text: str, today: date) -> bool:
+    return FIRST_YEAR <= int(text) <= today.year
 
 
 def misread_proved(read: str, new: str) -> bool:
@@ -69,7 +108,7 @@ def misread_proved(read: str, new: str) -> bool:
 
 def plausible(text: str) -> bool | None:
     """Whether a number read could be what is printed: True, False, or None where its kind cannot tell."""
-    core = text.strip(".,;:")
+    core = text.strip(_EDGES)
     if _DATE.fullmatch(core):
         day, month, year = (int(v) for v in core.split("/"))
         try:

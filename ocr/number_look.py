@@ -82,6 +82,24 @@ def recheck_numbers(numbers: Sequence[tuple[Image, str]], proves: Callable[[str,
     return out
 
 
+def read_alike(crops: Sequence[Image], text: str) -> str | None:
+    """A number as the classifier reads it on each of its crops (one word cut from two images of its page), sure of
+    every glyph each time and alike on all; None where it is unsure of one, where two crops differ, where the
+    glyphs cannot be told apart as ``text`` has them, or where it would put a 1 in (``ONE``)."""
+    if not crops or classifier() is None:
+        return None
+    readings = set()
+    for gray in crops:
+        read = _glyphs(gray, text)
+        if read is None or not all(guess.sure for _, guess in read):
+            return None
+        readings.add(_with(text, [(i, guess.digit) for i, guess in read]))
+    if len(readings) != 1:
+        return None
+    new = readings.pop()
+    return None if any(was != now and now == ONE for was, now in zip(text, new, strict=True)) else new
+
+
 def _changed(text: str, read: list[tuple[int, DigitGuess]],
              proves: Callable[[str, str], bool]) -> tuple[str, int] | None:
     """The number with the fewest of the classifier's sure changes that ``proves`` accepts, and how many; None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date
 from pathlib import Path
 
 import cv2
@@ -14,14 +15,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extract.fields import extraction_from_ocr
 from extract.layout import PageWords, Row
-from extract.number_check import check_numbers, misread_proved, plausible
+from extract.number_check import check_numbers, misread_proved, plausible, year_overruled
 from extract.pieces import Piece
 from extract.second_look import SecondLook
 from extract.values import GLYPH_CHECKED, read
 from ocr import digit_model
 from ocr.glyphs import glyph_boxes
 from ocr.hocr import Word, parse_hocr
-from ocr.number_look import is_number, recheck_numbers
+from ocr.number_look import is_number, read_alike, recheck_numbers
 from tests.synth import make_document
 from tests.synth.fonts import CATALOGUE, faces
 from tests.synth.people import make_registry
@@ -191,7 +192,7 @@ def test_a_pages_numbers_change_only_where_tesseract_misread_them(seed, doc_type
     page = ocr.pages[0]
     hocr = parse_hocr(Path(page.hocr_path).read_text(encoding="utf-8"))
     before = PageWords(1, hocr.width, hocr.height, hocr.words)
-    look = SecondLook({1: (page.ocr_image_path, page.dpi)})
+    look = SecondLook({1: (page.ocr_image_path, page.dpi)}, unsmoothed={1: page.unsmoothed_image_path})
     after = check_numbers(look, [before])[0]
     printed = {d for line in doc.truth["pages"][0]["lines"] for d in NUMBER.findall(line)}
     pairs = [(a.text, b.text) for a, b in zip(before.words, after.words, strict=True)
@@ -209,6 +210,47 @@ def test_a_pages_numbers_change_only_where_tesseract_misread_them(seed, doc_type
                    for p in nearest), (old, new, nearest)
     # What Tesseract read right stays so.
     assert all(new == old for old, new in pairs if old.strip(".,;") in printed)
+
+
+def test_a_year_printed_alone_is_read_as_the_classifier_reads_it_on_two_images_only_where_tesseract_is_unsure():
+    today = date(2026, 12, 7)
+    assert year_overruled("2911", "2011", 0.96, today)  # no year these records print: read however sure
+    assert year_overruled("1982", "1952", 0.65, today)  # a possible year, read unsure
+    assert not year_overruled("2023", "2025", 0.95, today)  # a possible year Tesseract is sure of stays
+    assert not year_overruled("1997", "2997", 0.5, today) and not year_overruled("2031", "2030", 0.9, date(2029, 1, 1))
+    assert year_overruled("2031", "2021", 0.99, date(2029, 1, 1))  # a year still ahead is none
+    assert not year_overruled("1975", "1975", 0.5, today)
+
+
+def test_read_alike_needs_the_classifier_sure_of_every_glyph_on_every_image():
+    sharp, blurred = _drawn("1952", "Liberation Mono", "regular", 17, 0.9), _drawn("1952", "Liberation Mono",
+                                                                                    "regular", 17, 1.2)
+    assert read_alike([sharp, blurred], "1982") == "1952" and read_alike([sharp], "1982,") == "1952,"
+    faint = _drawn("1952", "Liberation Mono", "regular", 13, 1.5)  # small and blurred: unsure of its 9 and 5
+    assert read_alike([faint], "1982") is None and read_alike([sharp, faint], "1982") is None
+    other = _drawn("1982", "Liberation Mono", "regular", 17, 0.9)  # each image sure of its own year
+    assert read_alike([other], "1982") == "1982" and read_alike([sharp, other], "1982") is None
+    assert read_alike([], "1982") is None and read_alike([sharp], "19/2") is None  # glyphs not as read
+    assert read_alike([_drawn("1111", "Liberation Mono", "regular", 17, 0.9)], "1171") is None  # never into a 1
+
+
+@pytest.mark.parametrize(("seed", "doc_type", "year"), [
+    (910198, "land_use_certificate", "1952"),  # TeX Gyre Cursor, 150 dpi: read "1982" at 0.65
+    (1020002, "death_certificate", "2004"),  # TeX Gyre Cursor, 200 dpi: read "2001" at 0.69
+])
+def test_a_year_tesseract_misread_unsure_is_read_on_the_page_and_before_its_smoothing(seed, doc_type, year,
+                                                                                      tmp_path):
+    doc = make_document(seed, doc_type, "hard", registry=make_registry(seed // 10_000 * 10_000, 5000))
+    page = _ocr(doc, tmp_path).pages[0]
+    hocr = parse_hocr(Path(page.hocr_path).read_text(encoding="utf-8"))
+    before = PageWords(1, hocr.width, hocr.height, hocr.words)
+    assert page.unsmoothed_image_path and year not in [w.text.strip(".,;") for w in before.words]
+    images = {1: (page.ocr_image_path, page.dpi)}
+    after = check_numbers(SecondLook(images, unsmoothed={1: page.unsmoothed_image_path}), [before])[0]
+    mended = [(w.read_as, w.text) for w in after.words if w.read_as]
+    assert [new.strip(".,;") for _, new in mended] == [year], mended
+    # The page before its smoothing is a second image the classifier must read alike: without it, nothing changes.
+    assert not any(w.read_as for w in check_numbers(SecondLook(images), [before])[0].words)
 
 
 def test_a_value_is_marked_read_alike_glyph_by_glyph_only_as_printed_in_words_so_marked():
