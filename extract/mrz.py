@@ -174,16 +174,11 @@ def _zone_id(readings: Sequence[_FirstLine], birth: str | None, sex: str | None,
     which). An ID's first digit is 0 (province codes are 001-096): one read as another digit (often 6 or 9, or
     the card's edge with it) is taken as 0. A candidate must then have a known province code, agree with the
     zone's sex and birth year digits, and pass the composite check digit where it was read; of several, the one
-    more readings give (its province digits, and either copy of its last nine), and none on a tie."""
+    more readings give (its province digits, and either copy of its last nine), and none on a tie. Where none of
+    that gives a candidate, an ID copy that passes the check digit alone may (``_copies_alone``)."""
     if not readings:
         return None, None
     cands = {_lead_zero(r.cid) for r in readings if r.holds()}
-    if birth is not None:
-        # The check digit covers the document number, which is the ID's last nine digits: where the document
-        # number came out garbled (seed 920102: three ways in four readings), the ID's copy passes it alone.
-        # Read alike twice, and only against the birth date the middle line proves (its year digits).
-        copies = Counter(r.cid for r in readings if "?" not in r.cid + r.check and check_digit(r.cid[3:]) == r.check)
-        cands |= {_lead_zero(cid) for cid, n in copies.items() if n >= COPY_READS}
     # A reading whose copies differ in many places lost or gained a character: its digits stand in the wrong
     # places. One reading's two copies disagreeing in two places leave four ways, one of which passes by chance.
     voters = [r for r in readings if r.agreement() >= VOTER_AGREES]
@@ -192,6 +187,8 @@ def _zone_id(readings: Sequence[_FirstLine], birth: str | None, sex: str | None,
     if len(tails) == 1:
         tail = tails.pop()
         cands |= {_lead_zero(head + tail) for head in _majorities([r.cid[:3] for r in voters])}
+    if not cands and birth is not None:
+        cands = _copies_alone(readings)
     fits = []
     for cid in cands:
         found = check_citizen_id(cid, gender=sex)
@@ -211,6 +208,19 @@ def _zone_id(readings: Sequence[_FirstLine], birth: str | None, sex: str | None,
     if "0" in firsts:
         return cid, None
     return cid, f"the zone's first digit read as {firsts.most_common(1)[0][0]}: a personal ID starts with 0"
+
+
+def _copies_alone(readings: Sequence[_FirstLine]) -> set[str]:
+    """IDs whose copy passes the check digit alone, where the document number came out garbled: the check digit
+    covers the document number, which is the ID's last nine digits (seed 920102: the document number read a
+    different way in each of four readings, the ID's copy alike in two). Only readings whose document number fails the
+    check digit count (one that passes and differs contradicts the copy), and a copy must be read alike
+    ``COPY_READS`` times; the caller takes them only where nothing else gave an ID, and only against the birth
+    date the middle line proves (its year digits)."""
+    copies = Counter(_lead_zero(r.cid) for r in readings
+                     if "?" not in r.cid + r.check and check_digit(r.cid[3:]) == r.check
+                     and ("?" in r.doc or check_digit(r.doc) != r.check))
+    return {cid for cid, n in copies.items() if n >= COPY_READS}
 
 
 def _lead_zero(cid: str) -> str:

@@ -18,9 +18,12 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import Levenshtein
+
 from extract.date_vote import FIRST_YEAR  # no date these records print is older
 from extract.ids import check_citizen_id
 from extract.layout import PageWords
+from extract.text import fold
 from ocr.hocr import Word
 from ocr.number_look import Image, is_number, read_alike, recheck_numbers, word_crop
 
@@ -30,6 +33,7 @@ _DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
 _YEAR = re.compile(r"[0-9]{4}")
 _EDGES = ".,;:"  # punctuation a number's word may carry
 SURE_YEAR = 0.9  # Tesseract's confidence in a year these records can print that the classifier does not overrule
+YEAR_WORDS = ("nam", "sinh")  # folded: the words a year is printed after
 _ID = re.compile(r"[0-9]{12}")
 
 if TYPE_CHECKING:
@@ -57,7 +61,7 @@ def check_numbers(look: SecondLook, pages: Sequence[PageWords], today: date | No
         for k, read in zip(numbers, checked, strict=True):
             if read.changed:
                 words[k] = replace(words[k], text=read.text, read_as=words[k].text)
-            elif unsmoothed is not None and unsmoothed.shape == image.shape:
+            elif unsmoothed is not None and unsmoothed.shape == image.shape and _after_year_word(words, k):
                 words[k] = _year_read_again(words[k], image, unsmoothed, today)
             if read.agrees:
                 words[k] = replace(words[k], glyphs_agree=True)
@@ -68,26 +72,37 @@ def check_numbers(look: SecondLook, pages: Sequence[PageWords], today: date | No
     return out
 
 
+def _after_year_word(words: Sequence[Word], k: int) -> bool:
+    """Whether word ``k`` follows, on its line, the word a year is printed after: "năm" ("ngày 3 tháng 02 năm 2019")
+    or "sinh:" ("Năm sinh: 1986"), a letter off at most. Other four-digit numbers (a house number, a group of an
+    ID printed in fours) are no years."""
+    if k == 0 or words[k - 1].line != words[k].line:
+        return False
+    before = "".join(c for c in fold(words[k - 1].text) if c.isalpha())
+    return any(Levenshtein.distance(before, word) <= 1 for word in YEAR_WORDS)
+
+
 def _year_read_again(word: Word, image: Image, unsmoothed: Image, today: date) -> Word:
     """A year printed alone, as the classifier reads it on the page as Tesseract read it and on the page before its
-    smoothing, where ``year_overruled``."""
+    smoothing, where ``year_overruled``. The classifier's reading is then the first reading, not a vote for itself
+    (``Word.glyphs_agree`` stays unset)."""
     if not _YEAR.fullmatch(word.text.strip(_EDGES)):
         return word
     new = read_alike([word_crop(image, word.bbox), word_crop(unsmoothed, word.bbox)], word.text)
     if new is None or not year_overruled(word.text.strip(_EDGES), new.strip(_EDGES), word.confidence, today):
         return word
-    return replace(word, text=new, read_as=word.text, glyphs_agree=True)
+    return replace(word, text=new, read_as=word.text)
 
 
 def year_overruled(read: str, new: str, confidence: float, today: date) -> bool:
     """Whether a year printed alone, read otherwise by the classifier, sure of every glyph on two images of its page
     (``ocr.number_look.read_alike``), is taken as the classifier reads it: a year these records can print, where
-    Tesseract's is none or was read unsure.
+    Tesseract's is none or was read less than ``SURE_YEAR`` sure.
 
-    On 287 four-digit years of hard development certificates the classifier so read 13 otherwise than Tesseract:
+    On 287 four-digit years of hard development certificates the classifier read 13 so otherwise than Tesseract:
     12 misread by Tesseract (2911 for 2011, 1982 for 1952), each read right, and one read right (2023, Noto Serif
-    at 180 dpi, Tesseract 0.95 sure) it read as 2025. Glyph by glyph it reads a face's glyph alike every time, so
-    one image alone, or sure on one image and not on the other, changed right and wrong years about as often."""
+    at 180 dpi, Tesseract 0.95 sure) it read as 2025. Sure of every glyph on one image and of only some on the other
+    (no digit read two ways), it read 19 right and 8 wrong: both images are needed."""
     if new == read or not _possible_year(new, today):
         return False
     return not _possible_year(read, today) or confidence < SURE_YEAR
@@ -118,4 +133,4 @@ def plausible(text: str) -> bool | None:
         return year >= FIRST_YEAR  # a card's expiry date lies ahead: no upper bound
     if _ID.fullmatch(core):
         return check_citizen_id(core).valid
-    return None  # a year alone may be a house number, a count: nothing proves it
+    return None  # a year alone may be a house number, a count: nothing proves it (but see ``year_overruled``)

@@ -80,6 +80,13 @@ def test_an_ids_copy_read_alike_twice_passes_the_check_digit_alone_where_the_doc
     # Read alike with one digit wrong, the copy fails the check digit (the ICAO weights catch any one wrong digit).
     wrong = [misread(line, ID_AT + 9, "7") for line in garbled]
     assert found(*wrong, line2).citizen_id is None
+    # Two digits wrong may pass it: "046184384728" for 046184384625 does. A document number that passes it too and
+    # differs contradicts such a copy; and a reading whose two copies hold is not outweighed by copies alone.
+    twice = misread(misread(line1, ID_AT + 9, "7"), ID_AT + 11, "8")
+    assert twice[ID_AT:ID_AT + 12] == "046184384728" and check_digit("184384728") == check_digit("184384625")
+    assert found(twice, twice, line2).citizen_id is None
+    garbled_twice = [line[:ID_AT] + twice[ID_AT:] for line in garbled]
+    assert found(line1, *garbled_twice, line2).citizen_id == CID
 
 
 def test_a_first_digit_read_as_another_is_zero_and_says_so():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extract.fields import extraction_from_ocr
 from extract.layout import PageWords, Row
-from extract.number_check import check_numbers, misread_proved, plausible, year_overruled
+from extract.number_check import _after_year_word, check_numbers, misread_proved, plausible, year_overruled
 from extract.pieces import Piece
 from extract.second_look import SecondLook
 from extract.values import GLYPH_CHECKED, read
@@ -220,6 +221,21 @@ def test_a_year_printed_alone_is_read_as_the_classifier_reads_it_on_two_images_o
     assert not year_overruled("1997", "2997", 0.5, today) and not year_overruled("2031", "2030", 0.9, date(2029, 1, 1))
     assert year_overruled("2031", "2021", 0.99, date(2029, 1, 1))  # a year still ahead is none
     assert not year_overruled("1975", "1975", 0.5, today)
+    assert not year_overruled("1982", "1952", 0.9, today) and year_overruled("1982", "1952", 0.89, today)
+    assert year_overruled("1879", "1979", 0.99, today) and not year_overruled("1880", "1980", 0.99, today)
+
+
+def test_only_a_number_printed_after_the_word_a_year_follows_is_a_year():
+    def line(*texts: str) -> list[Word]:
+        return [Word(t, (100 * k, 0, 100 * k + 80, 30), 0.8, 0) for k, t in enumerate(texts)]
+
+    assert _after_year_word(line("ngày", "3", "tháng", "02", "năm", "2911"), 5)
+    assert _after_year_word(line("Năm", "sính:", "1982"), 2) and _after_year_word(line("nắm", "2622"), 1)
+    assert not _after_year_word(line("Số", "nhà", "1234"), 2)  # a house number
+    assert not _after_year_word(line("CCCD", "số:", "0791", "9520", "0849"), 3)  # an ID printed in fours
+    assert not _after_year_word(line("2011"), 0)
+    wrapped = [Word("năm", (0, 0, 80, 30), 0.8, 0), Word("2011", (0, 40, 80, 70), 0.8, 1)]
+    assert not _after_year_word(wrapped, 1)  # the line before ended with it
 
 
 def test_read_alike_needs_the_classifier_sure_of_every_glyph_on_every_image():
@@ -251,6 +267,12 @@ def test_a_year_tesseract_misread_unsure_is_read_on_the_page_and_before_its_smoo
     assert [new.strip(".,;") for _, new in mended] == [year], mended
     # The page before its smoothing is a second image the classifier must read alike: without it, nothing changes.
     assert not any(w.read_as for w in check_numbers(SecondLook(images), [before])[0].words)
+    # Nor does a number that follows no word a year is printed after (a house number: "nhà 1982").
+    at = next(k for k, w in enumerate(after.words) if w.read_as)
+    words = list(before.words)
+    words[at - 1] = replace(words[at - 1], text="nhà")
+    look = SecondLook(images, unsmoothed={1: page.unsmoothed_image_path})
+    assert not any(w.read_as for w in check_numbers(look, [replace(before, words=words)])[0].words)
 
 
 def test_a_value_is_marked_read_alike_glyph_by_glyph_only_as_printed_in_words_so_marked():

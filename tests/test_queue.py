@@ -176,6 +176,23 @@ def test_watch_feeds_the_queue(tmp_path, redis):
     assert "truncated_image" in (folder / ".failed" / "hong.png.reason.txt").read_text(encoding="utf-8")
 
 
+def test_a_worker_warms_up_before_it_opens_its_queues(monkeypatch):
+    import workers.worker as worker
+
+    calls = []
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    monkeypatch.setattr(worker, "warm_up", lambda: calls.append("warm up"))
+
+    def no_redis(settings):
+        calls.append("open queues")
+        raise ConnectionError("no Redis in this test")
+
+    monkeypatch.setattr(worker, "open_queues", no_redis)
+    with pytest.raises(ConnectionError):
+        worker.worker_loop(None, burst=True)
+    assert calls == ["warm up", "open queues"]
+
+
 def _models_held(out) -> None:
     from ocr.digit_model import classifier
 
