@@ -6,16 +6,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from config.templates import SourceSpec
 from extract.dates import parse_date
 from extract.label_text import phrase_score, skeleton
 from extract.layout import PageText, Row
 from extract.model import Person
 from extract.pieces import Piece, trim
+from extract.text import fold
 from extract.values import Candidate
 
-# "Long Hậu, ngày 12 tháng 4 năm 2005": a place (capitalised words, no digits), a comma, then the date.
-_PLACE_DATE = re.compile(r"(?:^|[\s.,;:])([^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,5})\s*,\s*([Nn]g[aàảáạã]y\b.*)")
+# "Long Hậu, ngày 12 tháng 4 năm 2005": a place (capitalised words, no digits), a comma, then the date, whose
+# first word is "ngày" a letter off at most ("tgày", "ngây" on hard scans; ``parse_date`` reads past it).
+_PLACE_DATE = re.compile(r"(?:^|[\s.,;:])([^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,5})\s*,\s*(\S+)\s")
+_DAY_WORD = "ngay"  # folded
 _NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 _MOTTO = "Độc lập - Tự do - Hạnh phúc"
 _UNITS = ("huyen", "quan", "thi xa", "thanh pho", "xa", "phuong", "thi tran", "tinh")
@@ -33,15 +38,19 @@ def place_date(spec: SourceSpec, pages: Sequence[PageText]) -> Candidate | None:
     for page in pages:
         for row in page.rows:
             for m in _PLACE_DATE.finditer(row.text):
-                if not m.group(1)[0].isupper():
+                if not m.group(1)[0].isupper() or not _day_word(m.group(2)):
                     continue
-                parsed = parse_date(m.group(2))
+                parsed = parse_date(row.text[m.start(2):])
                 if parsed is None or len(parsed.value) != 10 or parsed.form == "numeric":
                     continue
                 offset = m.start(2)
                 piece = Piece.of_row(row, offset + parsed.span[0], offset + parsed.span[1])
                 return _cand(spec.field, piece, parsed.value, 0.85 if parsed.repaired else 1.0)
     return None
+
+
+def _day_word(word: str) -> bool:
+    return Levenshtein.distance("".join(c for c in fold(word) if c.isalpha()), _DAY_WORD) <= 1
 
 
 def _national_x(rows: Sequence[Row]) -> float | None:

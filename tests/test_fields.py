@@ -196,6 +196,17 @@ def test_birth_certificate_fields_and_persons():
     assert father["full_name"] == "TRẦN VĂN DŨNG" and father["gender"] == "male" and father["ethnicity"] == "Tày"
 
 
+@pytest.mark.parametrize(("day_word", "dated"), [
+    ("tgày", "2018-04-12"), ("ngây", "2018-04-12"), ("Ngáy", "2018-04-12"), ("ngàv", "2018-04-12"),
+    ("dgiv", None), ("Nơi", None),  # two letters off, another word: the line is no dated line
+])
+def test_the_dated_line_is_found_with_its_day_word_a_letter_off(day_word, dated):
+    lines = [[(x, t.replace("Hậu, ngày 12", f"Hậu, {day_word} 12")) for x, t in row] if isinstance(row, list)
+             else row for row in BIRTH_NEW]
+    got = extract(layout(lines)).fields.get("document_date")
+    assert (got.value if got else None) == dated
+
+
 def test_old_form_names_and_no_father():
     ex = extract(layout([
         *HEADER,
