@@ -13,7 +13,7 @@ Two-digit years ("6/5/85") are not read: the century cannot be proven.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from extract.numwords import NUMBER_WORDS, normalize_word, parse_number
@@ -34,6 +34,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 _DAY_PREFIX = {"mung", "mong"}
 _MONTH_NAMES = {"gieng": 1, "chap": 12}  # tháng giêng, tháng chạp
 _MAX_DAY_WORDS = 4  # "hai mươi mốt" is three
+_MISREAD_NAM = re.compile(r"n[a-z]m")  # marks stripped: "nồm", "ném", "nšm"
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,17 @@ def _tokens(plain: str) -> list[_Tok]:
             out.append(_Tok(m.start(), m.end(), None, dig[0], dig[1], None))
         else:
             out.append(_Tok(m.start(), m.end(), normalize_word(s.lower()), None, 0, None))
-    return out
+    return [_year_word(t, out[k + 1] if k + 1 < len(out) else None) for k, t in enumerate(out)]
+
+
+def _year_word(tok: _Tok, after: _Tok | None) -> _Tok:
+    """A word a vowel off "năm" right before four digits ("nồm 2019", "nšm 2008" on hard scans) as "năm": no other
+    word of a date stands there."""
+    if tok.word is None or tok.word == "nam" or not _MISREAD_NAM.fullmatch(tok.word):
+        return tok
+    if after is None or after.digits is None or len(after.digits) != 4:
+        return tok
+    return replace(tok, word="nam")
 
 
 # --- numeric dd/mm/yyyy -----------------------------------------------------------------------------------

@@ -152,6 +152,18 @@ def test_not_dates(text):
     assert parse_date(text) is None
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("Can Lộc, ngáy 3 tháng 02 nồm 2019", "2019-02-03"),  # seed 960004's dated line
+    ("ngày 05 tháng 09 nšm 2008", "2008-09-05"),
+    ("ngày 3 tháng 02 ném 2O19", "2019-02-03"),
+    ("ngày 5 tháng 3 nem hai nghìn", None),  # before no four digits "nem" is no "năm"
+    ("ngày 5 tháng 3 nhớ 2019", None),  # nor a word that is more than a vowel off
+])
+def test_the_year_word_read_a_vowel_off_before_four_digits_is_still_the_year_word(text, value):
+    got = parse_date(text)
+    assert (got.value if got is not None and len(got.value) == 10 else None) == value
+
+
 def test_impossible_date_hides_its_year():
     # Refusing 31/02/2017 must not turn into "2017" through the year-alone scan.
     assert parse_all_dates("Ngày sinh: 31/02/2017") == []
