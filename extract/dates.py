@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from extract.numwords import NUMBER_WORDS, normalize_word, parse_number
 from extract.text import OCR_DIGITS, original_span, strip_marks
 
@@ -123,7 +125,19 @@ def _tokens(plain: str) -> list[_Tok]:
             out.append(_Tok(m.start(), m.end(), None, dig[0], dig[1], None))
         else:
             out.append(_Tok(m.start(), m.end(), normalize_word(s.lower()), None, 0, None))
-    return [_year_word(t, out[k + 1] if k + 1 < len(out) else None) for k, t in enumerate(out)]
+    out = [_year_word(t, out[k + 1] if k + 1 < len(out) else None) for k, t in enumerate(out)]
+    return [_month_word(t, out[k + 1:k + 3]) for k, t in enumerate(out)]
+
+
+def _month_word(tok: _Tok, after: list[_Tok]) -> _Tok:
+    """A word a letter off "tháng" ("tiáng", "théng") before a month in digits and "năm", as "tháng". Only a
+    month that is one: "Thanh 13 năm 2019" must not become a refused date that hides its year."""
+    if tok.word is None or tok.word == "thang" or Levenshtein.distance(tok.word, "thang") > 1 or len(after) < 2:
+        return tok
+    month, year_word = after[:2]
+    if month.digits is None or not 1 <= int(month.digits) <= 12 or year_word.word != "nam":
+        return tok
+    return replace(tok, word="thang")
 
 
 def _year_word(tok: _Tok, after: _Tok | None) -> _Tok:
