@@ -3,7 +3,8 @@
 Forms read: numeric ``24/08/2017``, ``6/5/2025``, ``06-05-2025``, ``06.05.2025``; long "ngày 24 tháng 08 năm
 2017"; in words "Mùng chín tháng mười một năm một nghìn chín trăm bảy mươi ba" (numbers: ``extract.numwords``);
 a year alone "1961". Matching runs on the text with its marks stripped, so lost or misplaced accents ("thang",
-"nam", old/new tone placement, NFD input) do not matter; spans point into the caller's own string.
+"nam", old/new tone placement, NFD input) do not matter; spans point into the caller's own string. "tháng" and
+"năm" read a letter off on hard scans ("tiáng", "nồm") still frame a date where the digits around them do.
 
 OCR letters in digit groups ("2O17") are read as digits only when the whole date then exists; an impossible date
 (31/02) is refused, not moved to a near one, and also hides the year inside it from the year-alone scan.
@@ -129,6 +130,16 @@ def _tokens(plain: str) -> list[_Tok]:
     return [_month_word(t, out[k + 1:k + 3]) for k, t in enumerate(out)]
 
 
+def _year_word(tok: _Tok, after: _Tok | None) -> _Tok:
+    """A word a vowel off "năm" right before four digits ("nồm 2019", "nšm 2008" on hard scans) as "năm": no other
+    word of a date stands there."""
+    if tok.word is None or tok.word == "nam" or not _MISREAD_NAM.fullmatch(tok.word):
+        return tok
+    if after is None or after.digits is None or len(after.digits) != 4:
+        return tok
+    return replace(tok, word="nam")
+
+
 def _month_word(tok: _Tok, after: list[_Tok]) -> _Tok:
     """A word a letter off "tháng" ("tiáng", "théng") before a month in digits and "năm", as "tháng". Only a
     month that is one: "Thanh 13 năm 2019" must not become a refused date that hides its year."""
@@ -138,16 +149,6 @@ def _month_word(tok: _Tok, after: list[_Tok]) -> _Tok:
     if month.digits is None or not 1 <= int(month.digits) <= 12 or year_word.word != "nam":
         return tok
     return replace(tok, word="thang")
-
-
-def _year_word(tok: _Tok, after: _Tok | None) -> _Tok:
-    """A word a vowel off "năm" right before four digits ("nồm 2019", "nšm 2008" on hard scans) as "năm": no other
-    word of a date stands there."""
-    if tok.word is None or tok.word == "nam" or not _MISREAD_NAM.fullmatch(tok.word):
-        return tok
-    if after is None or after.digits is None or len(after.digits) != 4:
-        return tok
-    return replace(tok, word="nam")
 
 
 # --- numeric dd/mm/yyyy -----------------------------------------------------------------------------------

@@ -30,11 +30,11 @@ from ocr.number_look import Image, is_number, read_alike, recheck_numbers, word_
 log = logging.getLogger(__name__)
 
 _DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+_ID = re.compile(r"[0-9]{12}")
 _YEAR = re.compile(r"[0-9]{4}")
 _EDGES = ".,;:"  # punctuation a number's word may carry
 SURE_YEAR = 0.9  # Tesseract's confidence in a year these records can print that the classifier does not overrule
 YEAR_WORDS = ("nam", "sinh")  # folded: the words a year is printed after
-_ID = re.compile(r"[0-9]{12}")
 
 if TYPE_CHECKING:
     from extract.second_look import SecondLook
