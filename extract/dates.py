@@ -3,8 +3,8 @@
 Forms read: numeric ``24/08/2017``, ``6/5/2025``, ``06-05-2025``, ``06.05.2025``; long "ngày 24 tháng 08 năm
 2017"; in words "Mùng chín tháng mười một năm một nghìn chín trăm bảy mươi ba" (numbers: ``extract.numwords``);
 a year alone "1961". Matching runs on the text with its marks stripped, so lost or misplaced accents ("thang",
-"nam", old/new tone placement, NFD input) do not matter; spans point into the caller's own string. "tháng" and
-"năm" read a letter off on hard scans ("tiáng", "nồm") still frame a date where the digits around them do.
+"nam", old/new tone placement, NFD input) do not matter; spans point into the caller's own string. "năm" read a
+letter off on hard scans ("nồm 2019") still opens the year where four digits follow it.
 
 OCR letters in digit groups ("2O17") are read as digits only when the whole date then exists; an impossible date
 (31/02) is refused, not moved to a near one, and also hides the year inside it from the year-alone scan.
@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-
-from rapidfuzz.distance import Levenshtein
 
 from extract.numwords import NUMBER_WORDS, normalize_word, parse_number
 from extract.text import OCR_DIGITS, original_span, strip_marks
@@ -37,7 +35,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 _DAY_PREFIX = {"mung", "mong"}
 _MONTH_NAMES = {"gieng": 1, "chap": 12}  # tháng giêng, tháng chạp
 _MAX_DAY_WORDS = 4  # "hai mươi mốt" is three
-_MISREAD_NAM = re.compile(r"n[a-z]m")  # marks stripped: "nồm", "ném", "nšm"
+_MISREAD_NAM = re.compile(r"n[a-z]m")  # marks stripped: "nồm", "ném", "nšm" (š is s)
 
 
 @dataclass(frozen=True)
@@ -126,29 +124,17 @@ def _tokens(plain: str) -> list[_Tok]:
             out.append(_Tok(m.start(), m.end(), None, dig[0], dig[1], None))
         else:
             out.append(_Tok(m.start(), m.end(), normalize_word(s.lower()), None, 0, None))
-    out = [_year_word(t, out[k + 1] if k + 1 < len(out) else None) for k, t in enumerate(out)]
-    return [_month_word(t, out[k + 1:k + 3]) for k, t in enumerate(out)]
+    return [_year_word(t, out[k + 1] if k + 1 < len(out) else None) for k, t in enumerate(out)]
 
 
 def _year_word(tok: _Tok, after: _Tok | None) -> _Tok:
-    """A word a vowel off "năm" right before four digits ("nồm 2019", "nšm 2008" on hard scans) as "năm": no other
-    word of a date stands there."""
+    """A word of three letters, "n", one other, "m", right before four digits ("nồm 2019", "nšm 2008" on hard scans)
+    as "năm": no other word of a date stands there."""
     if tok.word is None or tok.word == "nam" or not _MISREAD_NAM.fullmatch(tok.word):
         return tok
     if after is None or after.digits is None or len(after.digits) != 4:
         return tok
     return replace(tok, word="nam")
-
-
-def _month_word(tok: _Tok, after: list[_Tok]) -> _Tok:
-    """A word a letter off "tháng" ("tiáng", "théng") before a month in digits and "năm", as "tháng". Only a
-    month that is one: "Thanh 13 năm 2019" must not become a refused date that hides its year."""
-    if tok.word is None or tok.word == "thang" or Levenshtein.distance(tok.word, "thang") > 1 or len(after) < 2:
-        return tok
-    month, year_word = after[:2]
-    if month.digits is None or not 1 <= int(month.digits) <= 12 or year_word.word != "nam":
-        return tok
-    return replace(tok, word="thang")
 
 
 # --- numeric dd/mm/yyyy -----------------------------------------------------------------------------------

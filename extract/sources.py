@@ -19,7 +19,9 @@ from extract.values import Candidate
 
 # "Long Hậu, ngày 12 tháng 4 năm 2005": a place (capitalised words, no digits), a comma, then the date, whose
 # first word is "ngày" a letter off at most ("tgày", "ngây" on hard scans; ``parse_date`` reads past it).
-_PLACE_DATE = re.compile(r"(?:^|[\s.,;:])([^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,5})\s*,\s*(\S+)\s")
+# Lookarounds, not consumed characters: the separator before a place and the day word stay free for the next match
+# ("Xã Tân Phú, Đồng Phú, ngày …": the place that is followed by the date may follow another comma).
+_PLACE_DATE = re.compile(r"(?<![^\s.,;:])([^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,5})\s*,\s*(?=(\S+)\s)")
 _DAY_WORD = "ngay"  # folded
 _NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 _MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -41,7 +43,9 @@ def place_date(spec: SourceSpec, pages: Sequence[PageText]) -> Candidate | None:
                 if not m.group(1)[0].isupper() or not _day_word(m.group(2)):
                     continue
                 parsed = parse_date(row.text[m.start(2):])
-                if parsed is None or len(parsed.value) != 10 or parsed.form == "numeric":
+                # The date the day word opens, not one further on the row ("…, nay là … ngày 5 tháng 3 năm 2019").
+                if parsed is None or len(parsed.value) != 10 or parsed.form == "numeric" \
+                        or parsed.span[0] > len(m.group(2)) + 1:
                     continue
                 offset = m.start(2)
                 piece = Piece.of_row(row, offset + parsed.span[0], offset + parsed.span[1])

@@ -198,13 +198,22 @@ def test_birth_certificate_fields_and_persons():
 
 @pytest.mark.parametrize(("day_word", "dated"), [
     ("tgày", "2018-04-12"), ("ngây", "2018-04-12"), ("Ngáy", "2018-04-12"), ("ngàv", "2018-04-12"),
-    ("dgiv", None), ("Nơi", None),  # two letters off, another word: the line is no dated line
+    ("ngiv", None), ("Nơi", None),  # two letters off, another word: the line is no dated line
+    ("Cần Giuộc, ngày", "2018-04-12"),  # a place of two parts, each before a comma
 ])
 def test_the_dated_line_is_found_with_its_day_word_a_letter_off(day_word, dated):
     lines = [[(x, t.replace("Hậu, ngày 12", f"Hậu, {day_word} 12")) for x, t in row] if isinstance(row, list)
              else row for row in BIRTH_NEW]
     got = extract(layout(lines)).fields.get("document_date")
     assert (got.value if got else None) == dated
+
+
+def test_a_word_a_letter_off_the_day_word_opens_no_dated_line_for_a_date_further_on():
+    # "nay" (now) is a letter off "ngày": the date further on its row is no document date.
+    lines = [[(x, t.replace("Long Hậu, ngày 12 tháng 4 năm 2018", "Long Hậu, nay là phường Long Hậu theo Nghị quyết "
+                                                                  "12 ngày 5 tháng 3 năm 2019")) for x, t in row]
+             if isinstance(row, list) else row for row in BIRTH_NEW]
+    assert "document_date" not in extract(layout(lines)).fields
 
 
 def test_old_form_names_and_no_father():

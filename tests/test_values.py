@@ -157,17 +157,12 @@ def test_not_dates(text):
     ("ngày 05 tháng 09 nšm 2008", "2008-09-05"),
     ("ngày 3 tháng 02 ném 2O19", "2019-02-03"),
     ("ngày 5 tháng 3 nem hai nghìn", None),  # before no four digits "nem" is no "năm"
-    ("ngày 5 tháng 3 nhớ 2019", None),  # nor a word that is more than a vowel off
-    ("Hòa Lệ, ngày 28 tiáng 01 năm 2025", "2025-01-28"),  # "tháng" a letter off before month, "năm" and year
+    ("ngày 5 tháng 3 nhớ 2019", None),  # nor a word that is more than a letter off
+    ("Quyển số 01, trang 12 năm 2019", None),  # "trang" (page) a letter off "tháng" is no month word
 ])
-def test_the_date_words_read_a_letter_off_before_the_digits_they_frame_are_still_date_words(text, value):
+def test_the_year_word_read_a_letter_off_before_four_digits_is_still_the_year_word(text, value):
     got = parse_date(text)
     assert (got.value if got is not None and len(got.value) == 10 else None) == value
-
-
-def test_a_name_a_letter_off_the_month_word_before_no_month_hides_no_year():
-    assert parse_date("Bình Thanh 13 năm 2019").value == "2019"  # 13 is no month: "Thanh" stays a name
-    assert parse_date("Bình Thanh 12, năm 2019").value == "2019"
 
 
 def test_impossible_date_hides_its_year():
