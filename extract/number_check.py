@@ -18,12 +18,10 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import Levenshtein
-
 from extract.date_vote import FIRST_YEAR  # no date these records print is older
 from extract.ids import check_citizen_id
 from extract.layout import PageWords
-from extract.text import fold
+from extract.text import near_word
 from ocr.hocr import Word
 from ocr.number_look import Image, is_number, read_alike, recheck_numbers, word_crop
 
@@ -78,8 +76,7 @@ def _after_year_word(words: Sequence[Word], k: int) -> bool:
     ID printed in fours) are no years."""
     if k == 0 or words[k - 1].line != words[k].line:
         return False
-    before = "".join(c for c in fold(words[k - 1].text) if c.isalpha())
-    return any(Levenshtein.distance(before, word) <= 1 for word in YEAR_WORDS)
+    return near_word(words[k - 1].text, *YEAR_WORDS)
 
 
 def _year_read_again(word: Word, image: Image, unsmoothed: Image, today: date) -> Word:

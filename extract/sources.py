@@ -6,15 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rapidfuzz.distance import Levenshtein
-
 from config.templates import SourceSpec
 from extract.dates import parse_date
 from extract.label_text import phrase_score, skeleton
 from extract.layout import PageText, Row
 from extract.model import Person
 from extract.pieces import Piece, trim
-from extract.text import fold
+from extract.text import near_word
 from extract.values import Candidate
 
 # "Long Hậu, ngày 12 tháng 4 năm 2005": a place (capitalised words, no digits), a comma, then the date, whose
@@ -40,7 +38,7 @@ def place_date(spec: SourceSpec, pages: Sequence[PageText]) -> Candidate | None:
     for page in pages:
         for row in page.rows:
             for m in _PLACE_DATE.finditer(row.text):
-                if not m.group(1)[0].isupper() or not _day_word(m.group(2)):
+                if not m.group(1)[0].isupper() or not near_word(m.group(2), _DAY_WORD):
                     continue
                 parsed = parse_date(row.text[m.start(2):])
                 # The date the day word opens, not one further on the row ("…, nay là … ngày 5 tháng 3 năm 2019").
@@ -51,10 +49,6 @@ def place_date(spec: SourceSpec, pages: Sequence[PageText]) -> Candidate | None:
                 piece = Piece.of_row(row, offset + parsed.span[0], offset + parsed.span[1])
                 return _cand(spec.field, piece, parsed.value, 0.85 if parsed.repaired else 1.0)
     return None
-
-
-def _day_word(word: str) -> bool:
-    return Levenshtein.distance("".join(c for c in fold(word) if c.isalpha()), _DAY_WORD) <= 1
 
 
 def _national_x(rows: Sequence[Row]) -> float | None:

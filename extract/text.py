@@ -1,4 +1,5 @@
-"""Small text helpers shared by the value parsers: NFC, spaces, accent-insensitive folding, OCR digit confusions.
+"""Small text helpers shared by the value parsers: NFC, spaces, accent-insensitive folding, OCR digit confusions,
+a short word as hard scans misread it.
 
 ``fold`` is ``storage.textfold.fold`` (extract may not import storage) with one difference: capital Ð, Ø, Ł fold
 like their small letters (storage turns "Ð", which legacy conversions print for "Đ", into "ð", not "d").
@@ -9,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 # Letters with no decomposition that OCR and legacy encodings put where Vietnamese has đ (and a few look-alikes).
 _BASE = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}
@@ -57,6 +60,14 @@ def fold(text: str) -> str:
         # A few lower-case forms are two characters (İ → i̇); keeping one keeps positions aligned.
         out.append(low if len(low) == 1 else ch)
     return "".join(out)
+
+
+def near_word(text: str, *words: str) -> bool:
+    """Whether the letters of ``text``, folded (marks, case, punctuation and digits dropped), are one of ``words``
+    (folded) a letter off at most: a short printed word as hard scans misread it ("tgày" for ngày, "sính:" for
+    sinh)."""
+    letters = "".join(c for c in fold(text) if c.isalpha())
+    return any(Levenshtein.distance(letters, word) <= 1 for word in words)
 
 
 def strip_marks(text: str) -> tuple[str, tuple[int, ...]]:

@@ -91,13 +91,11 @@ def read_alike(crops: Sequence[Image], text: str) -> str | None:
     readings = set()
     for gray in crops:
         read = _glyphs(gray, text)
-        if read is None or not all(guess.sure for _, guess in read):
+        if read is None or not all(guess.sure and (guess.digit == text[i] or _may_change(text[i], guess))
+                                   for i, guess in read):
             return None
         readings.add(_with(text, [(i, guess.digit) for i, guess in read]))
-    if len(readings) != 1:
-        return None
-    new = readings.pop()
-    return None if any(was != now and now == ONE for was, now in zip(text, new, strict=True)) else new
+    return readings.pop() if len(readings) == 1 else None
 
 
 def _changed(text: str, read: list[tuple[int, DigitGuess]],
