@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from extract.model import FieldValue
 from extract.mrz import ZONE_PROOF
 from extract.names import name_similarity, normalize_name
-from extract.places import place_similarity, surely_another_place
+from extract.places import legible, place_similarity, surely_another_place
 from extract.spelling import USUAL_SPELLING
 from extract.text import DIGIT_CONFUSIONS, fold
 
@@ -323,7 +323,9 @@ def _ident(ev: Evidence, e: CitizenEntry, old_ids_known: bool) -> tuple[str, str
 def origin_differs(read: str | None, registered: str | None, unsure: bool = False) -> bool:
     """Whether the place of origin read is another than the registered one. Parts the scan garbled ("Xñ Tân An,
     huyện Ea Kac" for Xã Tân An, huyện Ea Kar; read ``unsure``, every part near one of the registered) make no other
-    place: the origin then says nothing either way."""
+    place: the origin then says nothing either way. Nor does a reading with no word of a place (``legible``)."""
+    if read and not legible(read):
+        return False
     similarity = place_similarity(read, registered)
     return similarity is not None and similarity < ORIGIN_CONFLICT and surely_another_place(
         read, registered, ORIGIN_CONFLICT, unsure=unsure)

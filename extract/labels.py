@@ -31,6 +31,7 @@ from extract.label_fit import (
     value_fits,
     words_close,
 )
+from extract.label_subtitle import subtitle_end, subtitles
 from extract.label_text import SHORT, max_edits, skeleton
 from extract.label_windows import (
     BULLETS,
@@ -157,6 +158,10 @@ class LabelIndex:
                                               sentence_case(a), bracketed_tail(a)))
         if headless:
             self.aliases += _headless(self.aliases)
+        # Where OCR garbled a card label's English half, its Vietnamese half is found alone: the English must not
+        # open the value (``_over_subtitle``).
+        self._subtitles = {(id(spec), first): second for spec in specs
+                           for first, second in subtitles(spec.aliases).items()}
         self._skels = [a.skel for a in self.aliases]
         self._limits = np.array([a.limit for a in self.aliases], dtype=np.int32)
         self._words = np.array([a.words for a in self.aliases], dtype=np.int32)
@@ -263,7 +268,16 @@ class LabelIndex:
         for _, hit in ranked:
             if all(hit.end <= t.start or t.end <= hit.start for t in taken):
                 taken.append(hit)
-        return sorted(taken, key=lambda h: h.start)
+        taken.sort(key=lambda h: h.start)
+        return [self._over_subtitle(hit, taken[k + 1].start if k + 1 < len(taken) else len(text))
+                for k, hit in enumerate(taken)]
+
+    def _over_subtitle(self, hit: Hit, limit: int) -> Hit:
+        """``hit`` gone on over its English half read garbled (``extract.label_subtitle``), where it is a bilingual
+        label's Vietnamese half."""
+        subtitle = self._subtitles.get((id(hit.spec), hit.alias))
+        end = subtitle_end(hit.row.text, hit.end, subtitle, limit) if subtitle else None
+        return replace(hit, end=end) if end is not None else hit
 
     def _bracketed(self, win: Window) -> int | None:
         """The alias a window is by its bracketed title alone: "co (bà):" or "(bà):" for "Ông (bà)", its head

@@ -5,7 +5,7 @@ the row. Beyond that row:
 - an empty value is looked for on the next row, under the label ("Họ và tên vợ:" / "CAO THỊ THỦY" on a
   marriage certificate, "Họ và tên / Full name:" on a card);
 - a place that fills its row runs on to the following rows that start with no label ("... thành phố Hồ" /
-  "Chí Minh");
+  "Chí Minh"), not to one that opens left of its label and holds a colon (a field whose label was garbled);
 - a ``flow`` value (running text of a decision) runs on over line breaks until one of its stop characters
   (``extract.flow``).
 Two-column zones (``columns`` in the template: wife left, husband right) are read column after column.
@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from config.templates import LabelSpec, Template
 from extract.flow import flow_value, free_end
 from extract.label_text import skeleton
+from extract.label_windows import COLONS
 from extract.labels import Hit, LabelIndex
 from extract.layout import LETTER_OR_DIGIT, PageText, Row, band, gap_after, split_columns
 from extract.pieces import Piece, meaningful, strip_leaders, trim
@@ -36,6 +37,8 @@ COLUMN_GAP = 1.5  # word heights between a marriage certificate's columns at the
 GAP_STOP = 3.0  # a gap of this many word heights ends a value: the next field of a tab-stopped row
 WRAP_ROWS = 2  # continuation rows of a place
 WRAP_ROOM = 5.0  # word heights left free at the end of a row whose next word wrapped
+WRAP_LEFT = 2.0  # word heights left of its label a wrapped value's row may open ...
+LABEL_WORDS = 10  # ... unless a colon ends one of its first words ("Có giá trị đến / Date of expiry:" has 8)
 _ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}|[a-zđ])[.)]$")
 _PLACE_DATE = re.compile(r"[^\W\d_]+\s*,\s*ng[aà]y\b", re.IGNORECASE)
 _ID_KINDS = {"citizen_id", "old_id", "person_id"}
@@ -218,7 +221,7 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 if below is not None and below.words:
                     slot = _below_slot(rows[i + 1], hit, below)
             elif spec.kind in _WRAPPING_KINDS and end == len(row.text) and _full(row, right_edge):
-                wrapped = _wrapped(rows, hits, i, piece)
+                wrapped = _wrapped(rows, hits, i, hit, piece)
                 piece = Piece.join([piece, *wrapped])
                 slot = None if any(p.text.strip() for p in wrapped) else slot
             yield Found(hit, piece, slot=slot if row.has_boxes else None)
@@ -313,6 +316,17 @@ def _full(row: Row, right_edge: int) -> bool:
     return row.bbox[2] >= right_edge - WRAP_ROOM * (row.height or 1.0)
 
 
+def _label_shaped(row: Row) -> bool:
+    """Whether one of the row's first words ends in a colon (or what OCR makes of one), as a label does."""
+    return any(w.text.rstrip()[-1:] in COLONS for w in row.words[:LABEL_WORDS])
+
+
+def _opens_left_of(row: Row, x: float) -> bool:
+    """Whether the row's first word of letters or digits (not a speck or a border's stroke) starts left of ``x``."""
+    first = next((w for w in row.words if LETTER_OR_DIGIT.search(w.text)), None)
+    return first is not None and first.bbox[0] < x
+
+
 def _next_line(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit) -> Piece | None:
     if i + 1 >= len(rows):
         return None
@@ -333,7 +347,7 @@ def _next_line(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit) -> Piec
     return Piece.of_row(row, start, _gap_end(row, start, end))
 
 
-def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, piece: Piece) -> list[Piece]:
+def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, piece: Piece) -> list[Piece]:
     out: list[Piece] = []
     left = min((w.bbox[0] for w in piece.words), default=0)
     for j in range(i + 1, min(len(rows), i + 1 + WRAP_ROWS)):
@@ -343,6 +357,13 @@ def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, piece: Piece) -> li
         if _ENUMERATOR.match(row.words[0].text) or _PLACE_DATE.search(row.text):
             break
         if row.has_boxes and row.bbox[0] > left + row.height:
+            break
+        if row.has_boxes and hit.row.has_boxes and _opens_left_of(row, hit.x0 - WRAP_LEFT * row.height) \
+                and _label_shaped(row):
+            # A row opening left of the label, a colon after its first words, is a field of its own, its label read
+            # garbled (a card's "Có giá tị đóo ! Date oí expey: Không thời hạn" under the photo and the fields
+            # beside it). A value does run on to the margin left of an indented label ("Bằng chữ: ... một nghìn
+            # chín trăm" / "bảy mươi mốt").
             break
         end = hits[j][0].start if hits[j] else len(row.text)
         out.append(Piece.of_row(row, 0, end))

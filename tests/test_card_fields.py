@@ -57,6 +57,45 @@ def test_card_bilingual_labels_values_under_labels_and_the_mrz():
         "issuing_authority": "CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI"}
 
 
+def _card(*rows) -> list:
+    return [
+        [(500, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+        [(600, "CĂN CƯỚC CÔNG DÂN")],
+        [(600, "Số / No.: 001038631122")],
+        *rows,
+    ]
+
+
+@pytest.mark.parametrize(("printed", "origin"), [
+    # Seeds 1060102, 1050102 (hard): the English half read past recognition, the Vietnamese half found alone.
+    ([[(600, "Quê quán / Ptace of 092m")], [(600, "Thịnh Long, Đông Anh, Hà Nội")]], "Thịnh Long, Đông Anh, Hà Nội"),
+    ([[(600, "Quê quán / Place of ọvi Qán: Yên Sở, Mai Châu, Hòa Bình")]], "Yên Sở, Mai Châu, Hòa Bình"),
+    # Half of it lost: the place's words fill the letters it lacks, but a place's words are no English.
+    ([[(600, "Quê quán / Place of Phú Lạc, Đại Từ, Thái Nguyên")]], "Phú Lạc, Đại Từ, Thái Nguyên"),
+])
+def test_a_labels_english_half_read_garbled_opens_no_value(printed, origin):
+    ex = extract(layout(_card(
+        [(600, "Họ và tên: LÊ NAM")],  # the English half lost whole: the name is 0.5 alike to "Full name"
+        [(600, "Ngày sinh / Dafe ot bìrth: 08/11/1938")],
+        *printed,
+    )))
+    holder = values(person(ex, "holder"))
+    assert (holder["place_of_origin"], holder["full_name"], holder["date_of_birth"]) == (
+        origin, "LÊ NAM", "1938-11-08")
+
+
+def test_a_line_left_of_the_address_label_with_a_garbled_label_of_its_own_is_no_part_of_the_address():
+    # Seed 1060005 (hard): the expiry line under the photo, its label garbled, read as the address's next row.
+    residence = "Nơi thường trú / Piace of res'2ece: Ấp Bình Thạnh, Tân An, Củ Chi, Hồ Chí Minh"
+    ex = extract(layout(_card(
+        [(600, "Họ và tên / Full name:")],
+        [(600, "LƯƠNG VĂN AN")],
+        [(600, residence)],
+        [(150, "Có giá tị đóo ! Date oí expey: Không thời hàn")],
+    ), width=600 + 22 * (len(residence) + 2)))
+    assert values(person(ex, "holder"))["permanent_address"] == "Ấp Bình Thạnh, Tân An, Củ Chi, Hồ Chí Minh"
+
+
 def test_old_identity_card_gives_the_old_number():
     ex = extract(layout([
         [(500, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],

@@ -189,6 +189,9 @@ def test_a_card_whose_name_the_scan_lost_links_on_its_id_and_the_exact_birth_dat
     assert link(lookup, full_name="TRƯƠNG VĂN TÙNG", citizen_id="001096100201", **twins).status == "matched"
     m = link(lookup, date_of_birth="2005-04-04", place_of_origin="Xã Tân Thạnh, huyện Bến Lức, tỉnh Long An", **card)
     assert m.status == "review"
+    # Seed 1060102: a card's "Place of origin" read into specks, its value lost, is no place of origin at all.
+    m = link(lookup, date_of_birth="2005-04-04", place_of_origin="PÍạte Qf 2g)jfx", **card)
+    assert (m.status, m.citizen_id) == ("matched", "031205100012")
 
 
 def test_a_person_whose_name_the_scan_lost_links_on_the_old_id_and_the_exact_birth_date(lookup):
@@ -706,6 +709,10 @@ def test_a_place_of_origin_the_scan_garbled_is_no_conflict(lookup):
     # Another district of the same province is still another place.
     m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
              place_of_origin="Xã Tân Lập, huyện Mỹ Đức, thành phố Hà Nội")
+    assert m.status == "review" and "place of origin differs" in m.reasons
+    # A place of the highlands, whose names are no Vietnamese syllables, is one by its province.
+    m = link(lookup, full_name="VÕ MINH TRIẾT", date_of_birth="1972-11-30", gender="male",
+             place_of_origin="Ea Kar, Đắk Lắk")
     assert m.status == "review" and "place of origin differs" in m.reasons
 
 
