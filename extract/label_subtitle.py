@@ -14,7 +14,7 @@ from itertools import islice
 from rapidfuzz.distance import Levenshtein
 
 from extract.label_text import skeleton
-from extract.syllables import is_syllable
+from extract.syllables import WORD_EDGE, clean_word, is_syllable
 
 __all__ = ["SUBTITLE_LIKE", "subtitle_end", "subtitles"]
 
@@ -26,7 +26,6 @@ _COLON_BONUS = 0.1  # a half closed by a colon (or what OCR makes of one) is lai
 _SEPARATOR = re.compile(r"[\s/|\\⁄!]*")
 _WORD = re.compile(r"\S+")
 _CLOSING = ":;.-"
-_EDGE = ".,:;!?\"'`()[]{}-–—/|"  # marks OCR leaves on a word's edges
 _EXTRA_WORDS = 2  # words a garbled half may be read as beyond its printed count (letters split by specks)
 
 
@@ -44,7 +43,7 @@ def _opens_value(word: str) -> bool:
     """Whether ``word`` is a capitalised Vietnamese syllable: a card's values are names in capitals and places in
     title case, its garbled English halves no such syllables ("Ptace", "res'2ece:"; "ot", "gin" are not
     capitalised)."""
-    letters = word.strip(_EDGE)
+    letters = word.strip(WORD_EDGE)
     return bool(letters) and letters[0].isupper() and is_syllable(letters)
 
 
@@ -56,8 +55,9 @@ def subtitle_end(text: str, start: int, subtitle: str, limit: int | None = None)
     """Where the words from ``start`` that read like ``subtitle`` end in ``text`` (before ``limit``), or None.
 
     Of the runs of one word up to the subtitle's count and two more, the most alike is taken, a run closed by a
-    colon counting a little more: the words after it are the value's. A longer run wins a tie: a word that
-    makes it no less alike is the subtitle's rest garbled ("Ptace of 092m"). No run goes over a capitalised
+    colon counting a little more: the words after it are the value's. A longer run wins a tie over a word of
+    specks, the subtitle's rest garbled ("Ptace of 092m"), not over a word as printed ("Ea" of "Ea Kar", a place
+    of no Vietnamese syllables: ``clean_word``). No run goes over a capitalised
     Vietnamese syllable: that opens the value (a card's name, "LÊ NAM", is 0.5 alike to "Full name", and a place
     "Phú Lạc" fills the letters "Place of" lacks of "Place of origin").
     """
@@ -73,7 +73,7 @@ def subtitle_end(text: str, start: int, subtitle: str, limit: int | None = None)
         run = text[at:end]
         score = Levenshtein.normalized_similarity(target, _squeezed(run))
         score += _COLON_BONUS if run[-1] in _CLOSING else 0.0
-        if best is None or score >= best[0]:
+        if best is None or score > best[0] or (score == best[0] and not clean_word(word.group(), letters=2)):
             best = (score, end)
     if best is None or best[0] < SUBTITLE_LIKE:
         return None

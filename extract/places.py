@@ -12,7 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from config.reference import province_codes
 from extract.names import fold
-from extract.syllables import is_syllable
+from extract.syllables import WORD_EDGE, clean_word, is_syllable
 
 # Unit words and their abbreviations, which forms print in full, short or not at all ("tỉnh Nam Định",
 # "Nam Định"); shared by every address, they would make any two places look alike. They open a part: inside a
@@ -32,7 +32,6 @@ PART_UNLIKE = 75
 # ... and under which a part read matches none of the other place's: what another place has and a garbled reading of
 # the same one does not ("x ton tap" for Xã Tân Lập is 62 like "tan lap", "hoa hien tuo" for Thừa Thiên Huế 69).
 PART_OTHER = 60
-_WORD_EDGE = ".,:;!?\"'`()[]{}-"  # marks OCR leaves on a word's edges
 _CUT_LEFT = 3  # letters at least of a last part cut short
 _CUT_WHOLE = 2  # named parts at least read whole before it
 # What OCR makes of a letter in a place name's word ("8inh Định", "xã wam $ơn"), read back as that letter on both
@@ -121,11 +120,11 @@ def place_similarity(a: str | None, b: str | None, *, part_match: float = _PLACE
 
 
 def legible(place: str) -> bool:
-    """Whether a place as read says anything: a word of Vietnamese (a syllable of two letters or more) or a
-    province's name. "PÍạte Qf 2g)jfx" (a card's "Place of origin" read into specks where its value was lost) is
-    no place at all, "Ea Kar, Đắk Lắk" is one by its province."""
-    words = (w.strip(_WORD_EDGE) for w in place.split())
-    return any(len(w) >= 2 and is_syllable(w) for w in words) or any(
+    """Whether a place as read says anything: a word of Vietnamese (a syllable of two letters or more), a word as
+    printed of another language ("Kar", "Krông Búk": ``clean_word``) or a province's name. "PÍạte Qf 2g)jfx" (a
+    card's "Place of origin" read into specks where its value was lost) is no place at all."""
+    words = [w.strip(WORD_EDGE) for w in place.split()]
+    return any((len(w) >= 2 and is_syllable(w)) or clean_word(w) for w in words) or any(
         part in province_parts() for part in _place_parts(place))
 
 

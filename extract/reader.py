@@ -316,9 +316,11 @@ def _full(row: Row, right_edge: int) -> bool:
     return row.bbox[2] >= right_edge - WRAP_ROOM * (row.height or 1.0)
 
 
-def _label_shaped(row: Row) -> bool:
-    """Whether one of the row's first words ends in a colon (or what OCR makes of one), as a label does."""
-    return any(w.text.rstrip()[-1:] in COLONS for w in row.words[:LABEL_WORDS])
+def _label_shaped(row: Row, end: int) -> bool:
+    """Whether one of the row's first words before ``end`` (where a label found on it starts) ends in a colon, or
+    what OCR makes of one, as a label does: "Nam Định. Ngày, tháng, năm đăng ký: ..." runs a place on."""
+    return any(w.text.rstrip()[-1:] in COLONS for w, at in zip(row.words[:LABEL_WORDS], _starts(row), strict=False)
+               if at < end)
 
 
 def _opens_left_of(row: Row, x: float) -> bool:
@@ -358,14 +360,14 @@ def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, piece: Pi
             break
         if row.has_boxes and row.bbox[0] > left + row.height:
             break
+        end = hits[j][0].start if hits[j] else len(row.text)
         if row.has_boxes and hit.row.has_boxes and _opens_left_of(row, hit.x0 - WRAP_LEFT * row.height) \
-                and _label_shaped(row):
+                and _label_shaped(row, end):
             # A row opening left of the label, a colon after its first words, is a field of its own, its label read
             # garbled (a card's "Có giá tị đóo ! Date oí expey: Không thời hạn" under the photo and the fields
             # beside it). A value does run on to the margin left of an indented label ("Bằng chữ: ... một nghìn
             # chín trăm" / "bảy mươi mốt").
             break
-        end = hits[j][0].start if hits[j] else len(row.text)
         out.append(Piece.of_row(row, 0, end))
         if hits[j] or not _full(row, _right_edge(rows)):
             break

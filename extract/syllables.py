@@ -50,6 +50,19 @@ def tone_marks(word: str) -> int:
     return _split_tone(word)[2]
 
 
+WORD_EDGE = ".,:;!?\"'`()[]{}-–—/|"  # marks OCR leaves on a word's edges
+
+
+def clean_word(word: str, letters: int = 3) -> bool:
+    """Whether ``word``, its edge marks aside, reads as a printed word rather than specks, Vietnamese or not: so many
+    letters at least and nothing else (an apostrophe inside: "M'Drắk"), one tone mark at most, each piece in title
+    case or capitals. "Kar", "Kbang", "Krông" are; "PÍạte" (two marks), "2g)jfx", "Qf" are not."""
+    pieces = word.strip(WORD_EDGE).split("'")
+    if sum(map(len, pieces)) < letters or not all(p.isalpha() for p in pieces):
+        return False
+    return tone_marks("".join(pieces)) <= 1 and all(p.istitle() or p.isupper() for p in pieces)
+
+
 @cache
 def is_syllable(word: str) -> bool:
     """Whether ``word`` (any case, NFC) is spelled like one Vietnamese syllable."""

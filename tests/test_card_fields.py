@@ -72,6 +72,8 @@ def _card(*rows) -> list:
     ([[(600, "Quê quán / Place of ọvi Qán: Yên Sở, Mai Châu, Hòa Bình")]], "Yên Sở, Mai Châu, Hòa Bình"),
     # Half of it lost: the place's words fill the letters it lacks, but a place's words are no English.
     ([[(600, "Quê quán / Place of Phú Lạc, Đại Từ, Thái Nguyên")]], "Phú Lạc, Đại Từ, Thái Nguyên"),
+    # ... nor a highland place's, no Vietnamese syllables but words as printed.
+    ([[(600, "Quê quán / Ptace of 092m Ea Kar, Đắk Lắk")]], "Ea Kar, Đắk Lắk"),
 ])
 def test_a_labels_english_half_read_garbled_opens_no_value(printed, origin):
     ex = extract(layout(_card(

@@ -464,6 +464,21 @@ def test_a_wrapped_place_runs_on_to_the_next_row():
     assert ex.fields["issuing_authority"].bbox[3] == 100 + 6 * LINE_GAP + 40  # the box spans both rows
 
 
+def test_a_place_under_an_indented_label_runs_on_to_the_margin_up_to_the_next_label():
+    # The row a place runs on to opens left of its indented label; the colon on it is the next label's, found.
+    long_line = "- Nơi đăng ký khai sinh: Ủy ban nhân dân xã Quang Trung, huyện Nghĩa Hưng, tỉnh"
+    ex = extract(layout([
+        *HEADER,
+        [(700, "GIẤY KHAI SINH")],
+        "Họ và tên: LÊ VĂN NAM",
+        [(300, long_line)],
+        "Nam Định. Ngày, tháng, năm đăng ký: 12/04/1990",
+    ], width=300 + CHAR_W * (len(long_line) + 4)))
+    assert ex.fields["issuing_authority"].value == (
+        "Ủy ban nhân dân xã Quang Trung, huyện Nghĩa Hưng, tỉnh Nam Định")
+    assert ex.fields["registration_date"].value == "1990-04-12"
+
+
 def test_leader_dots_and_ocr_junk_after_a_name_are_dropped():
     ex = extract(layout([*HEADER, [(700, "GIẤY KHAI SINH")],
                          "Họ và tên: TRẦN THỊ CÚC .............-222- 222cc 2211202211",
