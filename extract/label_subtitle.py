@@ -57,9 +57,9 @@ def subtitle_end(text: str, start: int, subtitle: str, limit: int | None = None)
     Of the runs of one word up to the subtitle's count and two more, the most alike is taken, a run closed by a
     colon counting a little more: the words after it are the value's. A longer run wins a tie over a word of
     specks, the subtitle's rest garbled ("Ptace of 092m"), not over a word as printed ("Ea" of "Ea Kar", a place
-    of no Vietnamese syllables: ``clean_word``). No run goes over a capitalised
-    Vietnamese syllable: that opens the value (a card's name, "LÊ NAM", is 0.5 alike to "Full name", and a place
-    "Phú Lạc" fills the letters "Place of" lacks of "Place of origin").
+    of no Vietnamese syllables: ``clean_word``). No run goes over a capitalised Vietnamese syllable: that opens
+    the value (a card's name, "LÊ NAM", is 0.5 alike to "Full name", and a place "Phú Lạc" fills the letters
+    "Place of" lacks of "Place of origin").
     """
     limit = len(text) if limit is None else limit
     lead = _SEPARATOR.match(text, start, limit)

@@ -5,7 +5,8 @@ the row. Beyond that row:
 - an empty value is looked for on the next row, under the label ("Họ và tên vợ:" / "CAO THỊ THỦY" on a
   marriage certificate, "Họ và tên / Full name:" on a card);
 - a place that fills its row runs on to the following rows that start with no label ("... thành phố Hồ" /
-  "Chí Minh"), not to one that opens left of its label and holds a colon (a field whose label was garbled);
+  "Chí Minh"), not to one that opens left of its label with a colon after its first words (a field of its own,
+  its label garbled);
 - a ``flow`` value (running text of a decision) runs on over line breaks until one of its stop characters
   (``extract.flow``).
 Two-column zones (``columns`` in the template: wife left, husband right) are read column after column.
