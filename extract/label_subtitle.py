@@ -1,4 +1,4 @@
-"""A bilingual label's second half, read too garbled to be found with the first ("Quê quán / PÍace of res'2ece:").
+"""A bilingual label's second half, read too garbled to be found with the first ("Quê quán / Ptace of 092m").
 
 A card prints its labels in Vietnamese and English. Where the English half is read past recognition, only the
 Vietnamese half is found as the label, and the garbled English would open the value: a place of origin read

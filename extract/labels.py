@@ -160,7 +160,7 @@ class LabelIndex:
             self.aliases += _headless(self.aliases)
         # Where OCR garbled a card label's English half, its Vietnamese half is found alone: the English must not
         # open the value (``_over_subtitle``).
-        self._subtitles = {(id(spec), first): second for spec in specs
+        self._subtitles = {(spec, first): second for spec in specs
                            for first, second in subtitles(spec.aliases).items()}
         self._skels = [a.skel for a in self.aliases]
         self._limits = np.array([a.limit for a in self.aliases], dtype=np.int32)
@@ -275,7 +275,7 @@ class LabelIndex:
     def _over_subtitle(self, hit: Hit, limit: int) -> Hit:
         """``hit`` gone on over its English half read garbled (``extract.label_subtitle``), where it is a bilingual
         label's Vietnamese half."""
-        subtitle = self._subtitles.get((id(hit.spec), hit.alias))
+        subtitle = self._subtitles.get((hit.spec, hit.alias))
         end = subtitle_end(hit.row.text, hit.end, subtitle, limit) if subtitle else None
         return replace(hit, end=end) if end is not None else hit
 

@@ -222,7 +222,7 @@ def _read(rows: list[Row], index: LabelIndex) -> Iterator[Found]:
                 if below is not None and below.words:
                     slot = _below_slot(rows[i + 1], hit, below)
             elif spec.kind in _WRAPPING_KINDS and end == len(row.text) and _full(row, right_edge):
-                wrapped = _wrapped(rows, hits, i, hit, piece)
+                wrapped = _wrapped(rows, hits, i, hit, piece, right_edge)
                 piece = Piece.join([piece, *wrapped])
                 slot = None if any(p.text.strip() for p in wrapped) else slot
             yield Found(hit, piece, slot=slot if row.has_boxes else None)
@@ -350,7 +350,7 @@ def _next_line(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit) -> Piec
     return Piece.of_row(row, start, _gap_end(row, start, end))
 
 
-def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, piece: Piece) -> list[Piece]:
+def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, piece: Piece, right_edge: int) -> list[Piece]:
     out: list[Piece] = []
     left = min((w.bbox[0] for w in piece.words), default=0)
     for j in range(i + 1, min(len(rows), i + 1 + WRAP_ROWS)):
@@ -370,6 +370,6 @@ def _wrapped(rows: list[Row], hits: list[list[Hit]], i: int, hit: Hit, piece: Pi
             # chín trăm" / "bảy mươi mốt").
             break
         out.append(Piece.of_row(row, 0, end))
-        if hits[j] or not _full(row, _right_edge(rows)):
+        if hits[j] or not _full(row, right_edge):
             break
     return out
